@@ -1,0 +1,53 @@
+// Bundles the extension, the CLI (sidecar + simulator + bench) and the webview page scripts into dist/.
+import { existsSync, readFileSync } from 'node:fs';
+import * as esbuild from 'esbuild';
+
+const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
+
+const production = process.argv.includes('--production');
+const common = {
+  bundle: true,
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  legalComments: 'none',
+  define: { __VERSION__: JSON.stringify(version) },
+};
+
+const builds = [
+  {
+    ...common,
+    entryPoints: ['extension/extension.ts'],
+    outfile: 'dist/extension.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+  },
+  {
+    ...common,
+    entryPoints: ['sidecar/cli.ts'],
+    outfile: 'dist/cli.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    banner: { js: '#!/usr/bin/env node' },
+  },
+];
+
+for (const [name, entry] of Object.entries({
+  dashboard: 'extension/dashboard/page/main.ts',
+  configEditor: 'extension/configEditor/page/main.ts',
+})) {
+  if (!existsSync(entry)) continue;
+  builds.push({
+    ...common,
+    entryPoints: [entry],
+    outfile: `dist/webview/${name}.js`,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+  });
+}
+
+await Promise.all(builds.map((options) => esbuild.build(options)));

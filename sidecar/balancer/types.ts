@@ -1,0 +1,63 @@
+// The one interface every load-balancing algorithm implements. Health decides the candidates; a balancer never
+// sees an ejected, unhealthy or draining replica.
+import type { AlgorithmId } from '../protocol';
+
+/** Load reported by the replica's own /metrics (vLLM engine gauges). */
+export interface EngineLoad {
+  running: number;
+  waiting: number;
+  kvCacheUsage: number;
+  /** Epoch ms of the scrape. */
+  scrapedAt: number;
+}
+
+/** What a balancer may know about a replica. */
+export interface ReplicaView {
+  /** Stable and unique in its pool: the replica's name. */
+  readonly name: string;
+  readonly url: string;
+  readonly weight: number;
+  /** Requests this sidecar has in flight to the replica (a stream counts until its last byte). */
+  readonly inflight: number;
+  /** Moving average of time to first token in ms, undefined until measured. */
+  readonly ttftEwmaMs: number | undefined;
+  /** Last engine scrape, undefined until one succeeded. */
+  readonly engine: EngineLoad | undefined;
+}
+
+/** What a balancer may know about a request. */
+export interface RoutedRequest {
+  readonly model: string | undefined;
+  /** Header x-session-id, else body `user`. */
+  readonly sessionKey: string | undefined;
+  /**
+   * The prompt as text for prefix hashing: for chat, the messages in order (role and content, rendered the same way
+   * in every sidecar); for completions, the prompt. Empty for bodies without a prompt.
+   */
+  readonly promptText: string;
+  /** Body `cache_salt`, which isolates vLLM's prefix cache per tenant. */
+  readonly cacheSalt: string | undefined;
+}
+
+export interface BalancerContext {
+  /** Uniform in [0, 1). Injected so tests are deterministic. */
+  random(): number;
+  /** Epoch ms. Injected so tests need no sleeps. */
+  now(): number;
+  /** How old an engine scrape may be before it counts as stale (ms). */
+  engineStaleAfterMs: number;
+}
+
+export interface Balancer {
+  readonly id: AlgorithmId;
+  /** Choose one of the candidates (never empty when called), or undefined if none is acceptable. */
+  pick(candidates: readonly ReplicaView[], request: RoutedRequest): ReplicaView | undefined;
+  /** The request was sent to this replica. */
+  onStart?(replica: ReplicaView, request: RoutedRequest): void;
+  /** The request to this replica ended (stream finished, failed or aborted). */
+  onFinish?(replica: ReplicaView, request: RoutedRequest, outcome: { ok: boolean; ttftMs?: number }): void;
+  /** The pool's replica set changed (reload, add, remove); forget state about replicas that left. */
+  onReplicasChanged?(names: readonly string[]): void;
+}
+
+export type BalancerFactory = (context: BalancerContext) => Balancer;

@@ -1,0 +1,67 @@
+// The validated, typed configuration. Durations are milliseconds, sizes bytes; every default is filled in.
+import type { AlgorithmId } from '../protocol';
+
+export interface HealthCheckConfig {
+  enabled: boolean;
+  path: string;
+  interval: number;
+  timeout: number;
+  rise: number;
+  fall: number;
+}
+
+export interface TimeoutsConfig {
+  connect: number;
+  firstByte: number;
+  idle: number;
+}
+
+export interface ReplicaConfig {
+  url: string;
+  /** Defaults to host:port of the URL. */
+  name: string;
+  weight: number;
+  /** The resolved key. Never log it, never return it from an endpoint. */
+  apiKey?: string;
+}
+
+export interface PoolConfig {
+  name: string;
+  /** Model ids served; when absent they are learned from each replica's /v1/models. */
+  models?: string[];
+  algorithm: AlgorithmId;
+  replicas: ReplicaConfig[];
+  healthCheck: HealthCheckConfig;
+  maxFails: number;
+  failTimeout: number;
+  timeouts: TimeoutsConfig;
+  retries: number;
+}
+
+export interface Config {
+  /** Absolute path of the file this came from, when it came from one. */
+  file?: string;
+  listen: { host: string; port: number };
+  algorithm: AlgorithmId;
+  pools: PoolConfig[];
+  engineMetrics: { enabled: boolean; interval: number };
+  limits: { maxBodyBytes: number };
+  shutdownGrace: number;
+  allowedOrigins: string[];
+  clientToken?: string;
+  admin: { token?: string };
+  tls?: { cert: string; key: string };
+}
+
+/** One problem found in a config file, with a 1-based position. */
+export interface ConfigIssue {
+  file: string;
+  line: number;
+  col: number;
+  message: string;
+  severity: 'error' | 'warning';
+}
+
+export function formatIssue(issue: ConfigIssue): string {
+  return `${issue.file}:${issue.line}:${issue.col}: ${issue.severity === 'warning' ? 'warning: ' : ''}${issue.message}`;
+}
