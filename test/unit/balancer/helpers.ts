@@ -1,0 +1,67 @@
+// Test helpers: replica views, a seeded random, an injected clock.
+import type { BalancerContext, EngineLoad, ReplicaView, RoutedRequest } from '../../../sidecar/balancer/types';
+
+export interface MutableReplica {
+  name: string;
+  url: string;
+  weight: number;
+  inflight: number;
+  ttftEwmaMs: number | undefined;
+  engine: EngineLoad | undefined;
+}
+
+export function replica(name: string, fields: Partial<MutableReplica> = {}): MutableReplica {
+  return {
+    name,
+    url: `http://${name}.invalid:8000`,
+    weight: 1,
+    inflight: 0,
+    ttftEwmaMs: undefined,
+    engine: undefined,
+    ...fields,
+  };
+}
+
+export function replicas(count: number, fields: Partial<MutableReplica> = {}): MutableReplica[] {
+  return Array.from({ length: count }, (_, i) => replica(`r${i}`, fields));
+}
+
+/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface TestContext extends BalancerContext {
+  advance(ms: number): void;
+}
+
+export function testContext(seed = 1, start = 1_000_000): TestContext {
+  let time = start;
+  return {
+    random: seededRandom(seed),
+    now: () => time,
+    engineStaleAfterMs: 4000,
+    advance(ms: number) {
+      time += ms;
+    },
+  };
+}
+
+export function request(fields: Partial<RoutedRequest> = {}): RoutedRequest {
+  return { model: 'm', sessionKey: undefined, promptText: '', cacheSalt: undefined, ...fields };
+}
+
+export function counts(names: readonly (string | undefined)[]): Record<string, number> {
+  const result: Record<string, number> = {};
+  for (const name of names) if (name !== undefined) result[name] = (result[name] ?? 0) + 1;
+  return result;
+}
+
+export type { ReplicaView };
