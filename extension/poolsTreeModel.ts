@@ -1,0 +1,231 @@
+// The Pools tree as plain data: a state snapshot -> one node per pool and replica, with labels, live figures, tooltips,
+// themed icon ids and context values. No vscode import (tested in plain Node); poolsTree.ts turns nodes into TreeItems.
+import {
+  ALGORITHM_DESCRIPTIONS,
+  type PoolState,
+  type ReplicaHealth,
+  type ReplicaState,
+  type StateSnapshot,
+} from '../sidecar/protocol';
+
+export const POOL_CONTEXT = 'vllmPools.pool';
+/** Replica context values are `vllmPools.replica.<state>`: healthy, unhealthy, draining, unknown. */
+export const REPLICA_CONTEXT_PREFIX = 'vllmPools.replica.';
+
+export interface ThemedIcon {
+  /** A codicon id. */
+  id: string;
+  /** A theme color id, when the icon is coloured. */
+  color?: string;
+}
+
+interface NodeBase {
+  /** Stable across snapshots: the tree item's id. */
+  key: string;
+  label: string;
+  description: string;
+  /** Markdown. */
+  tooltip: string;
+  icon: ThemedIcon;
+  contextValue: string;
+}
+
+export interface PoolNode extends NodeBase {
+  kind: 'pool';
+  pool: string;
+  children: string[];
+}
+
+export interface ReplicaNode extends NodeBase {
+  kind: 'replica';
+  pool: string;
+  replica: string;
+  url: string;
+  state: ReplicaHealth;
+}
+
+export type TreeNode = PoolNode | ReplicaNode;
+
+export interface TreeModel {
+  roots: string[];
+  nodes: Map<string, TreeNode>;
+}
+
+export const EMPTY_TREE: TreeModel = { roots: [], nodes: new Map() };
+
+const STATE_ICONS: Record<ReplicaHealth, ThemedIcon> = {
+  healthy: { id: 'pass-filled', color: 'testing.iconPassed' },
+  unhealthy: { id: 'error', color: 'testing.iconFailed' },
+  draining: { id: 'debug-pause', color: 'list.warningForeground' },
+  unknown: { id: 'circle-large-outline', color: 'disabledForeground' },
+};
+
+export function poolKey(pool: string): string {
+  return `pool:${pool}`;
+}
+
+export function replicaKey(pool: string, replica: string): string {
+  return `replica:${pool}/${replica}`;
+}
+
+export interface TreeModelOptions {
+  /** How an epoch-ms instant is shown (local wall-clock time by default). */
+  formatTime?: (epochMs: number) => string;
+}
+
+export function buildTreeModel(snapshot: StateSnapshot, options: TreeModelOptions = {}): TreeModel {
+  const formatTime = options.formatTime ?? ((ms: number) => new Date(ms).toLocaleTimeString());
+  const nodes = new Map<string, TreeNode>();
+  const roots: string[] = [];
+  for (const pool of snapshot.pools) {
+    const node = poolNode(pool);
+    roots.push(node.key);
+    nodes.set(node.key, node);
+    for (const replica of pool.replicas) {
+      const child = replicaNode(pool, replica, snapshot.now, formatTime);
+      node.children.push(child.key);
+      nodes.set(child.key, child);
+    }
+  }
+  return { roots, nodes };
+}
+
+function poolNode(pool: PoolState): PoolNode {
+  const healthy = pool.replicas.filter((r) => r.state === 'healthy').length;
+  const total = pool.replicas.length;
+  const icon: ThemedIcon =
+    total > 0 && healthy === 0
+      ? { id: 'server-environment', color: 'testing.iconFailed' }
+      : healthy < total
+        ? { id: 'server-environment', color: 'list.warningForeground' }
+        : { id: 'server-environment' };
+  const models = pool.models.length > 0 ? pool.models.map(code).join(', ') : '_learned from the replicas_';
+  const tooltip = [
+    `**${md(pool.name)}** · ${healthy}/${total} healthy`,
+    `Algorithm: \`${pool.algorithm}\` — ${md(ALGORITHM_DESCRIPTIONS[pool.algorithm] ?? '')}`,
+    `Models: ${models}`,
+  ].join('\n\n');
+  return {
+    kind: 'pool',
+    key: poolKey(pool.name),
+    pool: pool.name,
+    label: pool.name,
+    description: `${pool.algorithm} · ${healthy}/${total}`,
+    tooltip,
+    icon,
+    contextValue: POOL_CONTEXT,
+    children: [],
+  };
+}
+
+function replicaNode(
+  pool: PoolState,
+  replica: ReplicaState,
+  now: number,
+  formatTime: (epochMs: number) => string,
+): ReplicaNode {
+  const lines = [
+    `${iconMarkdown(STATE_ICONS[replica.state])} **${md(replica.name)}** — ${replica.state}${replica.reason ? ` (${md(replica.reason)})` : ''}`,
+    `URL: ${code(replica.url)}`,
+    `Models: ${replica.models.length > 0 ? replica.models.map(code).join(', ') : '_none reported_'}`,
+    `In flight ${replica.inflight} · requests ${replica.requests} · errors ${replica.errors} · weight ${replica.weight}`,
+  ];
+  if (replica.ttftMs) {
+    lines.push(`Time to first token: p50 ${ms(replica.ttftMs.p50)} · p95 ${ms(replica.ttftMs.p95)}`);
+  }
+  if (replica.tokensPerSecond > 0) lines.push(`Throughput: ${Math.round(replica.tokensPerSecond)} tokens/s`);
+  if (replica.engine) {
+    const e = replica.engine;
+    lines.push(
+      `Engine: ${e.running} running · ${e.waiting} waiting · KV cache ${Math.round(e.kvCacheUsage * 100)}%${e.stale ? ' (stale)' : ''}`,
+    );
+  }
+  if (replica.lastError) lines.push(`Last error: ${md(replica.lastError)}`);
+  if (replica.ejectedUntil !== null && replica.ejectedUntil > now) {
+    lines.push(`Ejected until ${formatTime(replica.ejectedUntil)}`);
+  }
+  return {
+    kind: 'replica',
+    key: replicaKey(pool.name, replica.name),
+    pool: pool.name,
+    replica: replica.name,
+    url: replica.url,
+    state: replica.state,
+    label: replica.name,
+    description: replicaDescription(replica),
+    tooltip: lines.join('\n\n'),
+    icon: STATE_ICONS[replica.state] ?? STATE_ICONS.unknown,
+    contextValue: REPLICA_CONTEXT_PREFIX + replica.state,
+  };
+}
+
+/** The live figures shown next to a replica: in-flight, p50 TTFT, tokens/s (or why it is out). */
+export function replicaDescription(replica: ReplicaState): string {
+  const figures = [`${replica.inflight} in flight`];
+  if (replica.ttftMs) figures.push(`p50 ${ms(replica.ttftMs.p50)}`);
+  if (replica.tokensPerSecond > 0) figures.push(`${Math.round(replica.tokensPerSecond)} tok/s`);
+  switch (replica.state) {
+    case 'healthy':
+      return figures.join(' · ');
+    case 'draining':
+      return ['draining', ...figures].join(' · ');
+    case 'unhealthy':
+      return replica.reason ? `down · ${replica.reason}` : 'down';
+    default:
+      return 'checking…';
+  }
+}
+
+export interface TreeChanges {
+  /** Pools or replicas were added, removed or reordered: the whole tree must be refreshed. */
+  structural: boolean;
+  /** Keys of nodes whose own rendering changed (only meaningful when not structural). */
+  changed: string[];
+}
+
+/** What a new model changes compared with the previous one, so the view refreshes only those items. */
+export function diffTreeModels(previous: TreeModel, next: TreeModel): TreeChanges {
+  if (!sameList(previous.roots, next.roots)) return { structural: true, changed: [] };
+  const changed: string[] = [];
+  for (const [key, node] of next.nodes) {
+    const old = previous.nodes.get(key);
+    if (!old) return { structural: true, changed: [] };
+    if (node.kind === 'pool' && old.kind === 'pool' && !sameList(node.children, old.children)) {
+      return { structural: true, changed: [] };
+    }
+    if (!sameRendering(old, node)) changed.push(key);
+  }
+  return { structural: false, changed };
+}
+
+function sameRendering(a: TreeNode, b: TreeNode): boolean {
+  return (
+    a.label === b.label &&
+    a.description === b.description &&
+    a.tooltip === b.tooltip &&
+    a.icon.id === b.icon.id &&
+    a.icon.color === b.icon.color &&
+    a.contextValue === b.contextValue
+  );
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+function ms(value: number): string {
+  return `${Math.round(value)} ms`;
+}
+
+function code(text: string): string {
+  return `\`${text.replace(/`/g, "'")}\``;
+}
+
+/** Escapes Markdown (inline, mid-line) so that names and error texts from the network render as text. */
+function md(text: string): string {
+  return text.replace(/[\\`*_[\]()#|<>~$]/g, '\\$&');
+}
+
+function iconMarkdown(icon: ThemedIcon): string {
+  return `$(${icon.id})`;
+}

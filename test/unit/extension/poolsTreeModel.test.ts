@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  buildTreeModel,
+  diffTreeModels,
+  EMPTY_TREE,
+  type PoolNode,
+  poolKey,
+  type ReplicaNode,
+  replicaKey,
+} from '../../../extension/poolsTreeModel';
+import { statusBarView } from '../../../extension/statusBarModel';
+import { snapshot } from './fixtures';
+
+const formatTime = (ms: number) => `T${ms}`;
+
+test('pools are roots, replicas their children, in snapshot order', () => {
+  const model = buildTreeModel(snapshot(), { formatTime });
+  assert.deepEqual(model.roots, ['pool:llama-8b', 'pool:qwen']);
+  const pool = model.nodes.get(poolKey('llama-8b')) as PoolNode;
+  assert.deepEqual(pool.children, ['replica:llama-8b/gpu-a', 'replica:llama-8b/gpu-b']);
+  assert.equal(model.nodes.size, 5);
+});
+
+test('a pool shows its algorithm and healthy/total, and a warning colour when a replica is down', () => {
+  const model = buildTreeModel(snapshot(), { formatTime });
+  const llama = model.nodes.get(poolKey('llama-8b')) as PoolNode;
+  assert.equal(llama.label, 'llama-8b');
+  assert.equal(llama.description, 'prefix-aware · 1/2');
+  assert.equal(llama.contextValue, 'vllmPools.pool');
+  assert.equal(llama.icon.color, 'list.warningForeground');
+  assert.match(llama.tooltip, /Prefix-cache affinity/);
+  const qwen = model.nodes.get(poolKey('qwen')) as PoolNode;
+  assert.equal(qwen.description, 'least-connections · 1/1');
+  assert.equal(qwen.icon.color, undefined);
+});
+
+test('a healthy replica shows live figures; its tooltip has URL and models', () => {
+  const node = buildTreeModel(snapshot(), { formatTime }).nodes.get(replicaKey('llama-8b', 'gpu-a')) as ReplicaNode;
+  assert.equal(node.description, '2 in flight · p50 82 ms · 312 tok/s');
+  assert.equal(node.contextValue, 'vllmPools.replica.healthy');
+  assert.deepEqual(node.icon, { id: 'pass-filled', color: 'testing.iconPassed' });
+  assert.match(node.tooltip, /URL: `http:\/\/10\.0\.0\.10:8000`/);
+  assert.match(node.tooltip, /Models: `meta-llama\/Llama-3\.1-8B-Instruct`/);
+  assert.doesNotMatch(node.tooltip, /Ejected/);
+  assert.deepEqual([node.pool, node.replica, node.url], ['llama-8b', 'gpu-a', 'http://10.0.0.10:8000']);
+});
+
+test('an ejected replica shows why, its last error and until when', () => {
+  const node = buildTreeModel(snapshot(), { formatTime }).nodes.get(replicaKey('llama-8b', 'gpu-b')) as ReplicaNode;
+  assert.equal(node.description, 'down · 3 failures in 30s');
+  assert.equal(node.contextValue, 'vllmPools.replica.unhealthy');
+  assert.equal(node.icon.id, 'error');
+  assert.match(node.tooltip, /Last error: connect ECONNREFUSED 10\.0\.0\.11:8000/);
+  assert.match(node.tooltip, /Ejected until T1700000080000/);
+});
+
+test('draining and unknown replicas get their own icon and context value', () => {
+  const s = snapshot();
+  s.pools[0]!.replicas[0]!.state = 'draining';
+  s.pools[1]!.replicas[0]!.state = 'unknown';
+  const model = buildTreeModel(s, { formatTime });
+  const draining = model.nodes.get(replicaKey('llama-8b', 'gpu-a')) as ReplicaNode;
+  assert.equal(draining.contextValue, 'vllmPools.replica.draining');
+  assert.equal(draining.icon.id, 'debug-pause');
+  assert.match(draining.description, /^draining · 2 in flight/);
+  const unknown = model.nodes.get(replicaKey('qwen', 'q1')) as ReplicaNode;
+  assert.equal(unknown.contextValue, 'vllmPools.replica.unknown');
+  assert.equal(unknown.icon.id, 'circle-large-outline');
+});
+
+test('names from the network are escaped in Markdown tooltips', () => {
+  const s = snapshot();
+  s.pools[0]!.replicas[0]!.lastError = 'boom [click](command:evil) **x**';
+  const node = buildTreeModel(s, { formatTime }).nodes.get(replicaKey('llama-8b', 'gpu-a')) as ReplicaNode;
+  assert.match(node.tooltip, /boom \\\[click\\\]\\\(command:evil\\\) \\\*\\\*x\\\*\\\*/);
+});
+
+test('diff: an identical snapshot changes nothing (no flicker)', () => {
+  const a = buildTreeModel(snapshot(), { formatTime });
+  const b = buildTreeModel({ ...snapshot(), now: snapshot().now + 1000 }, { formatTime });
+  assert.deepEqual(diffTreeModels(a, b), { structural: false, changed: [] });
+});
+
+test('diff: a changed figure refreshes only that replica; a state change also its pool', () => {
+  const a = buildTreeModel(snapshot(), { formatTime });
+  const s = snapshot();
+  s.pools[1]!.replicas[0]!.inflight = 5;
+  assert.deepEqual(diffTreeModels(a, buildTreeModel(s, { formatTime })), {
+    structural: false,
+    changed: ['replica:qwen/q1'],
+  });
+  const t = snapshot();
+  t.pools[0]!.replicas[1]!.state = 'healthy';
+  t.pools[0]!.replicas[1]!.reason = null;
+  assert.deepEqual(diffTreeModels(a, buildTreeModel(t, { formatTime })).changed, [
+    'pool:llama-8b',
+    'replica:llama-8b/gpu-b',
+  ]);
+});
+
+test('diff: added or removed pools and replicas are structural', () => {
+  const a = buildTreeModel(snapshot(), { formatTime });
+  const fewer = snapshot();
+  fewer.pools[0]!.replicas.pop();
+  assert.equal(diffTreeModels(a, buildTreeModel(fewer, { formatTime })).structural, true);
+  const noPool = snapshot();
+  noPool.pools.pop();
+  assert.equal(diffTreeModels(a, buildTreeModel(noPool, { formatTime })).structural, true);
+  assert.equal(diffTreeModels(EMPTY_TREE, a).structural, true);
+  assert.equal(diffTreeModels(a, EMPTY_TREE).structural, true);
+});
+
+test('status bar: healthy/total and the shared algorithm, warning when a replica is down', () => {
+  const s = snapshot();
+  s.pools[0]!.algorithm = 'least-connections';
+  const view = statusBarView('running', s);
+  assert.equal(view.text, 'vLLM 2/3 · least-connections');
+  assert.equal(view.warning, true);
+  s.pools[0]!.replicas[1]!.state = 'healthy';
+  assert.deepEqual(
+    [statusBarView('running', s).text, statusBarView('running', s).warning],
+    ['vLLM 3/3 · least-connections', false],
+  );
+  assert.equal(statusBarView('running', snapshot()).text, 'vLLM 2/3 · mixed');
+  assert.equal(statusBarView('stopped', undefined).text, 'vLLM stopped');
+  assert.equal(statusBarView('failed', undefined, 'port 8800 in use').warning, true);
+});
