@@ -1,0 +1,69 @@
+// Applies one form edit to the YAML text. The `yaml` Document API states what the result must mean; a text splice
+// (yamlSplice) produces it while leaving every untouched byte alone, and is kept only when it parses to exactly that
+// meaning. Otherwise the edited Document is printed whole (comments survive, some formatting may not).
+import { isDeepStrictEqual } from 'node:util';
+import { type Document, isSeq, parseDocument } from 'yaml';
+import type { FormEdit } from './messages';
+import { effectiveDeletePath, resolvePath, spliceEdit } from './yamlSplice';
+
+export class FormEditError extends Error {
+  override name = 'FormEditError';
+}
+
+export interface FormEditResult {
+  text: string;
+  /** True when the minimal splice was used; false when the document had to be printed whole. */
+  minimal: boolean;
+}
+
+export function applyFormEdit(text: string, edit: FormEdit): FormEditResult {
+  const doc = parseDocument(text, { uniqueKeys: false });
+  if (doc.errors.length > 0) throw new FormEditError('The file has YAML syntax errors: fix them in the text first.');
+  const effective: FormEdit =
+    edit.kind === 'delete' ? { kind: 'delete', path: effectiveDeletePath(doc, edit.path) } : edit;
+  if (resolvePath(doc, effective.path).alias) {
+    throw new FormEditError('This value comes from a YAML alias (*name): edit it in the text, where its anchor is.');
+  }
+  const expected = doc.clone();
+  applyToDocument(expected, effective);
+  const wanted = expected.toJS();
+  const spliced = spliceEdit(text, doc, effective);
+  if (spliced !== undefined) {
+    const check = parseDocument(spliced, { uniqueKeys: false });
+    if (check.errors.length === 0 && isDeepStrictEqual(check.toJS(), wanted)) return { text: spliced, minimal: true };
+  }
+  return { text: expected.toString({ lineWidth: 0 }), minimal: false };
+}
+
+function applyToDocument(doc: Document, edit: FormEdit): void {
+  try {
+    switch (edit.kind) {
+      case 'set':
+        doc.setIn(edit.path, doc.createNode(edit.value));
+        return;
+      case 'delete':
+        if (!doc.hasIn(edit.path)) throw new FormEditError(`${edit.path.join('.')} is not in the file`);
+        doc.deleteIn(edit.path);
+        return;
+      case 'append': {
+        const seq = doc.getIn(edit.path, true);
+        if (seq === undefined) doc.setIn(edit.path, doc.createNode([edit.value]));
+        else if (isSeq(seq)) seq.items.push(doc.createNode(edit.value));
+        else throw new FormEditError(`${edit.path.join('.')} is not a list`);
+        return;
+      }
+      case 'move': {
+        const seq = doc.getIn(edit.path, true);
+        const count = isSeq(seq) ? seq.items.length : 0;
+        if (!isSeq(seq) || edit.from >= count || edit.to >= count || edit.from < 0 || edit.to < 0) {
+          throw new FormEditError(`cannot move item ${edit.from} of ${edit.path.join('.')} to ${edit.to}`);
+        }
+        seq.items.splice(edit.to, 0, ...seq.items.splice(edit.from, 1));
+        return;
+      }
+    }
+  } catch (error) {
+    if (error instanceof FormEditError) throw error;
+    throw new FormEditError(`cannot edit ${edit.path.join('.')}: ${(error as Error).message}`);
+  }
+}
