@@ -40,6 +40,17 @@ const POOL_KEYS = [
   'retries',
 ] as const;
 const REPLICA_KEYS = ['url', 'name', 'weight', 'apiKey'] as const;
+const HEALTH_CHECK_KEYS = ['enabled', 'path', 'interval', 'timeout', 'rise', 'fall'] as const;
+const TIMEOUT_KEYS = ['connect', 'firstByte', 'idle'] as const;
+
+/** The keys allowed at each level (the JSON schema test checks it allows the same). */
+export const CONFIG_KEYS = {
+  top: TOP_KEYS,
+  pool: POOL_KEYS,
+  replica: REPLICA_KEYS,
+  healthCheck: HEALTH_CHECK_KEYS,
+  timeouts: TIMEOUT_KEYS,
+} as const;
 const POOL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const REPLICA_NAME = /^[^\s/]+$/;
 
@@ -314,12 +325,7 @@ class ConfigParser {
     const healthCheck: HealthCheckConfig = { ...DEFAULTS.healthCheck };
     const hcField = fields.get('healthCheck');
     if (hcField) {
-      const hc = y.map(
-        hcField.value,
-        hcField.path,
-        ['enabled', 'path', 'interval', 'timeout', 'rise', 'fall'],
-        hcField.key,
-      );
+      const hc = y.map(hcField.value, hcField.path, HEALTH_CHECK_KEYS, hcField.key);
       const at = (key: string) => hc?.get(key);
       const enabled = at('enabled');
       const hcPath = at('path');
@@ -352,8 +358,8 @@ class ConfigParser {
     const timeouts: TimeoutsConfig = { ...DEFAULTS.timeouts };
     const timeoutsField = fields.get('timeouts');
     if (timeoutsField) {
-      const t = y.map(timeoutsField.value, timeoutsField.path, ['connect', 'firstByte', 'idle'], timeoutsField.key);
-      for (const key of ['connect', 'firstByte', 'idle'] as const) {
+      const t = y.map(timeoutsField.value, timeoutsField.path, TIMEOUT_KEYS, timeoutsField.key);
+      for (const key of TIMEOUT_KEYS) {
         const field = t?.get(key);
         if (field) timeouts[key] = y.duration(field, { positive: true }) ?? timeouts[key];
       }
