@@ -1,5 +1,11 @@
 // Test helpers: replica views, a seeded random, an injected clock.
-import type { BalancerContext, EngineLoad, ReplicaView, RoutedRequest } from '../../../sidecar/balancer/types';
+import type {
+  Balancer,
+  BalancerContext,
+  EngineLoad,
+  ReplicaView,
+  RoutedRequest,
+} from '../../../sidecar/balancer/types';
 
 export interface MutableReplica {
   name: string;
@@ -65,3 +71,24 @@ export function counts(names: readonly (string | undefined)[]): Record<string, n
 }
 
 export type { ReplicaView };
+
+/** Picks, then does what the proxy does when it sends: onStart and one more in flight. */
+export function send(balancer: Balancer, pool: MutableReplica[], req: RoutedRequest = request()): MutableReplica {
+  const picked = balancer.pick(pool, req);
+  const chosen = pool.find((r) => r === picked);
+  if (!chosen) throw new Error(`picked ${picked?.name} which is not a candidate`);
+  chosen.inflight += 1;
+  balancer.onStart?.(chosen, req);
+  return chosen;
+}
+
+/** What the proxy does when the request ends: one less in flight, then onFinish. */
+export function finish(
+  balancer: Balancer,
+  replicaSent: MutableReplica,
+  req: RoutedRequest,
+  outcome: { ok: boolean; ttftMs?: number } = { ok: true },
+): void {
+  replicaSent.inflight -= 1;
+  balancer.onFinish?.(replicaSent, req, outcome);
+}

@@ -1,0 +1,28 @@
+// A bounded set of numbers with least-recently-used eviction (a Map keeps insertion order; touching re-inserts).
+export class LruSet {
+  private readonly entries = new Map<number, true>();
+
+  constructor(readonly capacity: number) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  has(key: number): boolean {
+    return this.entries.has(key);
+  }
+
+  /** Adds or refreshes `key` as the most recently used; evicts the least recently used beyond capacity. */
+  touch(key: number): void {
+    if (this.entries.has(key)) this.entries.delete(key);
+    else if (this.entries.size >= this.capacity) {
+      const oldest = this.entries.keys().next();
+      if (!oldest.done) this.entries.delete(oldest.value);
+    }
+    this.entries.set(key, true);
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
