@@ -96,11 +96,6 @@ export function secretReferences(text: string): string[] {
   return [...names];
 }
 
-/** The environment variable through which the sidecar reads `${secret:NAME}`. */
-export function secretEnvName(name: string): string {
-  return `VLLM_POOLS_SECRET_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
-}
-
 export const STARTER_CONFIG = `# vllm-pools: a local, streaming-safe load balancer for self-hosted vLLM replicas.
 # Point your IDE's AI tools at http://127.0.0.1:8800/v1 and the sidecar spreads requests over the replicas below.
 # Every key is documented in schema/vllm-pools.schema.json; durations are like 5s or 250ms.

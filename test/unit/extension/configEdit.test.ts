@@ -6,11 +6,11 @@ import {
   ConfigEditError,
   removeReplica,
   STARTER_CONFIG,
-  secretEnvName,
   secretReferences,
   setAlgorithm,
   setReplicaSecret,
 } from '../../../sidecar/config/edit';
+import { secretEnvName } from '../../../sidecar/config/references';
 
 const CONFIG = `# fleet config
 listen: { host: 127.0.0.1, port: 8800 }   # loopback only
