@@ -1,5 +1,86 @@
-// Placeholder until this subcommand is built; it says so instead of pretending.
-export async function run(_argv: string[]): Promise<number> {
-  process.stderr.write('vllm-pools: this command is not built yet\n');
-  return 1;
+// `vllm-pools sim`: N simulated vLLM replicas on ports P..P+N-1 until SIGINT/SIGTERM.
+import { parseArgs } from 'node:util';
+import { startSimFleet } from './fleet';
+import { PROFILES } from './profiles';
+
+const USAGE = `vllm-pools sim [--replicas N] [--port P] [--model NAME] [--profile NAME] [--time-scale X] [--seed S] [--api-key KEY] [--host H]
+  --replicas N     replicas to start (default 3)
+  --port P         first port; replica i listens on P+i (default 8000; 0 = free ports)
+  --model NAME     served model name (default: the profile's)
+  --profile NAME   ${Object.keys(PROFILES).join(' | ')} (default h100-llama-8b)
+  --time-scale X   multiplies every modelled delay (0.1 = ten times faster; default 1)
+  --seed S         same seed and request: same token stream (default 0)
+  --api-key KEY    require Authorization: Bearer KEY on /v1 paths (or env VLLM_API_KEY)
+  --host H         address to listen on (default 127.0.0.1)
+`;
+
+function number(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (value.trim() === '' || !Number.isFinite(parsed)) throw new Error(`--${name} must be a number, got "${value}"`);
+  return parsed;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    values = parseArgs({
+      args: argv,
+      options: {
+        replicas: { type: 'string' },
+        port: { type: 'string' },
+        model: { type: 'string' },
+        profile: { type: 'string' },
+        'time-scale': { type: 'string' },
+        seed: { type: 'string' },
+        'api-key': { type: 'string' },
+        host: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }).values;
+  } catch (error) {
+    process.stderr.write(`vllm-pools sim: ${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (values['help']) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  let fleet: Awaited<ReturnType<typeof startSimFleet>>;
+  try {
+    const apiKey = (values['api-key'] as string | undefined) ?? process.env['VLLM_API_KEY'];
+    const model = values['model'] as string | undefined;
+    const profile = values['profile'] as string | undefined;
+    fleet = await startSimFleet({
+      replicas: number(values['replicas'] as string | undefined, 'replicas', 3),
+      port: number(values['port'] as string | undefined, 'port', 8000),
+      host: (values['host'] as string | undefined) ?? '127.0.0.1',
+      timeScale: number(values['time-scale'] as string | undefined, 'time-scale', 1),
+      seed: number(values['seed'] as string | undefined, 'seed', 0),
+      ...(model ? { model } : {}),
+      ...(profile ? { profile } : {}),
+      ...(apiKey ? { apiKey } : {}),
+    });
+  } catch (error) {
+    process.stderr.write(`vllm-pools sim: ${(error as Error).message}\n`);
+    return 2;
+  }
+  fleet.replicas.forEach((replica, i) => {
+    process.stdout.write(`sim replica ${i} listening on ${replica.url}\n`);
+  });
+  const first = fleet.replicas[0]!;
+  process.stderr.write(
+    `sim: ${fleet.replicas.length} replica(s), profile ${first.profile.name}, model ${first.model}; Ctrl-C stops\n`,
+  );
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await fleet.close();
+  return 0;
 }

@@ -1,0 +1,46 @@
+// Faults a test can switch on through POST /sim/fault (contract: "The simulator").
+
+export type FaultKind = 'none' | 'refuse' | 'hang' | 'slow' | 'status' | 'reset-mid-stream';
+
+export type Fault =
+  | { kind: 'none' }
+  | { kind: 'refuse' }
+  | { kind: 'hang' }
+  | { kind: 'slow'; factor: number }
+  | { kind: 'status'; status: number }
+  | { kind: 'reset-mid-stream'; afterChunks: number };
+
+export const FAULT_KINDS: readonly FaultKind[] = ['none', 'refuse', 'hang', 'slow', 'status', 'reset-mid-stream'];
+
+/** A fault from its JSON form (defaults: status 503, factor 5, afterChunks 3), or an error message. */
+export function parseFault(value: unknown): Fault | string {
+  if (typeof value !== 'object' || value === null) return 'the body must be a JSON object';
+  const body = value as Record<string, unknown>;
+  const kind = body['kind'];
+  if (typeof kind !== 'string' || !(FAULT_KINDS as readonly string[]).includes(kind)) {
+    return `"kind" must be one of ${FAULT_KINDS.join(', ')}`;
+  }
+  switch (kind as FaultKind) {
+    case 'slow': {
+      const factor = body['factor'] ?? 5;
+      if (typeof factor !== 'number' || !(factor > 0)) return '"factor" must be a positive number';
+      return { kind: 'slow', factor };
+    }
+    case 'status': {
+      const status = body['status'] ?? 503;
+      if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599) {
+        return '"status" must be an HTTP status (100-599)';
+      }
+      return { kind: 'status', status };
+    }
+    case 'reset-mid-stream': {
+      const afterChunks = body['afterChunks'] ?? 3;
+      if (typeof afterChunks !== 'number' || !Number.isInteger(afterChunks) || afterChunks < 0) {
+        return '"afterChunks" must be a whole number';
+      }
+      return { kind: 'reset-mid-stream', afterChunks };
+    }
+    default:
+      return { kind } as Fault;
+  }
+}

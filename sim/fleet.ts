@@ -1,0 +1,74 @@
+// A fleet of simulated replicas in this process: the programmatic face of `vllm-pools sim`, for tests and benches.
+import type { Clock } from './clock';
+import { DEFAULT_PROFILE, getProfile, PROFILES } from './profiles';
+import { SimReplica } from './replica';
+
+export { type FaultInput, SimReplica, type SimReplicaStats } from './replica';
+
+export interface SimFleetOptions {
+  /** Default 3. */
+  replicas?: number;
+  /** First port; replica i listens on port + i. 0 or absent: free ports. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Served model name; default the profile's (h100-llama-8b: meta-llama/Llama-3.1-8B-Instruct). */
+  model?: string;
+  /** `h100-llama-8b` (default) or `fast`. */
+  profile?: string;
+  /** Multiplies every modelled delay; 0.1 runs ten times faster. Default 1. */
+  timeScale?: number;
+  /** Same seed and request: same token stream. Default 0. */
+  seed?: number;
+  /** Like `vllm serve --api-key`: /v1 paths need `Authorization: Bearer KEY`. */
+  apiKey?: string;
+  /** Injected clock (tests); default the real one. */
+  clock?: Clock;
+}
+
+export interface SimFleet {
+  replicas: SimReplica[];
+  urls: string[];
+  close(): Promise<void>;
+}
+
+export async function startSimFleet(options: SimFleetOptions = {}): Promise<SimFleet> {
+  const count = options.replicas ?? 3;
+  if (!Number.isInteger(count) || count < 1) throw new Error(`replicas must be a positive integer, got ${count}`);
+  const profileName = options.profile ?? DEFAULT_PROFILE;
+  const profile = getProfile(profileName);
+  if (!profile) {
+    throw new Error(`unknown profile "${profileName}" (known: ${Object.keys(PROFILES).join(', ')})`);
+  }
+  const timeScale = options.timeScale ?? 1;
+  if (!(timeScale >= 0) || !Number.isFinite(timeScale)) throw new Error(`time scale must be >= 0, got ${timeScale}`);
+  const basePort = options.port ?? 0;
+  const replicas: SimReplica[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      replicas.push(
+        await SimReplica.start({
+          name: `sim-${i}`,
+          host: options.host ?? '127.0.0.1',
+          port: basePort === 0 ? 0 : basePort + i,
+          profile,
+          ...(options.model ? { model: options.model } : {}),
+          timeScale,
+          seed: options.seed ?? 0,
+          ...(options.apiKey ? { apiKey: options.apiKey } : {}),
+          ...(options.clock ? { clock: options.clock } : {}),
+        }),
+      );
+    }
+  } catch (error) {
+    await Promise.all(replicas.map((r) => r.close()));
+    throw error;
+  }
+  return {
+    replicas,
+    urls: replicas.map((r) => r.url),
+    close: async () => {
+      await Promise.all(replicas.map((r) => r.close()));
+    },
+  };
+}

@@ -1,0 +1,27 @@
+// What the HTTP layer of one replica needs: its engine, identity and the fault switched on.
+import type { Engine } from '../engine/engine';
+import type { Fault } from '../faults';
+import type { SimProfile } from '../profiles';
+
+export interface ReplicaCounters {
+  /** Inference requests (chat, completions, embeddings) that reached the replica. */
+  received: number;
+  /** Of those, the ones the client gave up on (disconnected) before the answer ended. */
+  aborted: number;
+  /** Of those, the ones answered in full. */
+  completed: number;
+}
+
+export interface ServeContext {
+  readonly engine: Engine;
+  readonly profile: SimProfile;
+  readonly model: string;
+  readonly seed: number;
+  readonly apiKey: string | undefined;
+  /** Unix seconds when the replica started (the `created` of /v1/models). */
+  readonly startedUnix: number;
+  readonly counters: ReplicaCounters;
+  readonly fault: Fault;
+  /** Resolves once the fault is in force (for `refuse` and `none`: once the listener is closed or open). */
+  setFault(fault: Fault): Promise<void>;
+}

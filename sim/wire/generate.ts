@@ -1,0 +1,206 @@
+// Runs a chat or completions request through the engine and writes it back as vLLM does: one SSE chunk per token
+// (the role chunk for chat at the first token, finish_reason on the last token's chunk, the usage chunk only with
+// include_usage, then [DONE]) or one JSON body at the end. A client that disconnects aborts its engine requests.
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { EngineRequestHandle } from '../engine/engine';
+import { hashInts } from '../hash';
+import { type OutputPlan, planOutput } from '../textGen';
+import type { ServeContext } from './context';
+import { badRequest } from './errors';
+import { sendError, sendJson } from './http';
+import type { SamplingParams } from './params';
+
+export interface Usage {
+  prompt_tokens: number;
+  total_tokens: number;
+  completion_tokens: number;
+}
+
+export interface ChoiceResult {
+  index: number;
+  text: string;
+  finishReason: 'stop' | 'length';
+  stopReason: string | null;
+}
+
+export interface ResponseBase {
+  id: string;
+  created: number;
+  model: string;
+}
+
+/** How one API (chat or completions) shapes its chunks and its final body. */
+export interface GenerationFormat {
+  idPrefix: string;
+  chunkObject: string;
+  /** The choice of the chunk sent once per choice before its first token (chat's role chunk), if any. */
+  firstChoice?(index: number): Record<string, unknown>;
+  tokenChoice(
+    index: number,
+    piece: string,
+    finish?: { reason: string; stopReason: string | null },
+  ): Record<string, unknown>;
+  finalBody(base: ResponseBase, choices: ChoiceResult[], usage: Usage): Record<string, unknown>;
+}
+
+export interface GenerationRequest {
+  prompts: number[][];
+  /** The output cap of each prompt, after the context-length checks. */
+  maxTokens: number[];
+  params: SamplingParams;
+  format: GenerationFormat;
+}
+
+export function requestId(req: IncomingMessage, body: Record<string, unknown>): string {
+  const header = req.headers['x-request-id'];
+  if (typeof header === 'string' && header) return header;
+  const fromBody = body['request_id'];
+  return typeof fromBody === 'string' && fromBody ? fromBody : randomUUID().replace(/-/g, '');
+}
+
+interface Choice {
+  index: number;
+  promptIndex: number;
+  plan: OutputPlan;
+  handle?: EngineRequestHandle;
+  tokensOut: number;
+  done: boolean;
+}
+
+export function runGeneration(
+  ctx: ServeContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: Record<string, unknown>,
+  generation: GenerationRequest,
+): void {
+  const { params, format, prompts } = generation;
+  const base: ResponseBase = {
+    id: `${format.idPrefix}${requestId(req, body)}`,
+    created: Math.floor(Date.now() / 1000),
+    model: ctx.model,
+  };
+  const fault = ctx.fault;
+  const resetAfter = fault.kind === 'reset-mid-stream' ? fault.afterChunks : undefined;
+  const choices: Choice[] = [];
+  prompts.forEach((prompt, promptIndex) => {
+    const promptHash = hashInts(prompt, params.seed ?? 0);
+    for (let i = 0; i < params.n; i++) {
+      const plan = planOutput({
+        seed: ctx.seed,
+        promptHash,
+        choiceIndex: i,
+        maxTokens: generation.maxTokens[promptIndex]!,
+        minTokens: params.minTokens,
+        ignoreEos: params.ignoreEos,
+        stop: params.stop,
+        naturalLength: ctx.profile.outputTokens,
+      });
+      choices.push({ index: promptIndex * params.n + i, promptIndex, plan, tokensOut: 0, done: false });
+    }
+  });
+  const promptTokens = prompts.reduce((sum, p) => sum + p.length, 0);
+  const usage = (): Usage => {
+    const completion = choices.reduce((sum, c) => sum + c.tokensOut, 0);
+    return { prompt_tokens: promptTokens, total_tokens: promptTokens + completion, completion_tokens: completion };
+  };
+
+  let finished = false;
+  let chunks = 0;
+  let tokens = 0;
+  const abortAll = () => {
+    for (const choice of choices) choice.handle?.abort();
+  };
+  res.on('close', () => {
+    if (finished) return;
+    finished = true;
+    abortAll();
+    ctx.counters.aborted++;
+  });
+  const reset = () => {
+    finished = true;
+    abortAll();
+    res.socket?.destroy();
+  };
+
+  const write = (payload: Record<string, unknown>) => {
+    if (params.continuousUsage && Array.isArray(payload['choices']) && payload['choices'].length > 0) {
+      payload['usage'] = usage();
+    }
+    res.write(`data: ${JSON.stringify(payload)}\n\n`);
+    chunks++;
+    if (resetAfter !== undefined && chunks >= resetAfter) reset();
+  };
+  const chunk = (choice: Record<string, unknown>) => ({
+    id: base.id,
+    object: format.chunkObject,
+    created: base.created,
+    model: base.model,
+    choices: [choice],
+  });
+
+  const onToken = (choice: Choice, index: number) => {
+    if (finished) return;
+    choice.tokensOut = index + 1;
+    tokens++;
+    if (!params.stream) {
+      if (resetAfter !== undefined && tokens >= resetAfter) reset();
+      return;
+    }
+    if (index === 0 && format.firstChoice) write(chunk(format.firstChoice(choice.index)));
+    if (finished) return;
+    const last = index === choice.plan.pieces.length - 1;
+    const finish = last ? { reason: choice.plan.finishReason, stopReason: choice.plan.stopReason } : undefined;
+    write(chunk(format.tokenChoice(choice.index, choice.plan.pieces[index]!, finish)));
+  };
+
+  const onChoiceDone = (choice: Choice) => {
+    choice.done = true;
+    if (finished || !choices.every((c) => c.done)) return;
+    finished = true;
+    ctx.counters.completed++;
+    if (params.stream) {
+      if (params.includeUsage) {
+        res.write(
+          `data: ${JSON.stringify({ id: base.id, object: format.chunkObject, created: base.created, model: base.model, choices: [], usage: usage() })}\n\n`,
+        );
+      }
+      res.end('data: [DONE]\n\n');
+      return;
+    }
+    const results = choices.map((c) => ({
+      index: c.index,
+      text: c.plan.pieces.join(''),
+      finishReason: c.plan.finishReason,
+      stopReason: c.plan.stopReason,
+    }));
+    sendJson(res, 200, format.finalBody(base, results, usage()));
+  };
+
+  try {
+    for (const choice of choices) {
+      choice.handle = ctx.engine.submit(
+        {
+          promptTokens: prompts[choice.promptIndex]!,
+          outputLength: choice.plan.pieces.length,
+          finishReason: choice.plan.finishReason,
+          ...(params.cacheSalt ? { cacheSalt: params.cacheSalt } : {}),
+        },
+        { onToken: (index) => onToken(choice, index), onFinish: () => onChoiceDone(choice) },
+      );
+    }
+  } catch (error) {
+    finished = true;
+    abortAll();
+    sendError(res, badRequest(error instanceof Error ? error.message : String(error)));
+    return;
+  }
+  if (params.stream) {
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
+    res.flushHeaders();
+    if (resetAfter === 0) reset();
+  } else if (resetAfter === 0) {
+    reset();
+  }
+}
