@@ -1,0 +1,80 @@
+// Reads the few vLLM engine figures a router needs out of a Prometheus text exposition, summing over label sets
+// (one series per engine/model). Names per vLLM V1; `vllm:gpu_cache_usage_perc` is the V0 name of the KV-cache gauge.
+
+export interface EngineSample {
+  running: number;
+  waiting: number;
+  kvCacheUsage: number;
+  prefixQueries: number | null;
+  prefixHits: number | null;
+}
+
+const WANTED = new Set([
+  'vllm:num_requests_running',
+  'vllm:num_requests_waiting',
+  'vllm:kv_cache_usage_perc',
+  'vllm:gpu_cache_usage_perc',
+  'vllm:prefix_cache_queries_total',
+  'vllm:prefix_cache_hits_total',
+  'vllm:gpu_prefix_cache_queries_total',
+  'vllm:gpu_prefix_cache_hits_total',
+]);
+
+/** The engine figures, or undefined when the text has neither running nor waiting (not a vLLM /metrics). */
+export function parseEngineMetrics(text: string): EngineSample | undefined {
+  const sums = new Map<string, number>();
+  const counts = new Map<string, number>();
+  for (const rawLine of text.split('\n')) {
+    const line = rawLine.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const nameEnd = firstOf(line, '{', ' ');
+    if (nameEnd <= 0) continue;
+    const name = line.slice(0, nameEnd);
+    if (!WANTED.has(name)) continue;
+    let rest = line.slice(nameEnd);
+    if (rest.startsWith('{')) {
+      const close = closingBrace(rest);
+      if (close < 0) continue;
+      rest = rest.slice(close + 1);
+    }
+    const value = Number(rest.trim().split(/\s+/)[0]);
+    if (!Number.isFinite(value)) continue;
+    sums.set(name, (sums.get(name) ?? 0) + value);
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
+  if (!sums.has('vllm:num_requests_running') && !sums.has('vllm:num_requests_waiting')) return undefined;
+  const kvName = sums.has('vllm:kv_cache_usage_perc') ? 'vllm:kv_cache_usage_perc' : 'vllm:gpu_cache_usage_perc';
+  // A fraction per engine: average over engines rather than sum, so it stays within 0..1.
+  const kv = sums.has(kvName) ? sums.get(kvName)! / counts.get(kvName)! : 0;
+  const queries = sums.get('vllm:prefix_cache_queries_total') ?? sums.get('vllm:gpu_prefix_cache_queries_total');
+  const hits = sums.get('vllm:prefix_cache_hits_total') ?? sums.get('vllm:gpu_prefix_cache_hits_total');
+  return {
+    running: sums.get('vllm:num_requests_running') ?? 0,
+    waiting: sums.get('vllm:num_requests_waiting') ?? 0,
+    kvCacheUsage: kv,
+    prefixQueries: queries ?? null,
+    prefixHits: hits ?? null,
+  };
+}
+
+function firstOf(line: string, a: string, b: string): number {
+  const i = line.indexOf(a);
+  const j = line.indexOf(b);
+  if (i < 0) return j;
+  if (j < 0) return i;
+  return Math.min(i, j);
+}
+
+/** Index of the `}` closing the label set, skipping quoted label values (which may hold `}` or escaped quotes). */
+function closingBrace(text: string): number {
+  let quoted = false;
+  for (let i = 1; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '\\') i++;
+      else if (c === '"') quoted = false;
+    } else if (c === '"') quoted = true;
+    else if (c === '}') return i;
+  }
+  return -1;
+}

@@ -1,0 +1,51 @@
+// Successive /metrics samples of one replica -> EngineState (with a prefix-cache hit rate between the last two
+// scrapes, and staleness after twice the scrape interval).
+
+import type { Clock } from '../pool/clock';
+import type { EngineState } from '../protocol';
+import type { EngineSample } from './engineMetricsParser';
+
+export class EngineTracker {
+  private last: { sample: EngineSample; at: number } | undefined;
+  private hitRate: number | null = null;
+
+  constructor(
+    private readonly clock: Clock,
+    private intervalMs: number,
+  ) {}
+
+  setInterval(intervalMs: number): void {
+    this.intervalMs = intervalMs;
+  }
+
+  record(sample: EngineSample): void {
+    const previous = this.last?.sample;
+    if (
+      previous &&
+      sample.prefixQueries !== null &&
+      sample.prefixHits !== null &&
+      previous.prefixQueries !== null &&
+      previous.prefixHits !== null
+    ) {
+      const queries = sample.prefixQueries - previous.prefixQueries;
+      const hits = sample.prefixHits - previous.prefixHits;
+      // A counter that went down means the replica restarted: keep the last rate rather than invent one.
+      if (queries > 0 && hits >= 0) this.hitRate = Math.min(1, hits / queries);
+      else if (queries === 0) this.hitRate = null;
+    }
+    this.last = { sample, at: this.clock.now() };
+  }
+
+  state(): EngineState | null {
+    if (!this.last) return null;
+    const { sample, at } = this.last;
+    return {
+      running: sample.running,
+      waiting: sample.waiting,
+      kvCacheUsage: sample.kvCacheUsage,
+      prefixCacheHitRate: this.hitRate,
+      scrapedAt: at,
+      stale: this.clock.now() - at > 2 * this.intervalMs,
+    };
+  }
+}

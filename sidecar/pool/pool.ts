@@ -1,0 +1,113 @@
+// A pool at run time: its replicas (including removed ones still draining), its algorithm and balancer, its models.
+import { createBalancer } from '../balancer/registry';
+import type { Balancer, BalancerContext } from '../balancer/types';
+import type { PoolConfig } from '../config/types';
+import type { AlgorithmId } from '../protocol';
+import type { Clock } from './clock';
+import { Replica } from './replica';
+
+export class PoolRuntime {
+  config: PoolConfig;
+  algorithm: AlgorithmId;
+  balancer: Balancer;
+  /** Replicas in config order, then removed ones that still drain. */
+  replicas: Replica[] = [];
+
+  constructor(
+    config: PoolConfig,
+    private readonly engineIntervalMs: number,
+    private readonly balancerContext: BalancerContext,
+    private readonly clock: Clock,
+  ) {
+    this.config = config;
+    this.algorithm = config.algorithm;
+    this.balancer = createBalancer(config.algorithm, balancerContext);
+    this.replicas = config.replicas.map((replica) => new Replica(replica, config, engineIntervalMs, clock));
+    this.balancer.onReplicasChanged?.(this.replicas.map((r) => r.name));
+  }
+
+  get name(): string {
+    return this.config.name;
+  }
+
+  setAlgorithm(id: AlgorithmId): void {
+    if (id === this.algorithm) return;
+    this.algorithm = id;
+    this.balancer = createBalancer(id, this.balancerContext);
+    this.balancer.onReplicasChanged?.(this.active().map((r) => r.name));
+  }
+
+  /** Replicas that belong to the pool (not removed by a reload). */
+  active(): Replica[] {
+    return this.replicas.filter((replica) => !replica.removed);
+  }
+
+  /** Replicas that may take a new request: not removed, not draining, not ejected, not unhealthy. */
+  candidates(): Replica[] {
+    return this.replicas.filter((replica) => !replica.removed && replica.health.isCandidate());
+  }
+
+  find(name: string): Replica | undefined {
+    return this.active().find((replica) => replica.name === name);
+  }
+
+  /** Configured models, else the union of what the replicas reported. */
+  models(): string[] {
+    if (this.config.models && this.config.models.length > 0) return [...this.config.models];
+    const seen = new Set<string>();
+    for (const replica of this.active()) for (const model of replica.models) seen.add(model);
+    return [...seen];
+  }
+
+  /** True when the pool learns its models and no replica has reported any yet. */
+  modelsUnknown(): boolean {
+    if (this.config.models && this.config.models.length > 0) return false;
+    return this.active().every((replica) => replica.modelsLearnedAt === null);
+  }
+
+  serves(model: string): boolean {
+    return this.models().includes(model);
+  }
+
+  /**
+   * Applies a reloaded config: replicas with the same name are updated in place (keeping their counters and
+   * connections), new ones join, removed ones drain and are returned so the caller can close them once idle.
+   */
+  applyConfig(config: PoolConfig): { added: Replica[]; removed: Replica[] } {
+    const byName = new Map(this.active().map((replica) => [replica.name, replica]));
+    const added: Replica[] = [];
+    const next: Replica[] = [];
+    for (const replicaConfig of config.replicas) {
+      const existing = byName.get(replicaConfig.name);
+      if (existing && existing.url === replicaConfig.url.replace(/\/+$/, '')) {
+        existing.update(replicaConfig, config, this.engineIntervalMs);
+        byName.delete(replicaConfig.name);
+        next.push(existing);
+      } else {
+        const replica = new Replica(replicaConfig, config, this.engineIntervalMs, this.clock);
+        added.push(replica);
+        next.push(replica);
+      }
+    }
+    const removed = [...byName.values()];
+    for (const replica of removed) {
+      replica.removed = true;
+      replica.health.drain('removed from the config');
+    }
+    const stillDraining = this.replicas.filter((replica) => replica.removed && replica.inflight > 0);
+    this.replicas = [...next, ...removed, ...stillDraining.filter((r) => !removed.includes(r))];
+    const previous = this.config;
+    this.config = config;
+    // A changed algorithm in the file wins; an unchanged one keeps any switch made through the admin API.
+    if (config.algorithm !== previous.algorithm) this.setAlgorithm(config.algorithm);
+    this.balancer.onReplicasChanged?.(next.map((r) => r.name));
+    return { added, removed };
+  }
+
+  /** Forgets removed replicas that have finished draining; returns them so they can be closed. */
+  sweepRemoved(): Replica[] {
+    const done = this.replicas.filter((replica) => replica.removed && replica.inflight === 0);
+    if (done.length > 0) this.replicas = this.replicas.filter((replica) => !done.includes(replica));
+    return done;
+  }
+}

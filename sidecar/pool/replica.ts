@@ -1,0 +1,127 @@
+// A replica at run time: its keep-alive connection pool, in-flight count, health, engine load, learned models and
+// statistics. The balancer sees it through the ReplicaView interface.
+import { Pool } from 'undici';
+import type { EngineLoad, ReplicaView } from '../balancer/types';
+import type { PoolConfig, ReplicaConfig } from '../config/types';
+import { EngineTracker } from '../health/engineState';
+import { type HealthPolicy, ReplicaHealth } from '../health/replicaHealth';
+import { ReplicaStats } from '../stats/replicaStats';
+import type { Clock } from './clock';
+
+export function healthPolicyOf(pool: PoolConfig): HealthPolicy {
+  return {
+    activeChecks: pool.healthCheck.enabled,
+    rise: pool.healthCheck.rise,
+    fall: pool.healthCheck.fall,
+    maxFails: pool.maxFails,
+    failTimeout: pool.failTimeout,
+  };
+}
+
+export class Replica implements ReplicaView {
+  readonly name: string;
+  readonly url: string;
+  weight: number;
+  apiKey: string | undefined;
+  inflight = 0;
+  dispatcher: Pool;
+  readonly health: ReplicaHealth;
+  readonly stats: ReplicaStats;
+  readonly engineTracker: EngineTracker;
+  /** Model ids from the replica's /v1/models, and the cards themselves for the aggregated list. */
+  models: string[] = [];
+  modelCards: Record<string, unknown>[] = [];
+  modelsLearnedAt: number | null = null;
+  /** Set when a reload removed the replica: it drains, then closes. */
+  removed = false;
+  private connectTimeout: number;
+
+  constructor(
+    config: ReplicaConfig,
+    pool: PoolConfig,
+    engineIntervalMs: number,
+    private readonly clock: Clock,
+  ) {
+    this.name = config.name;
+    this.url = config.url.replace(/\/+$/, '');
+    this.weight = config.weight;
+    this.apiKey = config.apiKey;
+    this.connectTimeout = pool.timeouts.connect;
+    this.dispatcher = this.createDispatcher();
+    this.health = new ReplicaHealth(healthPolicyOf(pool), clock);
+    this.stats = new ReplicaStats(clock);
+    this.engineTracker = new EngineTracker(clock, engineIntervalMs);
+  }
+
+  get ttftEwmaMs(): number | undefined {
+    return this.stats.ttftEwmaMs;
+  }
+
+  get engine(): EngineLoad | undefined {
+    const state = this.engineTracker.state();
+    if (!state) return undefined;
+    return {
+      running: state.running,
+      waiting: state.waiting,
+      kvCacheUsage: state.kvCacheUsage,
+      scrapedAt: state.scrapedAt,
+    };
+  }
+
+  /** The base path of the replica URL ("" or "/prefix"), prepended to every upstream path. */
+  get basePath(): string {
+    const path = new URL(this.url).pathname;
+    return path === '/' ? '' : path.replace(/\/+$/, '');
+  }
+
+  /** Applies a reloaded config for the same replica name. */
+  update(config: ReplicaConfig, pool: PoolConfig, engineIntervalMs: number): void {
+    this.weight = config.weight;
+    this.apiKey = config.apiKey;
+    this.health.setPolicy(healthPolicyOf(pool));
+    this.engineTracker.setInterval(engineIntervalMs);
+    if (pool.timeouts.connect !== this.connectTimeout) {
+      const old = this.dispatcher;
+      this.connectTimeout = pool.timeouts.connect;
+      this.dispatcher = this.createDispatcher();
+      // In-flight requests keep their connections; the old pool closes once they finish.
+      old.close().catch(() => undefined);
+    }
+  }
+
+  /** Counts one request in flight; the returned function releases it, once, however often it is called. */
+  acquire(): () => void {
+    this.inflight += 1;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.inflight = Math.max(0, this.inflight - 1);
+    };
+  }
+
+  authorization(): string | undefined {
+    return this.apiKey ? `Bearer ${this.apiKey}` : undefined;
+  }
+
+  now(): number {
+    return this.clock.now();
+  }
+
+  async close(): Promise<void> {
+    await this.dispatcher.close().catch(() => undefined);
+  }
+
+  destroy(): Promise<void> {
+    return this.dispatcher.destroy().catch(() => undefined);
+  }
+
+  private createDispatcher(): Pool {
+    const origin = new URL(this.url).origin;
+    return new Pool(origin, {
+      connect: { timeout: this.connectTimeout },
+      keepAliveTimeout: 30_000,
+      keepAliveMaxTimeout: 600_000,
+    });
+  }
+}

@@ -1,0 +1,98 @@
+// Watches the bytes of an SSE response as they pass (it never changes them): finds each `data:` event, notes when
+// tokens arrive and counts them. The count comes from the usage chunk when the client asked for one
+// (stream_options.include_usage), otherwise from the content deltas.
+
+export interface TapListener {
+  /** An event carrying output arrived: `count` choices with content in it. */
+  onTokens(count: number, at: number): void;
+}
+
+export class SseTap {
+  private readonly decoder = new TextDecoder();
+  private partial = '';
+  private dataLines: string[] = [];
+  /** True between events: the bytes seen so far end exactly after a blank line (or nothing was seen). */
+  atBoundary = true;
+  deltaTokens = 0;
+  usageTokens: number | null = null;
+  firstEventAt: number | null = null;
+
+  constructor(
+    private readonly now: () => number,
+    private readonly listener: TapListener,
+  ) {}
+
+  push(chunk: Uint8Array): void {
+    const text = this.partial + this.decoder.decode(chunk, { stream: true });
+    let start = 0;
+    for (;;) {
+      const newline = text.indexOf('\n', start);
+      if (newline < 0) break;
+      let line = text.slice(start, newline);
+      if (line.endsWith('\r')) line = line.slice(0, -1);
+      this.line(line);
+      start = newline + 1;
+    }
+    this.partial = text.slice(start);
+    this.atBoundary = this.partial === '' && this.dataLines.length === 0;
+  }
+
+  /** Output tokens of the response: the usage figure when there was one, else the counted deltas. */
+  tokens(): number {
+    return this.usageTokens ?? this.deltaTokens;
+  }
+
+  private line(line: string): void {
+    if (line === '') {
+      if (this.dataLines.length > 0) this.event(this.dataLines.join('\n'));
+      this.dataLines = [];
+      return;
+    }
+    if (line.startsWith('data:')) this.dataLines.push(line.slice(line.charCodeAt(5) === 32 ? 6 : 5));
+  }
+
+  private event(data: string): void {
+    if (data === '[DONE]') return;
+    const at = this.now();
+    if (this.firstEventAt === null) this.firstEventAt = at;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(data);
+    } catch {
+      return;
+    }
+    if (typeof parsed !== 'object' || parsed === null) return;
+    const usage = (parsed as { usage?: { completion_tokens?: unknown } }).usage;
+    if (usage && typeof usage.completion_tokens === 'number') this.usageTokens = usage.completion_tokens;
+    const choices = (parsed as { choices?: unknown }).choices;
+    if (!Array.isArray(choices)) return;
+    let count = 0;
+    for (const choice of choices) if (carriesOutput(choice)) count += 1;
+    if (count > 0) {
+      this.deltaTokens += count;
+      this.listener.onTokens(count, at);
+    }
+  }
+}
+
+function carriesOutput(choice: unknown): boolean {
+  if (typeof choice !== 'object' || choice === null) return false;
+  const { delta, text } = choice as { delta?: Record<string, unknown>; text?: unknown };
+  if (typeof text === 'string' && text.length > 0) return true;
+  if (!delta) return false;
+  return (
+    (typeof delta['content'] === 'string' && delta['content'].length > 0) ||
+    (typeof delta['reasoning_content'] === 'string' && delta['reasoning_content'].length > 0) ||
+    (Array.isArray(delta['tool_calls']) && delta['tool_calls'].length > 0)
+  );
+}
+
+/** completion_tokens from a non-streamed JSON body, when it is there. */
+export function usageTokensOf(body: string): number | null {
+  try {
+    const parsed = JSON.parse(body) as { usage?: { completion_tokens?: unknown } };
+    return typeof parsed.usage?.completion_tokens === 'number' ? parsed.usage.completion_tokens : null;
+  } catch {
+    return null;
+  }
+}

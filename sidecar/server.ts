@@ -1,0 +1,135 @@
+// The node:http server: security checks (Host, Origin, client token, admin token), then the routes.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { type AdminControl, handleAdmin, sendJson } from './admin/adminRoutes';
+import { hasToken } from './admin/auth';
+import { isLoopbackHost } from './config/defaults';
+import type { Config } from './config/types';
+import type { Logger } from './log';
+import type { Fleet } from './pool/fleet';
+import type { ForwardDeps } from './proxy/forward';
+import { sendError } from './proxy/openaiError';
+import { listModels, proxyOpenAI } from './proxy/proxyRoute';
+
+export interface ServerContext {
+  config(): Config;
+  adminToken(): string | undefined;
+  fleet(): Fleet;
+  forwardDeps: ForwardDeps;
+  admin: AdminControl;
+  metrics(): string;
+  closing(): boolean;
+  logger: Logger;
+}
+
+export function createSidecarServer(context: ServerContext): Server {
+  const server = createServer({ noDelay: true, keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 60_000 });
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    handle(context, req, res).catch((error: unknown) => {
+      context.logger.error('request handler failed', { error: error instanceof Error ? error.message : String(error) });
+      if (!res.headersSent) sendError(res, 500, 'internal error in the sidecar', {}, 'server_error');
+      else res.destroy();
+    });
+  });
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+  return server;
+}
+
+async function handle(context: ServerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const config = context.config();
+  if (!hostAllowed(req.headers.host, config)) {
+    return sendError(
+      res,
+      403,
+      'forbidden: the Host header is not a loopback name or the configured host',
+      {},
+      'permission_error',
+    );
+  }
+  const origin = req.headers.origin;
+  if (origin !== undefined) {
+    if (!config.allowedOrigins.includes(origin)) {
+      return sendError(res, 403, `forbidden: origin ${origin} is not in allowedOrigins`, {}, 'permission_error');
+    }
+    res.setHeader('access-control-allow-origin', origin);
+    res.setHeader('vary', 'Origin');
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, {
+        'access-control-allow-methods': 'GET, POST, PUT, OPTIONS',
+        'access-control-allow-headers': String(
+          req.headers['access-control-request-headers'] ?? 'authorization, content-type',
+        ),
+        'access-control-max-age': '600',
+      });
+      res.end();
+      return;
+    }
+  }
+
+  const url = new URL(req.url ?? '/', 'http://sidecar');
+  const path = url.pathname;
+  const fleet = context.fleet();
+
+  if (path === '/healthz') return healthz(fleet, res);
+  if (path === '/metrics' && req.method === 'GET') {
+    const text = context.metrics();
+    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+    res.end(text);
+    return;
+  }
+  if (path === '/admin' || path.startsWith('/admin/')) {
+    if (!hasToken(req.headers, context.adminToken())) {
+      return sendError(res, 401, 'admin endpoints need Authorization: Bearer <admin token>', {
+        'www-authenticate': 'Bearer',
+      });
+    }
+    return handleAdmin(context.admin, req, res, path);
+  }
+
+  if (context.closing()) {
+    res.setHeader('connection', 'close');
+    return sendError(res, 503, 'the sidecar is shutting down', { 'retry-after': '1' });
+  }
+  if (!hasToken(req.headers, config.clientToken)) {
+    return sendError(
+      res,
+      401,
+      'this endpoint needs Authorization: Bearer <clientToken>',
+      { 'www-authenticate': 'Bearer' },
+      'authentication_error',
+    );
+  }
+  const v1Path = path === '/v1' || path.startsWith('/v1/') ? path : `/v1${path === '/' ? '' : path}`;
+  if (v1Path === '/v1/models' && (req.method === 'GET' || req.method === 'HEAD')) {
+    return sendJson(res, 200, listModels(fleet, Date.now()));
+  }
+  return proxyOpenAI(fleet, context.forwardDeps, config.limits.maxBodyBytes, req, res, v1Path + url.search);
+}
+
+function healthz(fleet: Fleet, res: ServerResponse): void {
+  const replicas = fleet.pools.flatMap((pool) => pool.active());
+  const healthy = replicas.filter((replica) => replica.health.isCandidate()).length;
+  const total = replicas.length;
+  const status = healthy === 0 ? 'down' : healthy < total ? 'degraded' : 'ok';
+  sendJson(res, status === 'down' ? 503 : 200, { status, healthy, total });
+}
+
+/** Loopback names and the configured host pass; a wildcard listen address with a client token accepts any host. */
+export function hostAllowed(hostHeader: string | undefined, config: Config): boolean {
+  if (hostHeader === undefined || hostHeader === '') return true;
+  const host = hostOnly(hostHeader);
+  if (isLoopbackHost(host)) return true;
+  if (/\.localhost$/i.test(host)) return true;
+  const configured = config.listen.host.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === configured) return true;
+  return (configured === '0.0.0.0' || configured === '::') && Boolean(config.clientToken);
+}
+
+function hostOnly(hostHeader: string): string {
+  const value = hostHeader.trim().toLowerCase();
+  if (value.startsWith('[')) return value.slice(1, value.indexOf(']') > 0 ? value.indexOf(']') : undefined);
+  const colon = value.lastIndexOf(':');
+  return colon >= 0 && value.indexOf(':') === colon ? value.slice(0, colon) : value;
+}
