@@ -4,13 +4,14 @@
 // - The prompt is cut into chained block hashes (prefixBlocks.ts), seeded with the model and cache_salt.
 // - Each replica has a bounded LRU index of the block hashes this sidecar sent it; a replica's match is the longest
 //   run of the request's blocks, from the first, found in its index.
-// - Every sidecar must agree on where a prefix goes without sharing state, so the cold decision is rendezvous hashing
-//   (rendezvous.ts) of the prefix's first ANCHOR_BLOCKS blocks over the candidates. That replica is presumed to hold
-//   those blocks (other sidecars send them there), so a local match must reach deeper to win; ties go to the higher
-//   rendezvous score. When no replica holds MIN_MATCH_RATIO of the prompt, the rendezvous winner takes it.
+// - The replica with the longest match takes the request when it covers MIN_MATCH_RATIO of the prompt.
+// - Every sidecar must agree on where a prefix goes without sharing state, so a prefix this sidecar has not seen (no
+//   match that long) goes by rendezvous hashing (rendezvous.ts) of its first ANCHOR_BLOCKS blocks over the candidates:
+//   the same replica in every sidecar. Equal matches are also broken by the rendezvous order.
 // - Load guard: the target is abandoned for the least-loaded replica when its load exceeds the least load by more than
 //   IMBALANCE_ABS and by a factor IMBALANCE_REL, or when its KV cache is over KV_USAGE_LIMIT. Load is the engine's
 //   waiting + running (+ requests sent since the scrape) when every candidate's scrape is fresh, else local in-flight.
+//   Replicas over the KV limit are not yielded to unless all are.
 import { allEnginesFresh, freshEngine, gauge, RecentStarts } from './engineLoad';
 import { LruSet } from './lruSet';
 import { prefixBlockHashes } from './prefixBlocks';
@@ -77,7 +78,6 @@ export function createPrefixAware(context: BalancerContext): PrefixAwareBalancer
     for (let i = 1; i < candidates.length; i++) if (scores[i]! > scores[rendezvousTop]!) rendezvousTop = i;
 
     const matches = candidates.map((r) => matchedBlocks(r, hashes));
-    if (hashes.length >= ANCHOR_BLOCKS) matches[rendezvousTop] = Math.max(matches[rendezvousTop]!, ANCHOR_BLOCKS);
     let best = rendezvousTop;
     for (let i = 0; i < candidates.length; i++) {
       if (matches[i]! > matches[best]! || (matches[i] === matches[best] && scores[i]! > scores[best]!)) best = i;
@@ -90,17 +90,25 @@ export function createPrefixAware(context: BalancerContext): PrefixAwareBalancer
     }
 
     const loads = candidates.map(load);
+    const kvFull = candidates.map(
+      (r) => engineFresh && gauge(freshEngine(r, context)?.kvCacheUsage ?? 0) > KV_USAGE_LIMIT,
+    );
     const leastLoad = Math.min(...loads);
     const targetLoad = loads[target]!;
     const imbalanced = targetLoad > leastLoad + IMBALANCE_ABS && targetLoad > IMBALANCE_REL * leastLoad;
-    const kvFull = engineFresh && gauge(freshEngine(candidates[target]!, context)?.kvCacheUsage ?? 0) > KV_USAGE_LIMIT;
-    if (!imbalanced && !kvFull) return candidates[target];
+    if (!imbalanced && !kvFull[target]) return candidates[target];
 
-    // Yield: the least-loaded replica; among equals the longest match, then the rendezvous order.
+    // Yield: the least-loaded replica with KV room (any, if none has room); among equals the longest match, then the
+    // rendezvous order.
     lastDecision = 'yield';
+    const anyRoom = kvFull.includes(false);
+    let leastEligible = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < candidates.length; i++) {
+      if (!(anyRoom && kvFull[i])) leastEligible = Math.min(leastEligible, loads[i]!);
+    }
     let chosen = -1;
     for (let i = 0; i < candidates.length; i++) {
-      if (loads[i]! > leastLoad) continue;
+      if ((anyRoom && kvFull[i]) || loads[i]! > leastEligible) continue;
       if (
         chosen < 0 ||
         matches[i]! > matches[chosen]! ||

@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createBalancer } from '../../../sidecar/balancer/registry';
+import type { EngineLoad } from '../../../sidecar/balancer/types';
+import { counts, finish, replica, replicas, request, send, testContext } from './helpers';
+
+function scrape(at: number, running: number, waiting: number, kvCacheUsage = 0.3): EngineLoad {
+  return { running, waiting, kvCacheUsage, scrapedAt: at };
+}
+
+test('queue-aware follows the engine load, not this sidecar’s counts', () => {
+  const context = testContext(51);
+  const balancer = createBalancer('queue-aware', context);
+  const now = context.now();
+  // This sidecar has most in flight on c, but other developers keep a and b busy.
+  const pool = [
+    replica('a', { inflight: 0, engine: scrape(now, 20, 3) }),
+    replica('b', { inflight: 1, engine: scrape(now, 18, 0) }),
+    replica('c', { inflight: 4, engine: scrape(now, 6, 0) }),
+  ];
+  assert.equal(balancer.pick(pool, request())?.name, 'c');
+  pool[2]!.engine = scrape(now, 6, 0, 0.99); // nearly full KV cache weighs in
+  pool[1]!.engine = scrape(now, 10, 0, 0.2);
+  assert.equal(balancer.pick(pool, request())?.name, 'b');
+  pool[1]!.engine = scrape(now, 10, 5, 0.2); // a queue weighs most
+  assert.equal(balancer.pick(pool, request())?.name, 'c');
+});
+
+test('queue-aware spreads back-to-back picks between scrapes', () => {
+  const context = testContext(52);
+  const balancer = createBalancer('queue-aware', context);
+  const pool = replicas(3, { engine: scrape(context.now(), 4, 0, 0.4) });
+  pool[0]!.engine = scrape(context.now(), 1, 0, 0.4);
+  const picks: string[] = [];
+  for (let i = 0; i < 12; i++) {
+    context.advance(10);
+    picks.push(send(balancer, pool).name);
+  }
+  const tally = counts(picks);
+  // r0 starts 3 lighter: it takes the first 3, then all take turns (each gets 3 more).
+  assert.deepEqual(tally, { r0: 6, r1: 3, r2: 3 });
+  assert.deepEqual(picks.slice(0, 3), ['r0', 'r0', 'r0']);
+});
+
+test('queue-aware: requests that finished, or started before the scrape, are not counted twice', () => {
+  const context = testContext(53);
+  const balancer = createBalancer('queue-aware', context);
+  const pool = replicas(2, { engine: scrape(context.now() - 1000, 5, 0) });
+  const req = request();
+  // Three requests to r0 before its scrape; they are in the engine's running count already.
+  for (let i = 0; i < 3; i++) {
+    pool[0]!.inflight += 1;
+    balancer.onStart?.(pool[0]!, req);
+  }
+  context.advance(500);
+  pool[0]!.engine = scrape(context.now(), 5, 0);
+  pool[1]!.engine = scrape(context.now(), 6, 0);
+  assert.equal(balancer.pick(pool, req)?.name, 'r0');
+  // One sent after the scrape and finished: no load any more.
+  context.advance(10);
+  const sent = send(balancer, pool, req);
+  assert.equal(sent.name, 'r0');
+  finish(balancer, sent, req);
+  for (let i = 0; i < 3; i++) pool[0]!.inflight -= 1;
+  // r0: 5 running + 0 still in flight since the scrape < r1: 6.
+  assert.equal(balancer.pick(pool, req)?.name, 'r0');
+});
+
+test('queue-aware falls back to local in-flight counts when a scrape is stale or missing', () => {
+  const context = testContext(54);
+  const balancer = createBalancer('queue-aware', context);
+  const pool = [
+    replica('a', { inflight: 3, engine: scrape(context.now(), 0, 0, 0) }),
+    replica('b', { inflight: 0, engine: scrape(context.now(), 30, 10, 0.9) }),
+  ];
+  assert.equal(balancer.pick(pool, request())?.name, 'a');
+  context.advance(context.engineStaleAfterMs + 1);
+  assert.equal(balancer.pick(pool, request())?.name, 'b', 'stale: local counts decide');
+  pool[0]!.engine = scrape(context.now(), 0, 0, 0);
+  assert.equal(balancer.pick(pool, request())?.name, 'b', 'one stale scrape is enough to fall back');
+  pool[1]!.engine = undefined;
+  assert.equal(balancer.pick(pool, request())?.name, 'b', 'missing: local counts decide');
+});
+
+test('queue-aware divides load by weight', () => {
+  const context = testContext(55);
+  const balancer = createBalancer('queue-aware', context);
+  const pool = [
+    replica('big', { weight: 3, engine: scrape(context.now(), 20, 0, 0.3) }),
+    replica('small', { weight: 1, engine: scrape(context.now(), 8, 0, 0.3) }),
+  ];
+  assert.equal(balancer.pick(pool, request())?.name, 'big');
+});
