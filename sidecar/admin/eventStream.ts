@@ -3,7 +3,7 @@
 import type { ServerResponse } from 'node:http';
 import type { RequestEvent, StateSnapshot } from '../protocol';
 
-const STATE_EVERY_MS = 1000;
+const STATE_EVERY_MS = 900;
 /** A client this far behind (bytes queued in its socket) is disconnected. */
 const MAX_BUFFERED = 8 * 1024 * 1024;
 
