@@ -28,6 +28,15 @@ export function createBalancer(id: AlgorithmId, context: BalancerContext): Balan
   return factory(context);
 }
 
-export function defaultBalancerContext(): BalancerContext {
-  return { random: Math.random, now: Date.now, engineStaleAfterMs: DEFAULT_ENGINE_STALE_AFTER_MS };
+/**
+ * Math.random and Date.now. Scrapes go stale after DEFAULT_ENGINE_STALE_AFTER_MS, or after two scrape intervals when
+ * `engineIntervalMs` is given and longer than the default allows.
+ */
+export function defaultBalancerContext(engineIntervalMs?: number): BalancerContext {
+  const twoIntervals = engineIntervalMs !== undefined && engineIntervalMs > 0 ? 2 * engineIntervalMs : 0;
+  return {
+    random: Math.random,
+    now: Date.now,
+    engineStaleAfterMs: Math.max(DEFAULT_ENGINE_STALE_AFTER_MS, twoIntervals),
+  };
 }

@@ -10,6 +10,8 @@ test('the registry makes every algorithm of the contract, under its own id', () 
   }
   assert.throws(() => createBalancer('fastest' as never, defaultBalancerContext()));
   assert.equal(defaultBalancerContext().engineStaleAfterMs, 4000);
+  assert.equal(defaultBalancerContext(2000).engineStaleAfterMs, 4000);
+  assert.equal(defaultBalancerContext(10_000).engineStaleAfterMs, 20_000);
 });
 
 test('no balancer ever returns a replica outside the candidates, whatever the pool does', () => {
