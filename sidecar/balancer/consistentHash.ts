@@ -4,7 +4,7 @@
 // Key: the session key (x-session-id, else body user), else the first PROMPT_KEY_CHARS of the prompt.
 import { hash53 } from './hashing';
 import { replicaIdentity } from './rendezvous';
-import { effectiveWeight } from './selection';
+import { effectiveWeight, pickLowest } from './selection';
 import type { Balancer, BalancerContext, ReplicaView, RoutedRequest } from './types';
 
 /** Virtual nodes per unit of weight (ketama uses 160 per server). */
@@ -23,7 +23,7 @@ interface Ring {
   owners: Uint16Array;
 }
 
-export function createConsistentHash(_context: BalancerContext): Balancer {
+export function createConsistentHash(context: BalancerContext): Balancer {
   const rings = new Map<string, Ring>();
 
   function ringFor(candidates: readonly ReplicaView[]): Ring {
@@ -43,8 +43,11 @@ export function createConsistentHash(_context: BalancerContext): Balancer {
     id: 'consistent-hash',
     pick(candidates: readonly ReplicaView[], request: RoutedRequest): ReplicaView | undefined {
       if (candidates.length <= 1) return candidates[0];
+      const key = requestKeyHash(request);
+      // Nothing to be sticky about: least connections.
+      if (key === undefined) return pickLowest(candidates, (r) => r.inflight / effectiveWeight(r), context.random);
       const ring = ringFor(candidates);
-      const start = firstAtOrAfter(ring.positions, requestKeyHash(request) >>> 0);
+      const start = firstAtOrAfter(ring.positions, key >>> 0);
       let totalInflight = 0;
       let totalWeight = 0;
       for (const replica of candidates) {
@@ -70,10 +73,11 @@ export function createConsistentHash(_context: BalancerContext): Balancer {
   };
 }
 
-/** The hashed key of a request: its session, else the start of its prompt, else nothing in particular. */
-export function requestKeyHash(request: RoutedRequest): number {
+/** The hashed key of a request: its session, else the start of its prompt; undefined when it has neither. */
+export function requestKeyHash(request: RoutedRequest): number | undefined {
   if (request.sessionKey !== undefined) return hash53(request.sessionKey, 1);
   const text = request.promptText;
+  if (text.length === 0) return undefined;
   return hash53(text, 2, 0, Math.min(text.length, PROMPT_KEY_CHARS));
 }
 

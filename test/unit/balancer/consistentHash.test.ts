@@ -95,3 +95,12 @@ test('consistent-hash keys by session, else by the start of the prompt', () => {
   );
   assert.ok(bySession.size >= 6, 'the session key wins over the prompt');
 });
+
+test('consistent-hash without session or prompt falls back to least connections', () => {
+  const balancer = createBalancer('consistent-hash', testContext(34));
+  const pool = replicas(3);
+  pool[0]!.inflight = 2;
+  pool[1]!.inflight = 1;
+  const tally = counts(Array.from({ length: 200 }, () => balancer.pick(pool, request())?.name));
+  assert.deepEqual(tally, { r2: 200 });
+});
