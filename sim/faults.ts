@@ -12,10 +12,20 @@ export type Fault =
 
 export const FAULT_KINDS: readonly FaultKind[] = ['none', 'refuse', 'hang', 'slow', 'status', 'reset-mid-stream'];
 
+/** How long a fault lasts before it clears itself (`durationMs`, an addition to the contract), if given. */
+export function faultDuration(value: unknown): number | undefined | string {
+  const duration = (value as Record<string, unknown> | null)?.['durationMs'];
+  if (duration === undefined || duration === null) return undefined;
+  if (typeof duration !== 'number' || !(duration > 0)) return '"durationMs" must be a positive number';
+  return duration;
+}
+
 /** A fault from its JSON form (defaults: status 503, factor 5, afterChunks 3), or an error message. */
 export function parseFault(value: unknown): Fault | string {
   if (typeof value !== 'object' || value === null) return 'the body must be a JSON object';
   const body = value as Record<string, unknown>;
+  const duration = faultDuration(body);
+  if (typeof duration === 'string') return duration;
   const kind = body['kind'];
   if (typeof kind !== 'string' || !(FAULT_KINDS as readonly string[]).includes(kind)) {
     return `"kind" must be one of ${FAULT_KINDS.join(', ')}`;

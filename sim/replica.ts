@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { type Clock, realClock } from './clock';
 import { Engine } from './engine/engine';
-import { type Fault, type FaultKind, parseFault } from './faults';
+import { type Fault, type FaultKind, faultDuration, parseFault } from './faults';
 import type { SimProfile } from './profiles';
 import type { ReplicaCounters, ServeContext } from './wire/context';
 import { createRequestHandler } from './wire/server';
@@ -23,7 +23,10 @@ export interface SimReplicaOptions {
 }
 
 /** A fault as tests write it: the contract's JSON form (`{"kind":"slow","factor":5}`) or just a kind. */
-export type FaultInput = FaultKind | { kind: FaultKind; status?: number; factor?: number; afterChunks?: number };
+/** `durationMs` (optional) clears the fault after that long, so a CLI user can end a `refuse`. */
+export type FaultInput =
+  | FaultKind
+  | { kind: FaultKind; status?: number; factor?: number; afterChunks?: number; durationMs?: number };
 
 export interface SimReplicaStats extends ReplicaCounters {
   running: number;
@@ -50,6 +53,7 @@ export class SimReplica implements ServeContext {
   private readonly clock: Clock;
   private readonly timeScale: number;
   private stopped = false;
+  private faultTimer: NodeJS.Timeout | undefined;
 
   private constructor(options: SimReplicaOptions) {
     this.name = options.name;
@@ -103,8 +107,19 @@ export class SimReplica implements ServeContext {
 
   /** Switches a fault on (`none` clears it). Throws on an invalid fault. */
   async setFault(input: FaultInput | Fault): Promise<void> {
-    const fault = parseFault(typeof input === 'string' ? { kind: input } : input);
+    const body = typeof input === 'string' ? { kind: input } : input;
+    const fault = parseFault(body);
     if (typeof fault === 'string') throw new Error(`invalid fault: ${fault}`);
+    if (this.faultTimer) clearTimeout(this.faultTimer);
+    this.faultTimer = undefined;
+    const duration = faultDuration(body);
+    if (typeof duration === 'number' && fault.kind !== 'none') {
+      this.faultTimer = setTimeout(() => {
+        this.faultTimer = undefined;
+        this.setFault('none').catch(() => {});
+      }, duration);
+      this.faultTimer.unref();
+    }
     this.fault = fault;
     this.engine.slowFactor = fault.kind === 'slow' ? fault.factor : 1;
     if (fault.kind === 'refuse') this.closeListener();
@@ -114,6 +129,8 @@ export class SimReplica implements ServeContext {
   /** Like a crashed process: the port refuses, every connection drops, in-flight work is lost. */
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.faultTimer) clearTimeout(this.faultTimer);
+    this.faultTimer = undefined;
     this.closeListener();
     for (const socket of this.sockets) socket.destroy();
     this.sockets.clear();

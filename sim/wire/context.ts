@@ -23,5 +23,5 @@ export interface ServeContext {
   readonly counters: ReplicaCounters;
   readonly fault: Fault;
   /** Resolves once the fault is in force (for `refuse` and `none`: once the listener is closed or open). */
-  setFault(fault: Fault): Promise<void>;
+  setFault(fault: Fault & { durationMs?: number }): Promise<void>;
 }

@@ -128,9 +128,15 @@ export function runGeneration(
     if (params.continuousUsage && Array.isArray(payload['choices']) && payload['choices'].length > 0) {
       payload['usage'] = usage();
     }
-    res.write(`data: ${JSON.stringify(payload)}\n\n`);
     chunks++;
-    if (resetAfter !== undefined && chunks >= resetAfter) reset();
+    if (resetAfter !== undefined && chunks >= resetAfter) {
+      // Stop generating now; drop the connection once this chunk has reached the socket.
+      finished = true;
+      abortAll();
+      res.write(`data: ${JSON.stringify(payload)}\n\n`, () => res.socket?.destroy());
+      return;
+    }
+    res.write(`data: ${JSON.stringify(payload)}\n\n`);
   };
   const chunk = (choice: Record<string, unknown>) => ({
     id: base.id,

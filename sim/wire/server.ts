@@ -1,7 +1,7 @@
 // The routes of one simulated `vllm serve` (reference vllm.md §1.1), plus /sim/fault and /sim/stats for tests.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parseFault } from '../faults';
+import { type Fault, parseFault } from '../faults';
 import { METRICS_CONTENT_TYPE, renderMetrics } from '../metrics';
 import { handleChat } from './chat';
 import { handleCompletions } from './completions';
@@ -127,7 +127,7 @@ async function simRoute(
     }
     const fault = parseFault(parsed);
     if (typeof fault === 'string') return sendError(res, badRequest(fault));
-    await ctx.setFault(fault);
+    await ctx.setFault(parsed as Fault & { durationMs?: number });
     return sendJson(res, 200, fault, fault.kind === 'refuse' ? { connection: 'close' } : {});
   }
   if (path === '/sim/stats' && method === 'GET') {
