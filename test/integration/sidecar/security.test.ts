@@ -1,0 +1,88 @@
+// Security defaults: Host (DNS rebinding), Origin (browser tabs), the client token.
+import assert from 'node:assert/strict';
+import { request as httpRequest } from 'node:http';
+import { after, before, describe, test } from 'node:test';
+import { type RunningSidecar, startSidecar } from '../../../sidecar/sidecar';
+import { type FakeReplica, startFakeReplica } from './fakeReplica';
+import { memoryLogger, testConfig, testPool } from './testConfig';
+
+/** Raw node:http so the Host header can be set to anything. */
+function send(
+  url: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; text: string; headers: Record<string, unknown> }> {
+  const target = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      { host: target.hostname, port: target.port, path, method: body ? 'POST' : 'GET', headers, agent: false },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk) => {
+          text += chunk;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text, headers: res.headers }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const chat = JSON.stringify({ model: 'test-model', messages: [] });
+const json = { 'content-type': 'application/json' };
+
+describe('security defaults', () => {
+  let replica: FakeReplica;
+  let sidecar: RunningSidecar;
+  const log = memoryLogger();
+  before(async () => {
+    replica = await startFakeReplica({ name: 'a' });
+    sidecar = await startSidecar({
+      config: testConfig([testPool('p', [{ url: replica.url, name: 'a' }])], {
+        allowedOrigins: ['https://allowed.example'],
+        clientToken: 'client-token-8c1f',
+      }),
+      logger: log.logger,
+      env: {},
+    });
+  });
+  after(async () => {
+    await sidecar.close(500);
+    await replica.close();
+  });
+  const ok = { ...json, authorization: 'Bearer client-token-8c1f' };
+
+  test('loopback Host names pass; another Host gets 403', async () => {
+    const port = new URL(sidecar.url).port;
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]) {
+      assert.equal((await send(sidecar.url, '/v1/chat/completions', { ...ok, host }, chat)).status, 200, host);
+    }
+    const rebinding = await send(sidecar.url, '/v1/chat/completions', { ...ok, host: `evil.example:${port}` }, chat);
+    assert.equal(rebinding.status, 403);
+    assert.equal(JSON.parse(rebinding.text).error.code, 403);
+    assert.equal((await send(sidecar.url, '/admin/state', { host: 'evil.example' })).status, 403);
+  });
+
+  test('an Origin header gets 403 unless allowed', async () => {
+    const denied = await send(sidecar.url, '/v1/chat/completions', { ...ok, origin: 'https://evil.example' }, chat);
+    assert.equal(denied.status, 403);
+    const allowed = await send(sidecar.url, '/v1/chat/completions', { ...ok, origin: 'https://allowed.example' }, chat);
+    assert.equal(allowed.status, 200);
+    assert.equal(allowed.headers['access-control-allow-origin'], 'https://allowed.example');
+  });
+
+  test('with clientToken, /v1 needs the token (and it is not sent to the replica as such when a key is set)', async () => {
+    assert.equal((await send(sidecar.url, '/v1/chat/completions', json, chat)).status, 401);
+    assert.equal(
+      (await send(sidecar.url, '/v1/chat/completions', { ...json, authorization: 'Bearer nope' }, chat)).status,
+      401,
+    );
+    assert.equal((await send(sidecar.url, '/chat/completions', json, chat)).status, 401, 'also without /v1');
+    assert.equal((await send(sidecar.url, '/v1/models', {})).status, 401);
+    assert.equal((await send(sidecar.url, '/v1/chat/completions', ok, chat)).status, 200);
+    assert.equal((await send(sidecar.url, '/healthz', {})).status, 200, '/healthz needs no token');
+    assert.ok(!log.lines.some((line) => line.includes('client-token-8c1f')));
+  });
+});
