@@ -72,8 +72,14 @@ export interface ScopePickItem {
   pool: string | undefined;
 }
 
+/** The algorithms in force: a state snapshot, or what the config file says when the sidecar is not running. */
+export interface AlgorithmScopes {
+  algorithm: AlgorithmId;
+  pools: readonly { name: string; algorithm: AlgorithmId }[];
+}
+
 /** "All pools" first, then each pool with its current algorithm. */
-export function scopePickItems(snapshot: StateSnapshot): ScopePickItem[] {
+export function scopePickItems(snapshot: AlgorithmScopes): ScopePickItem[] {
   const algorithms = new Set(snapshot.pools.map((p) => p.algorithm));
   return [
     {
@@ -86,7 +92,7 @@ export function scopePickItems(snapshot: StateSnapshot): ScopePickItem[] {
 }
 
 /** The algorithm currently in force for a scope: the pool's, or the one all pools share. */
-export function currentAlgorithm(snapshot: StateSnapshot, pool: string | undefined): AlgorithmId | undefined {
+export function currentAlgorithm(snapshot: AlgorithmScopes, pool: string | undefined): AlgorithmId | undefined {
   if (pool !== undefined) return snapshot.pools.find((p) => p.name === pool)?.algorithm;
   const algorithms = new Set(snapshot.pools.map((p) => p.algorithm));
   return algorithms.size === 1 ? [...algorithms][0] : algorithms.size === 0 ? snapshot.algorithm : undefined;

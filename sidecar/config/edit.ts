@@ -31,6 +31,47 @@ export function setAlgorithm(text: string, algorithm: AlgorithmId, pool?: string
   return setScalarKey(text, target, 'algorithm', algorithm, pool === undefined ? 'algorithm' : 'name');
 }
 
+/** Sets the global `algorithm` and every pool's own `algorithm` (what "all pools" means for PUT /admin/algorithm). */
+export function setAlgorithmEverywhere(text: string, algorithm: AlgorithmId): string {
+  let out = setAlgorithm(text, algorithm);
+  for (const pool of outlineConfig(out).pools) {
+    if (pool.algorithm !== undefined) out = setAlgorithm(out, algorithm, pool.name);
+  }
+  return out;
+}
+
+export interface ConfigOutline {
+  algorithm?: string;
+  pools: { name: string; algorithm?: string; replicas: { url: string; name: string; apiKey?: string }[] }[];
+}
+
+/** Pool and replica names as written in the file (replica names default to host:port), for pickers. Lenient. */
+export function outlineConfig(text: string): ConfigOutline {
+  const data = parseDocument(text).toJS() as unknown;
+  const root = isRecord(data) ? data : {};
+  const pools = Array.isArray(root['pools']) ? root['pools'] : [];
+  const outline: ConfigOutline = { pools: [] };
+  if (typeof root['algorithm'] === 'string') outline.algorithm = root['algorithm'];
+  for (const pool of pools) {
+    if (!isRecord(pool) || typeof pool['name'] !== 'string') continue;
+    const replicas = (Array.isArray(pool['replicas']) ? pool['replicas'] : []).flatMap((r: unknown) => {
+      if (!isRecord(r) || typeof r['url'] !== 'string') return [];
+      const name = typeof r['name'] === 'string' ? r['name'] : (hostPort(r['url']) ?? r['url']);
+      return [{ url: r['url'], name, ...(typeof r['apiKey'] === 'string' ? { apiKey: r['apiKey'] } : {}) }];
+    });
+    outline.pools.push({
+      name: pool['name'],
+      ...(typeof pool['algorithm'] === 'string' ? { algorithm: pool['algorithm'] } : {}),
+      replicas,
+    });
+  }
+  return outline;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 /** Appends `- url: URL` (and `name:` when given) to a pool's `replicas` list. */
 export function addReplica(text: string, pool: string, url: string, name?: string): string {
   const doc = parse(text);

@@ -4,10 +4,12 @@ import { parse } from 'yaml';
 import {
   addReplica,
   ConfigEditError,
+  outlineConfig,
   removeReplica,
   STARTER_CONFIG,
   secretReferences,
   setAlgorithm,
+  setAlgorithmEverywhere,
   setReplicaSecret,
 } from '../../../sidecar/config/edit';
 import { secretEnvName } from '../../../sidecar/config/references';
@@ -166,4 +168,39 @@ test('the starter config parses and every edit works on it', () => {
     ['http://127.0.0.1:8001'],
   );
   assert.equal(setAlgorithm(STARTER_CONFIG, 'prefix-aware', 'default').includes('    algorithm: prefix-aware\n'), true);
+});
+
+test('setAlgorithmEverywhere sets the global value and every pool that names its own', () => {
+  const out = setAlgorithmEverywhere(CONFIG, 'power-of-two');
+  assert.deepEqual(lineDiff(CONFIG, out).added.filter((l) => l.includes('power-of-two')).length, 2);
+  const parsed = parse(out);
+  assert.equal(parsed.algorithm, 'power-of-two');
+  assert.equal(parsed.pools[1].algorithm, 'power-of-two');
+  assert.equal(parsed.pools[0].algorithm, undefined, 'a pool without its own key follows the global one');
+  assert.match(out, /algorithm: power-of-two {3}# sticky/);
+});
+
+test('outlineConfig lists pools and replicas with default names, leniently', () => {
+  assert.deepEqual(outlineConfig(CONFIG), {
+    algorithm: 'least-connections',
+    pools: [
+      {
+        name: 'llama-8b',
+        replicas: [
+          { url: 'http://10.0.0.10:8000', name: 'gpu-a' },
+          { url: 'http://10.0.0.11:8000', name: '10.0.0.11:8000' },
+        ],
+      },
+      {
+        name: 'qwen',
+        algorithm: 'prefix-aware',
+        replicas: [
+          { url: 'http://10.0.1.1:8000', name: '10.0.1.1:8000' },
+          { url: 'http://10.0.1.2:8000', name: '10.0.1.2:8000' },
+        ],
+      },
+    ],
+  });
+  assert.deepEqual(outlineConfig('pools: 3\n'), { pools: [] });
+  assert.deepEqual(outlineConfig(''), { pools: [] });
 });

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { Backoff } from '../../../extension/backoff';
+import { fetchModelIds } from '../../../extension/replicaProbe';
 import { AdminApiError, SidecarClient, watchAdminEvents } from '../../../extension/sidecarClient';
 import { SseParser } from '../../../extension/sseParser';
 import type { StateSnapshot } from '../../../sidecar/protocol';
@@ -183,4 +184,27 @@ test('watchAdminEvents backs off while the sidecar refuses, then connects', asyn
     stream.close();
     await close(server);
   }
+});
+
+test('fetchModelIds reads an OpenAI model list, and says why a URL is not one', async () => {
+  const { server, baseUrl } = await serve((req, res) => {
+    if (req.url === '/v1/models' && req.headers.authorization === 'Bearer k3y') {
+      res.end(JSON.stringify({ object: 'list', data: [{ id: 'm1', object: 'model' }, { id: 'm2' }] }));
+    } else if (req.url === '/v1/models') {
+      res.statusCode = 401;
+      res.end('{}');
+    } else {
+      res.statusCode = 404;
+      res.end();
+    }
+  });
+  try {
+    assert.deepEqual(await fetchModelIds(`${baseUrl}/`, 'k3y'), { models: ['m1', 'm2'] });
+    const denied = await fetchModelIds(baseUrl);
+    assert.ok('error' in denied && /API key/.test(denied.error));
+  } finally {
+    await close(server);
+  }
+  const gone = await fetchModelIds(baseUrl);
+  assert.ok('error' in gone && gone.error.length > 0, JSON.stringify(gone));
 });

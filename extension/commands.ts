@@ -1,0 +1,390 @@
+// One function per `vllmPools.*` command of package.json. Tree context menus pass the clicked element; scripts may
+// pass "pool/replica" strings (see commandArgs.ts); from the palette the command asks.
+import * as vscode from 'vscode';
+import {
+  addReplica,
+  ConfigEditError,
+  outlineConfig,
+  removeReplica,
+  STARTER_CONFIG,
+  secretReferences,
+  setAlgorithm,
+  setAlgorithmEverywhere,
+  setReplicaSecret,
+} from '../sidecar/config/edit';
+import { type AlgorithmId, isAlgorithmId } from '../sidecar/protocol';
+import {
+  type AlgorithmScopes,
+  algorithmPickItems,
+  currentAlgorithm,
+  normalizeReplicaUrl,
+  poolTargetOf,
+  type ReplicaTarget,
+  replicaTargetOf,
+  resolveReplica,
+  scopePickItems,
+} from './commandArgs';
+import { newConfigLocation } from './configLocation';
+import { POOLS_VIEW_ID } from './poolsTree';
+import { fetchModelIds } from './replicaProbe';
+import type { SecretStore } from './secretStore';
+import type { SidecarManager } from './sidecarManager';
+
+/** `${secret:NAME}`, written so that it reads as YAML text, not as a template. */
+const SECRET_REF = `$${'{'}secret:NAME}`;
+
+export interface CommandDeps {
+  manager: SidecarManager;
+  secrets: SecretStore;
+  log: vscode.LogOutputChannel;
+}
+
+export const COMMAND_IDS = [
+  'vllmPools.startSidecar',
+  'vllmPools.stopSidecar',
+  'vllmPools.restartSidecar',
+  'vllmPools.switchAlgorithm',
+  'vllmPools.addReplica',
+  'vllmPools.removeReplica',
+  'vllmPools.drainReplica',
+  'vllmPools.enableReplica',
+  'vllmPools.setApiKey',
+  'vllmPools.copyEndpointUrl',
+  'vllmPools.openConfig',
+  'vllmPools.createConfig',
+  'vllmPools.showLogs',
+  'vllmPools.openDashboard',
+] as const;
+
+type CommandId = (typeof COMMAND_IDS)[number];
+
+export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
+  const handlers: Record<CommandId, (...args: unknown[]) => unknown> = {
+    'vllmPools.startSidecar': () => startSidecar(deps),
+    'vllmPools.stopSidecar': () => stopSidecar(deps),
+    'vllmPools.restartSidecar': () => restartSidecar(deps),
+    'vllmPools.switchAlgorithm': (arg, algorithm) => switchAlgorithm(deps, arg, algorithm),
+    'vllmPools.addReplica': (arg, url) => addReplicaCommand(deps, arg, url),
+    'vllmPools.removeReplica': (arg) => removeReplicaCommand(deps, arg),
+    'vllmPools.drainReplica': (arg) => setDraining(deps, arg, true),
+    'vllmPools.enableReplica': (arg) => setDraining(deps, arg, false),
+    'vllmPools.setApiKey': (arg) => setApiKey(deps, arg),
+    'vllmPools.copyEndpointUrl': () => copyEndpointUrl(deps),
+    'vllmPools.openConfig': () => openConfig(deps),
+    'vllmPools.createConfig': () => createConfig(deps),
+    'vllmPools.showLogs': () => deps.log.show(),
+    'vllmPools.openDashboard': () => openDashboard(),
+  };
+  return COMMAND_IDS.map((id) =>
+    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        return await handlers[id](...args);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        deps.log.error(`${id}: ${message}`);
+        void vscode.window.showErrorMessage(`vLLM Pools: ${message}`);
+        return undefined;
+      }
+    }),
+  );
+}
+
+export async function startSidecar({ manager }: CommandDeps): Promise<void> {
+  if (manager.status === 'running') {
+    void vscode.window.showInformationMessage(`vLLM Pools: the sidecar is already running at ${manager.endpoint()}`);
+    return;
+  }
+  if (await manager.start({ interactive: true })) {
+    void vscode.window.showInformationMessage(`vLLM Pools: sidecar running at ${manager.endpoint()}`);
+  }
+}
+
+export async function stopSidecar({ manager }: CommandDeps): Promise<void> {
+  await manager.stop();
+}
+
+export async function restartSidecar({ manager }: CommandDeps): Promise<void> {
+  if (await manager.restart()) {
+    void vscode.window.showInformationMessage(`vLLM Pools: sidecar restarted at ${manager.endpoint()}`);
+  }
+}
+
+/** Quick pick of scope (all pools or one) and algorithm; applied at once through the admin API and written to the YAML. */
+export async function switchAlgorithm(deps: CommandDeps, arg: unknown, algorithmArg: unknown): Promise<void> {
+  const scopes = await algorithmScopes(deps);
+  if (!scopes || scopes.pools.length === 0) throw new Error('no pools: start the sidecar or create a config first');
+  let pool: string | undefined = poolTargetOf(arg)?.pool;
+  if (pool === undefined && scopes.pools.length > 1 && !isAlgorithmId(algorithmArg)) {
+    const scope = await vscode.window.showQuickPick(scopePickItems(scopes), {
+      title: 'Switch Load-Balancing Algorithm',
+      placeHolder: 'For which pools?',
+    });
+    if (!scope) return;
+    pool = scope.pool;
+  }
+  let algorithm: AlgorithmId | undefined = isAlgorithmId(algorithmArg) ? algorithmArg : undefined;
+  if (!algorithm) {
+    const picked = await vscode.window.showQuickPick(algorithmPickItems(currentAlgorithm(scopes, pool)), {
+      title: `Load-balancing algorithm for ${pool ? `pool ${pool}` : 'all pools'}`,
+      placeHolder: 'Takes effect at once and is written to the config file',
+      matchOnDetail: true,
+    });
+    if (!picked) return;
+    algorithm = picked.algorithm;
+  }
+  const client = deps.manager.client();
+  if (client) await client.setAlgorithm(algorithm, pool);
+  const chosen = algorithm;
+  await editConfig(deps, (text) =>
+    pool === undefined ? setAlgorithmEverywhere(text, chosen) : setAlgorithm(text, chosen, pool),
+  );
+  void vscode.window.showInformationMessage(
+    `vLLM Pools: ${pool ? `pool ${pool} uses` : 'all pools use'} ${algorithm}${client ? '' : ' (saved; applies when the sidecar starts)'}`,
+  );
+}
+
+/** Asks for a URL, checks it answers /v1/models, adds it to a pool in the YAML (the reload applies it). */
+export async function addReplicaCommand(deps: CommandDeps, arg: unknown, urlArg: unknown): Promise<void> {
+  const text = await readConfig(deps);
+  const pools = outlineConfig(text).pools.map((p) => p.name);
+  if (pools.length === 0) throw new Error('the config has no pools');
+  let pool = poolTargetOf(arg)?.pool;
+  if (pool === undefined) {
+    pool =
+      pools.length === 1 ? pools[0] : await vscode.window.showQuickPick(pools, { title: 'Add Replica to which pool?' });
+    if (!pool) return;
+  }
+  let url: string | undefined;
+  if (typeof urlArg === 'string') {
+    const checked = normalizeReplicaUrl(urlArg);
+    if ('error' in checked) throw new Error(checked.error);
+    url = checked.url;
+  } else {
+    const input = await vscode.window.showInputBox({
+      title: `Add Replica to ${pool}`,
+      prompt: 'Base URL of a vLLM server (OpenAI-compatible); it is checked with GET /v1/models',
+      placeHolder: 'http://10.0.0.12:8000',
+      validateInput: (value) => {
+        const checked = normalizeReplicaUrl(value);
+        return 'error' in checked ? checked.error : undefined;
+      },
+    });
+    if (input === undefined) return;
+    const checked = normalizeReplicaUrl(input);
+    if ('error' in checked) return;
+    url = checked.url;
+  }
+  const target = url;
+  const probe = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Checking ${target}/v1/models…` },
+    () => fetchModelIds(target),
+  );
+  if ('error' in probe) {
+    const addAnyway = 'Add Anyway';
+    const choice = await vscode.window.showWarningMessage(
+      `vLLM Pools: ${target} did not answer /v1/models (${probe.error}).`,
+      { modal: typeof urlArg !== 'string' },
+      addAnyway,
+    );
+    if (choice !== addAnyway) return;
+  }
+  const targetPool = pool;
+  await editConfig(deps, (t) => addReplica(t, targetPool, target));
+  const models = 'models' in probe ? ` serving ${probe.models.join(', ') || 'no models'}` : '';
+  void vscode.window.showInformationMessage(`vLLM Pools: added ${target} to ${pool}${models}`);
+}
+
+export async function removeReplicaCommand(deps: CommandDeps, arg: unknown): Promise<void> {
+  const target = await pickReplica(deps, arg, 'Remove which replica?');
+  if (!target) return;
+  const remove = 'Remove';
+  const choice = await vscode.window.showWarningMessage(
+    `Remove replica ${target.replica} from pool ${target.pool} in the config file?`,
+    { modal: true },
+    remove,
+  );
+  if (choice !== remove) return;
+  await editConfig(deps, (text) => removeReplica(text, target.pool, { name: target.replica, url: target.url }));
+  void vscode.window.showInformationMessage(`vLLM Pools: removed ${target.replica} from ${target.pool}`);
+}
+
+export async function setDraining(deps: CommandDeps, arg: unknown, drain: boolean): Promise<void> {
+  const client = deps.manager.client();
+  if (!client) throw new Error('the sidecar is not running');
+  const target = await pickReplica(deps, arg, drain ? 'Drain which replica?' : 'Enable which replica?');
+  if (!target) return;
+  if (drain) await client.drain(target.pool, target.replica);
+  else await client.enable(target.pool, target.replica);
+  void vscode.window.showInformationMessage(
+    `vLLM Pools: ${target.replica} ${drain ? 'is draining (in-flight requests finish, no new ones)' : 'takes requests again'}`,
+  );
+}
+
+/** Stores a replica API key in SecretStorage and references it as ${secret:NAME} in the YAML; the key never touches disk. */
+export async function setApiKey(deps: CommandDeps, arg: unknown): Promise<void> {
+  const text = await readConfig(deps);
+  const outline = outlineConfig(text);
+  const replicaArg = replicaTargetOf(arg);
+  let name: string | undefined;
+  let reference: ReplicaTarget | undefined;
+  if (replicaArg) {
+    const replica = outline.pools
+      .find((p) => p.name === replicaArg.pool)
+      ?.replicas.find((r) => r.name === replicaArg.replica || r.url === replicaArg.url);
+    const existing = replica?.apiKey ? secretReferences(replica.apiKey)[0] : undefined;
+    name = existing ?? `${replicaArg.pool}-${replicaArg.replica}`.replace(/[^A-Za-z0-9_-]/g, '-');
+    if (!existing) reference = { ...replicaArg, url: replica?.url ?? replicaArg.url };
+  } else {
+    const names = secretReferences(text);
+    const fresh = '$(add) New secret name…';
+    const items = [
+      ...(await Promise.all(
+        names.map(async (n) => ({ label: n, description: (await deps.secrets.has(n)) ? 'set' : 'not set' })),
+      )),
+      { label: fresh, description: '' },
+    ];
+    const picked = await vscode.window.showQuickPick(items, {
+      title: 'Set API Key',
+      placeHolder: `Which ${SECRET_REF} of the config?`,
+    });
+    if (!picked) return;
+    name = picked.label;
+    if (picked.label === fresh) {
+      name = await vscode.window.showInputBox({
+        title: 'Secret name',
+        prompt: `Referenced in the config as ${SECRET_REF}`,
+        validateInput: (v) => (/^[A-Za-z0-9_-]+$/.test(v) ? undefined : 'Letters, digits, - and _ only'),
+      });
+      if (!name) return;
+    }
+  }
+  const value = await vscode.window.showInputBox({
+    title: `API key for \${secret:${name}}`,
+    prompt: 'Stored in the editor’s secret storage; the sidecar gets it through its environment',
+    password: true,
+    ignoreFocusOut: true,
+  });
+  if (!value) return;
+  await deps.secrets.set(name, value);
+  const secretName = name;
+  if (reference) {
+    const ref = reference;
+    await editConfig(deps, (t) => setReplicaSecret(t, ref.pool, { name: ref.replica, url: ref.url }, secretName));
+  }
+  if (deps.manager.status === 'running') await deps.manager.restart();
+  void vscode.window.showInformationMessage(`vLLM Pools: API key \${secret:${name}} saved`);
+}
+
+export async function copyEndpointUrl({ manager }: CommandDeps): Promise<string> {
+  const endpoint = manager.endpoint();
+  await vscode.env.clipboard.writeText(endpoint);
+  void vscode.window.showInformationMessage(`vLLM Pools: copied ${endpoint}`);
+  return endpoint;
+}
+
+export async function openConfig(deps: CommandDeps): Promise<void> {
+  const uri = deps.manager.configUri;
+  if (uri) {
+    await vscode.window.showTextDocument(uri);
+    return;
+  }
+  const create = 'Create vllm-pools.yaml';
+  if ((await vscode.window.showInformationMessage('vLLM Pools: no config file yet.', create)) === create) {
+    await createConfig(deps);
+  }
+}
+
+/** Writes the commented starter config (never over an existing file) and opens it. */
+export async function createConfig(deps: CommandDeps): Promise<void> {
+  const uri = deps.manager.configUri ?? newConfigLocation();
+  if (!uri) throw new Error('open a folder first: the config lives in the workspace');
+  try {
+    await vscode.workspace.fs.stat(uri);
+  } catch {
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(STARTER_CONFIG));
+    deps.log.info(`created ${uri.fsPath}`);
+  }
+  await vscode.window.showTextDocument(uri);
+  await deps.manager.applyConfig();
+}
+
+/** Until the dashboard exists, the Pools view is the dashboard. */
+export async function openDashboard(): Promise<void> {
+  await vscode.commands.executeCommand(`${POOLS_VIEW_ID}.focus`);
+}
+
+// --- helpers ---
+
+async function algorithmScopes(deps: CommandDeps): Promise<AlgorithmScopes | undefined> {
+  const snapshot = deps.manager.live.snapshot;
+  if (snapshot) return snapshot;
+  if (!deps.manager.configUri) return undefined;
+  const outline = outlineConfig(await readConfig(deps));
+  const global: AlgorithmId = isAlgorithmId(outline.algorithm) ? outline.algorithm : 'least-connections';
+  return {
+    algorithm: global,
+    pools: outline.pools.map((p) => ({ name: p.name, algorithm: isAlgorithmId(p.algorithm) ? p.algorithm : global })),
+  };
+}
+
+/** The replica an argument names, else one picked from the live state (or the config when the sidecar is stopped). */
+async function pickReplica(deps: CommandDeps, arg: unknown, title: string): Promise<ReplicaTarget | undefined> {
+  const snapshot = deps.manager.live.snapshot;
+  const given = replicaTargetOf(arg);
+  if (given) {
+    const resolved = resolveReplica(given, snapshot);
+    if (!resolved) throw new Error(`no replica ${given.replica} in pool ${given.pool}`);
+    return resolved;
+  }
+  const choices: ReplicaTarget[] = snapshot
+    ? snapshot.pools.flatMap((p) => p.replicas.map((r) => ({ pool: p.name, replica: r.name, url: r.url })))
+    : outlineConfig(await readConfig(deps)).pools.flatMap((p) =>
+        p.replicas.map((r) => ({ pool: p.name, replica: r.name, url: r.url })),
+      );
+  const picked = await vscode.window.showQuickPick(
+    choices.map((c) => ({ label: c.replica, description: `${c.pool} · ${c.url ?? ''}`, target: c })),
+    { title },
+  );
+  return picked?.target;
+}
+
+async function readConfig(deps: CommandDeps): Promise<string> {
+  const uri = deps.manager.configUri;
+  if (!uri) throw new Error('no vllm-pools.yaml in this workspace (use "vLLM Pools: Open Config" to create one)');
+  const doc = await vscode.workspace.openTextDocument(uri);
+  return doc.getText();
+}
+
+/** Applies a text transformation to the config as one minimal edit of the document, then saves it (which reloads). */
+async function editConfig(deps: CommandDeps, transform: (text: string) => string): Promise<void> {
+  const uri = deps.manager.configUri;
+  if (!uri) throw new Error('no vllm-pools.yaml in this workspace');
+  const doc = await vscode.workspace.openTextDocument(uri);
+  const before = doc.getText();
+  let after: string;
+  try {
+    after = transform(before);
+  } catch (error) {
+    if (error instanceof ConfigEditError) throw new Error(`cannot edit ${uri.fsPath}: ${error.message}`);
+    throw error;
+  }
+  if (after === before) return;
+  let start = 0;
+  while (start < before.length && start < after.length && before[start] === after[start]) start++;
+  let end = 0;
+  while (
+    end < before.length - start &&
+    end < after.length - start &&
+    before[before.length - 1 - end] === after[after.length - 1 - end]
+  ) {
+    end++;
+  }
+  const edit = new vscode.WorkspaceEdit();
+  edit.replace(
+    uri,
+    new vscode.Range(doc.positionAt(start), doc.positionAt(before.length - end)),
+    after.slice(start, after.length - end),
+  );
+  if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`could not edit ${uri.fsPath}`);
+  await doc.save();
+}
