@@ -60,7 +60,7 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Runnin
   const env = options.env ?? process.env;
   const logger = options.logger ?? createLogger({ level: 'info' });
   const clock = options.clock ?? systemClock;
-  const balancerContext = options.balancerContext ?? defaultBalancerContext();
+  const balancerContext = options.balancerContext ?? defaultBalancerContext(options.config.engineMetrics.interval);
   const configPath = options.configPath ?? options.config.file;
   let config = options.config;
   const startedAt = clock.now();
@@ -123,6 +123,9 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Runnin
     for (const pool of next.pools) for (const replica of pool.replicas) redact(replica.apiKey);
     redact(next.clientToken);
     redact(next.admin.token);
+    if (!options.balancerContext) {
+      balancerContext.engineStaleAfterMs = defaultBalancerContext(next.engineMetrics.interval).engineStaleAfterMs;
+    }
     fleet.apply(next);
     config = next;
     logger.info('config reloaded', { pools: next.pools.map((pool) => pool.name) });
