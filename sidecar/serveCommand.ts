@@ -78,7 +78,10 @@ export async function run(argv: string[]): Promise<number> {
         process.exit(1);
       }
       stopping = true;
-      logger.info(`${signal}: stopping; in-flight requests may finish`, { graceMs: sidecar.config().shutdownGrace });
+      logger.info(`${signal}: stopping; in-flight requests may finish`, {
+        graceMs: sidecar.config().shutdownGrace,
+        inflight: sidecar.inflight(),
+      });
       sidecar.close().then(
         () => {
           logger.info('stopped');
