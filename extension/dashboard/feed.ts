@@ -28,6 +28,8 @@ export interface DashboardFeedOptions {
 }
 
 export const DEFAULT_UPDATE_INTERVAL_MS = 250;
+/** The sidecar sends state at least once a second; this long without one means the link is down. */
+export const STALE_AFTER_MS = 5000;
 export const DEFAULT_RECENT_LIMIT = 30;
 
 export class DashboardFeed {
@@ -41,6 +43,7 @@ export class DashboardFeed {
   private readonly recent: RequestEvent[] = [];
   private latest: StateSnapshot | null = null;
   private connection: ConnectionStatus = { state: 'connecting', detail: null };
+  private lastStateAt = Number.NEGATIVE_INFINITY;
 
   private pendingState: StateSnapshot | null = null;
   private pendingSamples: HistorySample[] = [];
@@ -59,6 +62,8 @@ export class DashboardFeed {
   onState(snapshot: StateSnapshot): void {
     const sample = sampleOf(snapshot);
     this.latest = snapshot;
+    this.lastStateAt = this.timers.now();
+    if (this.connection.state !== 'connected') this.onConnection({ state: 'connected', detail: null });
     appendSamples(this.history, [sample]);
     if (!this.visible) return;
     this.pendingState = snapshot;
@@ -76,8 +81,21 @@ export class DashboardFeed {
   }
 
   onConnection(connection: ConnectionStatus): void {
+    if (connection.state === this.connection.state && connection.detail === this.connection.detail) return;
     this.connection = connection;
     if (this.visible) this.post({ type: 'connection', connection });
+  }
+
+  /** Called every second or so: a connected link that has sent no state for a while is reported as lost. */
+  checkStale(): void {
+    if (this.connection.state !== 'connected') return;
+    const silentMs = this.timers.now() - this.lastStateAt;
+    if (silentMs > STALE_AFTER_MS) {
+      this.onConnection({
+        state: 'disconnected',
+        detail: `no state from the sidecar for ${Math.round(silentMs / 1000)} s`,
+      });
+    }
   }
 
   /** The page can receive messages only while visible; becoming visible sends everything. */
@@ -88,7 +106,13 @@ export class DashboardFeed {
     else this.clearPending();
   }
 
-  /** Sends the whole picture (the page asks for it when it loads). */
+  /** The page (re)loaded and asks for everything: it is visible, since it runs. */
+  pageReady(): void {
+    this.visible = true;
+    this.sendFull();
+  }
+
+  /** Sends the whole picture. */
   sendFull(): void {
     this.clearPending();
     this.lastPostAt = this.timers.now();

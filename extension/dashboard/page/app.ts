@@ -10,12 +10,12 @@ import {
   noteReplicaAction,
   type PageModel,
   persistedOf,
+  type ReplicaAction,
   restoreModel,
 } from './model';
 import { PoolSection } from './poolSection';
 import { createRecentRequestsTable } from './recentRequests';
 import { RenderScheduler, type SchedulerTimers } from './renderScheduler';
-import type { ReplicaAction } from './replicaCard';
 import { createStreamsTable, MAX_STREAM_ROWS, streamsInDisplayOrder } from './streamsTable';
 import { readChartTheme, watchTheme } from './theme';
 import { TopBar } from './topBar';
@@ -78,17 +78,18 @@ export class DashboardApp {
     if (typeof data !== 'object' || data === null) return;
     const type = (data as { type?: unknown }).type;
     if (typeof type !== 'string' || !HOST_MESSAGE_TYPES.has(type)) return;
-    if (applyHostMessage(this.model, data as HostToPageMessage)) this.scheduler.request();
+    applyHostMessage(this.model, data as HostToPageMessage, this.timers.now());
+    this.scheduler.request();
   }
 
   private setAlgorithm(pool: string, algorithm: AlgorithmId): void {
-    noteAlgorithmChoice(this.model, pool, algorithm);
+    noteAlgorithmChoice(this.model, pool, algorithm, this.timers.now());
     this.host.post({ type: 'setAlgorithm', pool, algorithm });
     this.scheduler.request();
   }
 
   private replicaAction(pool: string, replica: string, action: ReplicaAction): void {
-    noteReplicaAction(this.model, pool, replica, action);
+    noteReplicaAction(this.model, pool, replica, action, this.timers.now());
     this.host.post({ type: action, pool, replica });
     this.scheduler.request();
   }

@@ -1,10 +1,12 @@
-// What the page knows: the latest snapshot, chart history, recent requests, the link status and the outcome of the
-// user's last actions. Applying a host message is pure, so it is tested without a browser.
+// What the page knows: the latest snapshot, chart history, recent requests, the link status and the user's choices
+// that the sidecar has not confirmed yet. Applying a host message is pure, so it is tested without a browser.
 import type { AlgorithmId, RequestEvent, StateSnapshot } from '../../../sidecar/protocol';
 import { appendSamples } from '../history';
 import { type ConnectionStatus, type HistorySample, type HostToPageMessage, replicaKey } from '../messages';
 
 export const RECENT_REQUESTS_SHOWN = 20;
+/** A choice the snapshots have not confirmed after this long is dropped (the host showed the error). */
+export const PENDING_TIMEOUT_MS = 5000;
 
 /** What the page persists with setState (everything it needs to draw itself before the host answers). */
 export interface PersistedModel {
@@ -15,11 +17,19 @@ export interface PersistedModel {
   connection: ConnectionStatus;
 }
 
+export interface Pending<T> {
+  value: T;
+  /** Page clock (ms) when the user chose. */
+  since: number;
+}
+
+export type ReplicaAction = 'drain' | 'enable';
+
 export interface PageModel extends PersistedModel {
   /** Algorithms chosen in the page that the snapshot does not show yet, by pool. */
-  pendingAlgorithms: Map<string, AlgorithmId>;
+  pendingAlgorithms: Map<string, Pending<AlgorithmId>>;
   /** Drain/enable clicks the snapshot does not show yet, by replica key. */
-  pendingReplicaActions: Map<string, 'drain' | 'enable'>;
+  pendingReplicaActions: Map<string, Pending<ReplicaAction>>;
   /** Errors from the host, by pool (algorithm) or replica key. */
   errors: Map<string, string>;
 }
@@ -58,69 +68,74 @@ export function persistedOf(model: PageModel): PersistedModel {
   };
 }
 
-/** Applies one host message. Returns false when the message was not for us. */
-export function applyHostMessage(model: PageModel, message: HostToPageMessage): boolean {
+/** Applies one host message; `now` is the page clock. */
+export function applyHostMessage(model: PageModel, message: HostToPageMessage, now: number): void {
   switch (message.type) {
     case 'full':
       model.state = message.state;
       model.history = appendSamples([], message.history);
       model.recent = message.recent.slice(0, RECENT_REQUESTS_SHOWN);
       model.connection = message.connection;
-      model.pendingAlgorithms.clear();
-      model.pendingReplicaActions.clear();
-      return true;
+      settlePending(model, now);
+      return;
     case 'update':
       if (message.state) model.state = message.state;
       appendSamples(model.history, message.samples);
       for (const event of message.requests) model.recent.unshift(event);
       if (model.recent.length > RECENT_REQUESTS_SHOWN) model.recent.length = RECENT_REQUESTS_SHOWN;
-      if (message.state) settlePending(model);
-      return true;
+      if (message.state) settlePending(model, now);
+      return;
     case 'connection':
       model.connection = message.connection;
-      return true;
+      return;
     case 'actionResult': {
       const key = message.replica === null ? message.pool : replicaKey(message.pool, message.replica);
       if (message.ok) {
         model.errors.delete(key);
-      } else {
-        model.errors.set(key, message.message ?? `${message.action} failed`);
-        if (message.action === 'setAlgorithm') model.pendingAlgorithms.delete(message.pool);
-        else model.pendingReplicaActions.delete(key);
+        return;
       }
-      return true;
+      model.errors.set(key, message.message ?? `${message.action} failed`);
+      if (message.action === 'setAlgorithm') model.pendingAlgorithms.delete(message.pool);
+      else model.pendingReplicaActions.delete(key);
+      return;
     }
-    default:
-      return false;
   }
 }
 
 /** The user picked an algorithm for a pool: show it until the sidecar confirms or refuses. */
-export function noteAlgorithmChoice(model: PageModel, pool: string, algorithm: AlgorithmId): void {
-  model.pendingAlgorithms.set(pool, algorithm);
+export function noteAlgorithmChoice(model: PageModel, pool: string, algorithm: AlgorithmId, now: number): void {
+  model.pendingAlgorithms.set(pool, { value: algorithm, since: now });
   model.errors.delete(pool);
 }
 
-/** The user pressed drain or enable: disable the button until the sidecar confirms or refuses. */
-export function noteReplicaAction(model: PageModel, pool: string, replica: string, action: 'drain' | 'enable'): void {
+/** The user pressed drain or enable: say so on the button until the sidecar confirms or refuses. */
+export function noteReplicaAction(
+  model: PageModel,
+  pool: string,
+  replica: string,
+  action: ReplicaAction,
+  now: number,
+): void {
   const key = replicaKey(pool, replica);
-  model.pendingReplicaActions.set(key, action);
+  model.pendingReplicaActions.set(key, { value: action, since: now });
   model.errors.delete(key);
 }
 
-/** A new snapshot settles the user's pending choices: from now on the page shows what the sidecar says. */
-function settlePending(model: PageModel): void {
+/** A new snapshot settles the choices it shows, and those that waited too long. */
+function settlePending(model: PageModel, now: number): void {
   const pools = model.state?.pools ?? [];
-  for (const [pool, algorithm] of model.pendingAlgorithms) {
+  const expired = (pending: Pending<unknown>) => now - pending.since > PENDING_TIMEOUT_MS;
+  for (const [pool, pending] of model.pendingAlgorithms) {
     const current = pools.find((p) => p.name === pool);
-    if (!current || current.algorithm === algorithm) model.pendingAlgorithms.delete(pool);
+    if (!current || current.algorithm === pending.value || expired(pending)) model.pendingAlgorithms.delete(pool);
   }
   const stateByKey = new Map<string, string>();
   for (const pool of pools) {
     for (const replica of pool.replicas) stateByKey.set(replicaKey(pool.name, replica.name), replica.state);
   }
-  for (const [key, action] of model.pendingReplicaActions) {
+  for (const [key, pending] of model.pendingReplicaActions) {
     const state = stateByKey.get(key);
-    if (state === undefined || (state === 'draining') === (action === 'drain')) model.pendingReplicaActions.delete(key);
+    const done = state === undefined || (state === 'draining') === (pending.value === 'drain');
+    if (done || expired(pending)) model.pendingReplicaActions.delete(key);
   }
 }

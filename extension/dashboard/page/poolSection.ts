@@ -2,8 +2,8 @@
 import { ALGORITHM_DESCRIPTIONS, ALGORITHM_IDS, type AlgorithmId, type PoolState } from '../../../sidecar/protocol';
 import { replicaKey } from '../messages';
 import { h, reconcileChildren, setAttr, setClass, setText } from './dom';
-import type { PageModel } from './model';
-import { type ReplicaAction, ReplicaCard } from './replicaCard';
+import type { PageModel, ReplicaAction } from './model';
+import { ReplicaCard } from './replicaCard';
 
 export interface PoolActions {
   setAlgorithm(pool: string, algorithm: AlgorithmId): void;
@@ -59,7 +59,7 @@ export class PoolSection {
     setClass(this.summary, 'degraded', pool.healthy < pool.total);
     setClass(this.summary, 'down', pool.healthy === 0);
 
-    const pending = model.pendingAlgorithms.get(pool.name);
+    const pending = model.pendingAlgorithms.get(pool.name)?.value;
     const shown = pending ?? pool.algorithm;
     if (this.select.value !== shown) this.select.value = shown;
     setAttr(this.select, 'aria-busy', pending ? 'true' : null);
@@ -77,7 +77,7 @@ export class PoolSection {
         pool: pool.name,
         replica,
         color: colorOf(key),
-        pending: model.pendingReplicaActions.get(key) ?? null,
+        pending: model.pendingReplicaActions.get(key)?.value ?? null,
         error: model.errors.get(key) ?? null,
       });
       return { key, card };

@@ -3,8 +3,7 @@
 import type { ReplicaState } from '../../../sidecar/protocol';
 import { h, setAttr, setClass, setHidden, setText } from './dom';
 import { formatCount, formatMsPair, formatPercent, formatRate, NO_VALUE } from './format';
-
-export type ReplicaAction = 'drain' | 'enable';
+import type { ReplicaAction } from './model';
 
 export interface ReplicaCardView {
   pool: string;
