@@ -25,7 +25,7 @@ import {
   scopePickItems,
 } from './commandArgs';
 import { newConfigLocation } from './configLocation';
-import { POOLS_VIEW_ID } from './poolsTree';
+import { showDashboard } from './dashboard/panel';
 import { fetchModelIds } from './replicaProbe';
 import type { SecretStore } from './secretStore';
 import type { SidecarManager } from './sidecarManager';
@@ -308,9 +308,9 @@ export async function createConfig(deps: CommandDeps): Promise<void> {
   await deps.manager.applyConfig();
 }
 
-/** Until the dashboard exists, the Pools view is the dashboard. */
+/** The dashboard webview (extension/dashboard/panel.ts, registered in extension.ts). */
 export async function openDashboard(): Promise<void> {
-  await vscode.commands.executeCommand(`${POOLS_VIEW_ID}.focus`);
+  showDashboard();
 }
 
 // --- helpers ---

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { StateSnapshot } from '../sidecar/protocol';
 import { registerCommands } from './commands';
+import { registerDashboard } from './dashboard/panel';
 import { POOLS_VIEW_ID, PoolsTreeProvider } from './poolsTree';
 import { SecretStore } from './secretStore';
 import { SidecarManager } from './sidecarManager';
@@ -46,6 +47,8 @@ export function activate(context: vscode.ExtensionContext): VllmPoolsApi {
     view,
     statusBar,
     ...registerCommands({ manager: sidecar, secrets, log }),
+    // Dashboard webview (extension/dashboard/panel.ts); vllmPools.openDashboard shows it.
+    registerDashboard(context, sidecar.live),
     sidecar.live.onDidChangeSnapshot((snapshot) => {
       tree.update(snapshot);
       refresh();
