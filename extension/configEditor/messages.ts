@@ -61,7 +61,10 @@ export type PageToHost =
   | { type: 'edit'; edit: FormEdit }
   | { type: 'testConnection'; pool: number; replica: number }
   | { type: 'openAsText' }
-  | { type: 'setApiKey'; pool: number; replica: number };
+  /** Asks the host to store the value of `${secret:NAME}` in VS Code's secret storage (the host prompts for it). */
+  | { type: 'storeSecret'; name: string }
+  /** Shows a position of the file in the text editor. */
+  | { type: 'reveal'; line: number; col: number };
 
 /** The dotted form of a path, as used in FieldIssue.path and FormModel.aliased. */
 export function pathKey(path: YamlPath): string {

@@ -1,0 +1,90 @@
+// The --vscode-* variables the config editor reads, as VS Code's Dark Modern and Light Modern themes set them.
+
+export interface WebviewTheme {
+  bodyClass: 'vscode-dark' | 'vscode-light';
+  variables: Record<string, string>;
+}
+
+const FONTS = {
+  '--vscode-font-family': 'system-ui, "Ubuntu", "Droid Sans", "DejaVu Sans", sans-serif',
+  '--vscode-font-size': '13px',
+  '--vscode-editor-font-family': '"DejaVu Sans Mono", "Droid Sans Mono", monospace',
+};
+
+export const DARK_MODERN: WebviewTheme = {
+  bodyClass: 'vscode-dark',
+  variables: {
+    ...FONTS,
+    '--vscode-foreground': '#cccccc',
+    '--vscode-descriptionForeground': '#9d9d9d',
+    '--vscode-editor-background': '#1f1f1f',
+    '--vscode-sideBar-background': '#181818',
+    '--vscode-editorWidget-background': '#202020',
+    '--vscode-panel-border': '#2b2b2b',
+    '--vscode-widget-border': '#313131',
+    '--vscode-focusBorder': '#0078d4',
+    '--vscode-input-background': '#313131',
+    '--vscode-input-foreground': '#cccccc',
+    '--vscode-input-border': '#3c3c3c',
+    '--vscode-input-placeholderForeground': '#989898',
+    '--vscode-dropdown-background': '#313131',
+    '--vscode-dropdown-foreground': '#cccccc',
+    '--vscode-dropdown-border': '#3c3c3c',
+    '--vscode-button-background': '#0078d4',
+    '--vscode-button-foreground': '#ffffff',
+    '--vscode-button-hoverBackground': '#026ec1',
+    '--vscode-button-border': '#ffffff12',
+    '--vscode-button-secondaryBackground': '#313131',
+    '--vscode-button-secondaryForeground': '#cccccc',
+    '--vscode-button-secondaryHoverBackground': '#3c3c3c',
+    '--vscode-errorForeground': '#f85149',
+    '--vscode-editorWarning-foreground': '#cca700',
+    '--vscode-testing-iconPassed': '#73c991',
+    '--vscode-inputValidation-errorBorder': '#be1100',
+    '--vscode-inputValidation-errorBackground': '#5a1d1d',
+    '--vscode-inputValidation-warningBorder': '#b89500',
+    '--vscode-textLink-foreground': '#4daafc',
+    '--vscode-toolbar-hoverBackground': '#5a5d5e50',
+    '--vscode-list-hoverBackground': '#2a2d2e',
+    '--vscode-textBlockQuote-background': '#2b2b2b',
+  },
+};
+
+export const LIGHT_MODERN: WebviewTheme = {
+  bodyClass: 'vscode-light',
+  variables: {
+    ...FONTS,
+    '--vscode-foreground': '#3b3b3b',
+    '--vscode-descriptionForeground': '#616161',
+    '--vscode-editor-background': '#ffffff',
+    '--vscode-sideBar-background': '#f8f8f8',
+    '--vscode-editorWidget-background': '#f8f8f8',
+    '--vscode-panel-border': '#e5e5e5',
+    '--vscode-widget-border': '#e5e5e5',
+    '--vscode-focusBorder': '#005fb8',
+    '--vscode-input-background': '#ffffff',
+    '--vscode-input-foreground': '#3b3b3b',
+    '--vscode-input-border': '#cecece',
+    '--vscode-input-placeholderForeground': '#767676',
+    '--vscode-dropdown-background': '#ffffff',
+    '--vscode-dropdown-foreground': '#3b3b3b',
+    '--vscode-dropdown-border': '#cecece',
+    '--vscode-button-background': '#005fb8',
+    '--vscode-button-foreground': '#ffffff',
+    '--vscode-button-hoverBackground': '#0258a8',
+    '--vscode-button-border': '#0000001a',
+    '--vscode-button-secondaryBackground': '#e5e5e5',
+    '--vscode-button-secondaryForeground': '#3b3b3b',
+    '--vscode-button-secondaryHoverBackground': '#cccccc',
+    '--vscode-errorForeground': '#c72e0f',
+    '--vscode-editorWarning-foreground': '#bf8803',
+    '--vscode-testing-iconPassed': '#388a34',
+    '--vscode-inputValidation-errorBorder': '#be1100',
+    '--vscode-inputValidation-errorBackground': '#f2dede',
+    '--vscode-inputValidation-warningBorder': '#b89500',
+    '--vscode-textLink-foreground': '#005fb8',
+    '--vscode-toolbar-hoverBackground': '#b8b8b850',
+    '--vscode-list-hoverBackground': '#f2f2f2',
+    '--vscode-textBlockQuote-background': '#f8f8f8',
+  },
+};
