@@ -1,5 +1,7 @@
 // The node:http server: security checks (Host, Origin, client token, admin token), then the routes.
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import { type AdminControl, handleAdmin, sendJson } from './admin/adminRoutes';
 import { hasToken } from './admin/auth';
 import { isLoopbackHost } from './config/defaults';
@@ -22,7 +24,11 @@ export interface ServerContext {
 }
 
 export function createSidecarServer(context: ServerContext): Server {
-  const server = createServer({ noDelay: true, keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 60_000 });
+  const options = { noDelay: true, keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 60_000 };
+  const tls = context.config().tls;
+  const server: Server = tls
+    ? createTlsServer({ ...options, cert: readFileSync(tls.cert), key: readFileSync(tls.key) })
+    : createServer(options);
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     handle(context, req, res).catch((error: unknown) => {
       context.logger.error('request handler failed', { error: error instanceof Error ? error.message : String(error) });

@@ -183,7 +183,7 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Runnin
   ]);
   const address = server.address() as AddressInfo;
   const urlHost = address.family === 'IPv6' || host.includes(':') ? `[${address.address}]` : host;
-  const url = `http://${urlHost}:${address.port}`;
+  const url = `${config.tls ? 'https' : 'http'}://${urlHost}:${address.port}`;
   endpoint = `${url}/v1`;
 
   let closed: Promise<void> | undefined;

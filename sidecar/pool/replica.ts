@@ -32,6 +32,8 @@ export class Replica implements ReplicaView {
   models: string[] = [];
   modelCards: Record<string, unknown>[] = [];
   modelsLearnedAt: number | null = null;
+  /** The base path of the replica URL ("" or "/prefix"), prepended to every upstream path. */
+  readonly basePath: string;
   /** Set when a reload removed the replica: it drains, then closes. */
   removed = false;
   private connectTimeout: number;
@@ -44,6 +46,8 @@ export class Replica implements ReplicaView {
   ) {
     this.name = config.name;
     this.url = config.url.replace(/\/+$/, '');
+    const path = new URL(this.url).pathname;
+    this.basePath = path === '/' ? '' : path.replace(/\/+$/, '');
     this.weight = config.weight;
     this.apiKey = config.apiKey;
     this.connectTimeout = pool.timeouts.connect;
@@ -66,12 +70,6 @@ export class Replica implements ReplicaView {
       kvCacheUsage: state.kvCacheUsage,
       scrapedAt: state.scrapedAt,
     };
-  }
-
-  /** The base path of the replica URL ("" or "/prefix"), prepended to every upstream path. */
-  get basePath(): string {
-    const path = new URL(this.url).pathname;
-    return path === '/' ? '' : path.replace(/\/+$/, '');
   }
 
   /** Applies a reloaded config for the same replica name. */

@@ -86,3 +86,55 @@ describe('security defaults', () => {
     assert.ok(!log.lines.some((line) => line.includes('client-token-8c1f')));
   });
 });
+
+describe('TLS listener (config tls: cert, key)', () => {
+  test('serves HTTPS when tls is configured', async (t) => {
+    const { execFileSync } = await import('node:child_process');
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { Agent, request } = await import('undici');
+    const dir = mkdtempSync(join(tmpdir(), 'vllm-pools-tls-'));
+    try {
+      execFileSync(
+        'openssl',
+        ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-days', '1'].concat([
+          '-keyout',
+          join(dir, 'key.pem'),
+          '-out',
+          join(dir, 'cert.pem'),
+        ]),
+        { stdio: 'ignore' },
+      );
+    } catch {
+      rmSync(dir, { recursive: true, force: true });
+      t.skip('openssl not available');
+      return;
+    }
+    const replica = await startFakeReplica({ name: 'a' });
+    const sidecar = await startSidecar({
+      config: testConfig([testPool('p', [{ url: replica.url, name: 'a' }])], {
+        tls: { cert: join(dir, 'cert.pem'), key: join(dir, 'key.pem') },
+      }),
+      logger: memoryLogger().logger,
+      env: {},
+    });
+    const agent = new Agent({ connect: { rejectUnauthorized: false } });
+    try {
+      assert.match(sidecar.url, /^https:\/\//);
+      const res = await request(`${sidecar.url}/v1/chat/completions`, {
+        method: 'POST',
+        dispatcher: agent,
+        headers: { 'content-type': 'application/json' },
+        body: chat,
+      });
+      assert.equal(res.statusCode, 200);
+      await res.body.text();
+    } finally {
+      await agent.close();
+      await sidecar.close(500);
+      await replica.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
