@@ -1,5 +1,4 @@
 // Checks that a URL is an OpenAI-compatible server (vLLM) by asking its /v1/models. No vscode import.
-import { request } from 'undici';
 
 export async function fetchModelIds(
   baseUrl: string,
@@ -9,6 +8,7 @@ export async function fetchModelIds(
   const headers: Record<string, string> = { accept: 'application/json' };
   if (apiKey) headers['authorization'] = `Bearer ${apiKey}`;
   try {
+    const { request } = await import('undici');
     const response = await request(`${baseUrl.replace(/\/+$/, '')}/v1/models`, {
       headers,
       headersTimeout: timeoutMs,

@@ -1,6 +1,5 @@
 // Typed client for the sidecar's admin API (CONTRACT.md "HTTP endpoints") and its /admin/events stream.
 // No vscode import: tested in plain Node against a local server.
-import { request } from 'undici';
 import type { AlgorithmId, ReloadResult, RequestEvent, SetAlgorithmRequest, StateSnapshot } from '../sidecar/protocol';
 import { Backoff } from './backoff';
 import { SseParser } from './sseParser';
@@ -24,6 +23,11 @@ export class AdminApiError extends Error {
 }
 
 const TIMEOUT_MS = 10_000;
+
+/** undici is loaded on first use, not at activation (its module initialisation is the bulk of the bundle's load time). */
+async function undiciRequest(): Promise<typeof import('undici').request> {
+  return (await import('undici')).request;
+}
 
 export class SidecarClient {
   constructor(readonly connection: AdminConnection) {}
@@ -60,6 +64,7 @@ export class SidecarClient {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.connection.token) headers['authorization'] = `Bearer ${this.connection.token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
+    const request = await undiciRequest();
     let response: Awaited<ReturnType<typeof request>>;
     try {
       response = await request(this.connection.baseUrl + path, {
@@ -137,6 +142,7 @@ export function watchAdminEvents(
   const readOnce = async (): Promise<void> => {
     const headers: Record<string, string> = { accept: 'text/event-stream' };
     if (connection.token) headers['authorization'] = `Bearer ${connection.token}`;
+    const request = await undiciRequest();
     const response = await request(`${connection.baseUrl}/admin/events`, {
       headers,
       signal,
