@@ -20,8 +20,9 @@ const ALGORITHMS: Record<AlgorithmId, string> = {
 
 function notes(plan: ExportPlan): TargetNotes {
   const extra = [
-    'Retries: `lb_try_duration` retries on another replica when the connection fails (any method); Caddy does not' +
-      ' retry a POST after it was sent, nor on a 502/503/504 answer. Those answers do count as passive failures' +
+    'Retries: `lb_try_duration` retries on another replica when the connection to a replica fails (the body is' +
+      ' kept by `buffer_requests` so it can be sent again). Caddy does not retry a POST whose round trip failed' +
+      ' after the connection was made, nor a 502/503/504 answer; those answers count as passive failures' +
       ' (`unhealthy_status 5xx`).',
     'Passive ejection: `max_fails` failures within `fail_duration` take a replica out until they age out of the' +
       ' window (the sidecar: out for failTimeout, then probed).',
@@ -78,6 +79,9 @@ function poolSnippet(planned: PlannedPool): string[] {
     lines.push(
       `        lb_try_duration ${formatDuration(tryFor)}  # retries: ${pool.retries}`,
       '        lb_try_interval 250ms',
+      '        # Keep the request body (at most request_body max_size) so that a retry after a failed dial can send',
+      '        # it again; Caddy 2.7+ calls this `request_buffers <size>`.',
+      '        buffer_requests',
     );
   }
   if (pool.maxFails > 0) {

@@ -1,0 +1,3 @@
+import { describeLiveExport } from './liveScenario';
+
+describeLiveExport('haproxy');
