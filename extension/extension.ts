@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { StateSnapshot } from '../sidecar/protocol';
 import { registerCommands } from './commands';
+import { configEditorDeps, registerConfigEditor } from './configEditor/register';
 import { registerDashboard } from './dashboard/panel';
 import { POOLS_VIEW_ID, PoolsTreeProvider } from './poolsTree';
 import { SecretStore } from './secretStore';
@@ -49,6 +50,8 @@ export function activate(context: vscode.ExtensionContext): VllmPoolsApi {
     ...registerCommands({ manager: sidecar, secrets, log }),
     // Dashboard webview (extension/dashboard/panel.ts); vllmPools.openDashboard shows it.
     registerDashboard(context, sidecar.live),
+    // Config editor (extension/configEditor): the form for vllm-pools.yaml, and its validation as you type.
+    registerConfigEditor(context, configEditorDeps(sidecar, secrets)),
     sidecar.live.onDidChangeSnapshot((snapshot) => {
       tree.update(snapshot);
       refresh();
