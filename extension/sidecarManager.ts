@@ -87,6 +87,7 @@ export class SidecarManager implements vscode.Disposable {
   async autoStart(): Promise<void> {
     try {
       await this.refreshConfigLocation();
+      if (this.configUri) await this.checkConfig(this.configUri);
       const enabled = vscode.workspace.getConfiguration('vllmPools').get<boolean>('autoStart', true);
       if (!enabled || this.stoppedByUser || !this.configUri || !vscode.workspace.isTrusted) return;
       if (this.process.status === 'running' || this.process.status === 'starting') return;
@@ -148,6 +149,12 @@ export class SidecarManager implements vscode.Disposable {
   async restart(): Promise<boolean> {
     await this.process.stop();
     return this.start({ interactive: true, port: this.portOverride });
+  }
+
+  /** Shows the config's problems as diagnostics (the loader only parses: safe in an untrusted workspace too). */
+  private async checkConfig(uri: vscode.Uri): Promise<void> {
+    const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+    await this.diagnostics.check(uri, { ...process.env, ...(await this.secrets.envFor(text)) });
   }
 
   /** Re-checks the config after a change; applies it to the running sidecar by POST /admin/reload. */

@@ -66,6 +66,11 @@ export class SidecarProcess implements vscode.Disposable {
     return this.launch?.port;
   }
 
+  /** The child's process id while it runs (tests, diagnostics). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   /** Starts (or restarts with new settings); resolves true once ready, false if it fails for good or is stopped first. */
   async start(launch: SidecarLaunch): Promise<boolean> {
     if (this.child) await this.stop();
@@ -82,6 +87,7 @@ export class SidecarProcess implements vscode.Disposable {
     const child = this.child;
     if (!child) {
       this.setStatus('stopped', undefined);
+      this.settleReady(false);
       return;
     }
     this.stopping = true;

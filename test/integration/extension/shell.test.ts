@@ -37,12 +37,12 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+async function waitFor(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) {
       throw new Error(
-        `timed out waiting for ${what}\nstatus bar: ${world.statusBar.text}\nlogs:\n${world.logs.slice(-15).join('\n')}`,
+        `timed out waiting for ${what}\nstatus bar: ${world.statusBar.text}\nlogs:\n${world.logs.slice(-15).join('\n')}\nmessages:\n${world.messages.slice(-5).join('\n')}`,
       );
     }
     await new Promise((r) => setTimeout(r, 25));
@@ -56,7 +56,7 @@ pools:
   - name: default
     replicas:
 ${urls.map((u, i) => `      - url: ${u}\n        name: r${i}`).join('\n')}
-    healthCheck: { path: /health, interval: 200ms, timeout: 1s, rise: 1, fall: 1 }
+    healthCheck: { path: /health, interval: 200ms, timeout: 5s, rise: 1, fall: 3 }
 engineMetrics: { interval: 500ms }
 `;
 }

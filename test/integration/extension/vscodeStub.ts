@@ -128,6 +128,8 @@ export interface StubWorld {
   commands: Map<string, (...args: unknown[]) => unknown>;
   logs: string[];
   watchers: { fire(): void }[];
+  /** The shell's diagnostics (collection "vllm-pools"), by file path. */
+  diagnostics: Map<string, Diagnostic[]>;
 }
 
 export function createVscodeStub(folder: string): { vscode: Record<string, unknown>; world: StubWorld } {
@@ -145,6 +147,7 @@ export function createVscodeStub(folder: string): { vscode: Record<string, unkno
     commands: new Map(),
     logs: [],
     watchers: [],
+    diagnostics: new Map(),
   };
   const folderUri = Uri.file(folder);
   const answer = async (kind: string, text: string) => {
@@ -295,9 +298,9 @@ export function createVscodeStub(folder: string): { vscode: Record<string, unkno
       },
     },
     languages: {
-      createDiagnosticCollection: () => {
+      createDiagnosticCollection: (name?: string) => {
         const all = new Map<string, Diagnostic[]>();
-        (world as unknown as { diagnostics: Map<string, Diagnostic[]> }).diagnostics = all;
+        if (name === 'vllm-pools') world.diagnostics = all;
         return {
           set: (uri: Uri, list: Diagnostic[]) => all.set(uri.fsPath, list),
           delete: (uri: Uri) => all.delete(uri.fsPath),
@@ -323,6 +326,20 @@ export function createVscodeStub(folder: string): { vscode: Record<string, unkno
       },
     },
   };
+  // Other parts of the extension (dashboard, config editor, chat provider) subscribe and register things this stub
+  // does not model: those become no-ops that return a disposable.
+  const tolerant = (namespace: Record<string, unknown>) =>
+    new Proxy(namespace, {
+      get(target, key) {
+        if (key in target) return target[key as string];
+        if (typeof key === 'string' && /^(on[A-Z]|register)/.test(key)) return () => ({ dispose() {} });
+        return undefined;
+      },
+    });
+  for (const name of ['window', 'workspace', 'languages', 'commands'] as const) {
+    (vscode as Record<string, unknown>)[name] = tolerant(vscode[name] as Record<string, unknown>);
+  }
+  (vscode as Record<string, unknown>)['lm'] = tolerant({});
   return { vscode, world };
 }
 
