@@ -1,0 +1,144 @@
+// VS Code's chat (and other extensions, through vscode.lm.selectChatModels({vendor: 'vllm-pools'})) gets every model
+// of the pools. Requests stream through the sidecar's local endpoint, so they are load-balanced and counted like any
+// other client's. The logic lives in ./chat/* (no vscode import); this file adapts it to the VS Code API.
+import * as vscode from 'vscode';
+import type { StateSnapshot } from '../sidecar/protocol';
+import { type EndpointOptions, fetchModels, type ModelCard, streamChatCompletion } from './chat/chatClient';
+import { describeChatFailure } from './chat/errorText';
+import { buildChatRequest, estimateTokens } from './chat/messageMapping';
+import { buildModelCatalog, type ChatModelInfo, catalogKey } from './chat/modelCatalog';
+import { EndpointError } from './chat/streamAssembler';
+
+/** The vendor id of contributes.languageModelChatProviders: selectChatModels({ vendor: CHAT_VENDOR }). */
+export const CHAT_VENDOR = 'vllm-pools';
+
+export interface ChatProviderDeps {
+  /** The local endpoint (…/v1) while the sidecar runs, else undefined. */
+  endpoint(): string | undefined;
+  snapshot(): StateSnapshot | undefined;
+  onDidChangeSnapshot: vscode.Event<StateSnapshot | undefined>;
+  log: vscode.LogOutputChannel;
+}
+
+export class PoolsChatProvider implements vscode.LanguageModelChatProvider<ChatModelInfo>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeLanguageModelChatInformation = this.changed.event;
+  private readonly subscription: vscode.Disposable;
+  private lastKey = '';
+  private cards: ModelCard[] = [];
+
+  constructor(private readonly deps: ChatProviderDeps) {
+    this.lastKey = catalogKey(deps.snapshot());
+    this.subscription = deps.onDidChangeSnapshot((snapshot) => {
+      const key = catalogKey(snapshot);
+      if (key === this.lastKey) return;
+      this.lastKey = key;
+      this.changed.fire();
+    });
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+
+  private options(): EndpointOptions | undefined {
+    const endpoint = this.deps.endpoint();
+    if (!endpoint) return undefined;
+    return { endpoint, token: process.env['VLLM_POOLS_CLIENT_TOKEN'] };
+  }
+
+  async provideLanguageModelChatInformation(
+    _options: vscode.PrepareLanguageModelChatModelOptions,
+    token: vscode.CancellationToken,
+  ): Promise<ChatModelInfo[]> {
+    const options = this.options();
+    if (!options) return [];
+    const abort = new AbortController();
+    const cancel = token.onCancellationRequested(() => abort.abort());
+    try {
+      this.cards = await fetchModels(options, AbortSignal.any([abort.signal, AbortSignal.timeout(5000)]));
+    } catch (error) {
+      this.deps.log.debug(`chat models: /v1/models failed (${error instanceof Error ? error.message : String(error)})`);
+    } finally {
+      cancel.dispose();
+    }
+    return buildModelCatalog(this.deps.snapshot(), this.cards);
+  }
+
+  async provideLanguageModelChatResponse(
+    model: ChatModelInfo,
+    messages: readonly vscode.LanguageModelChatRequestMessage[],
+    options: vscode.ProvideLanguageModelChatResponseOptions,
+    progress: vscode.Progress<vscode.LanguageModelResponsePart>,
+    token: vscode.CancellationToken,
+  ): Promise<void> {
+    const endpointOptions = this.options() ?? { endpoint: this.deps.endpoint() ?? 'http://127.0.0.1:8800/v1' };
+    const abort = new AbortController();
+    const cancel = token.onCancellationRequested(() => abort.abort());
+    const report = (
+      part: { kind: 'text'; text: string } | { kind: 'toolCall'; callId: string; name: string; input: object },
+    ) => {
+      if (part.kind === 'text') progress.report(new vscode.LanguageModelTextPart(part.text));
+      else progress.report(new vscode.LanguageModelToolCallPart(part.callId, part.name, part.input));
+    };
+    let body = buildChatRequest({
+      model: model.id,
+      messages,
+      tools: options.tools,
+      toolMode: options.toolMode,
+      modelOptions: options.modelOptions,
+    });
+    try {
+      if (!this.options()) throw new EndpointError('not running', 0, 'connection');
+      let reported = false;
+      const onPart = (part: Parameters<typeof report>[0]) => {
+        reported = true;
+        report(part);
+      };
+      try {
+        const result = await streamChatCompletion(endpointOptions, body, onPart, abort.signal);
+        this.deps.log.debug(
+          `chat ${model.id} via ${result.replica ?? '?'}: ${result.usage?.completionTokens ?? '?'} tokens, ${result.finishReason ?? 'no finish reason'}`,
+        );
+      } catch (error) {
+        // vLLM without --enable-auto-tool-choice rejects tools with 400: answer without them rather than not at all.
+        if (
+          !reported &&
+          body['tools'] &&
+          error instanceof EndpointError &&
+          error.status === 400 &&
+          /tool/i.test(error.message)
+        ) {
+          this.deps.log.info(`chat ${model.id}: the replicas do not accept tools (${error.message}); retrying without`);
+          const { tools: _tools, tool_choice: _choice, ...withoutTools } = body;
+          body = withoutTools;
+          await streamChatCompletion(endpointOptions, body, onPart, abort.signal);
+        } else throw error;
+      }
+    } catch (error) {
+      if (token.isCancellationRequested) return;
+      const failure = describeChatFailure(error, { endpoint: endpointOptions.endpoint, model: model.id });
+      this.deps.log.warn(failure.message);
+      if (failure.code === 'NotFound') throw vscode.LanguageModelError.NotFound(failure.message);
+      throw new Error(failure.message, { cause: error });
+    } finally {
+      cancel.dispose();
+    }
+  }
+
+  async provideTokenCount(
+    _model: ChatModelInfo,
+    text: string | vscode.LanguageModelChatRequestMessage,
+    _token: vscode.CancellationToken,
+  ): Promise<number> {
+    return estimateTokens(text);
+  }
+}
+
+/** Registers the provider under CHAT_VENDOR; dispose to unregister. */
+export function registerChatProvider(deps: ChatProviderDeps): vscode.Disposable {
+  const provider = new PoolsChatProvider(deps);
+  const registration = vscode.lm.registerLanguageModelChatProvider(CHAT_VENDOR, provider);
+  return vscode.Disposable.from(registration, provider);
+}
