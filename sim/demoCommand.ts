@@ -26,10 +26,20 @@ pools:
     algorithm: prefix-aware
     replicas:
 ${replicas}
-    healthCheck: { path: /health, interval: 1s, timeout: 1s, rise: 1, fall: 2 }
+    healthCheck: { path: /health, interval: 1s, timeout: 2s, rise: 1, fall: 3 }
 engineMetrics: { interval: 1s }
 shutdownGrace: 2s
 `;
+}
+
+/** Waits (bounded) until the sidecar's health checks have found every replica, so the printed curl works at once. */
+async function waitUntilHealthy(sidecar: RunningSidecar, replicas: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const healthy = sidecar.state().pools.reduce((sum, pool) => sum + pool.healthy, 0);
+    if (healthy >= replicas) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 function isAddressInUse(error: unknown): boolean {
@@ -100,6 +110,7 @@ export async function run(argv: string[]): Promise<number> {
     return 1;
   }
 
+  await waitUntilHealthy(sidecar, fleet.replicas.length, 15_000);
   const model = fleet.replicas[0]!.model;
   const endpoint = `${sidecar.url}/v1`;
   const body = JSON.stringify({

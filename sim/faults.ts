@@ -1,6 +1,7 @@
 // Faults a test can switch on through POST /sim/fault (contract: "The simulator").
 
-export type FaultKind = 'none' | 'refuse' | 'hang' | 'slow' | 'status' | 'reset-mid-stream';
+// `error-mid-stream` is an addition to the contract: vLLM's in-band error event after `afterChunks` chunks.
+export type FaultKind = 'none' | 'refuse' | 'hang' | 'slow' | 'status' | 'reset-mid-stream' | 'error-mid-stream';
 
 export type Fault =
   | { kind: 'none' }
@@ -8,9 +9,18 @@ export type Fault =
   | { kind: 'hang' }
   | { kind: 'slow'; factor: number }
   | { kind: 'status'; status: number }
-  | { kind: 'reset-mid-stream'; afterChunks: number };
+  | { kind: 'reset-mid-stream'; afterChunks: number }
+  | { kind: 'error-mid-stream'; afterChunks: number; status: number };
 
-export const FAULT_KINDS: readonly FaultKind[] = ['none', 'refuse', 'hang', 'slow', 'status', 'reset-mid-stream'];
+export const FAULT_KINDS: readonly FaultKind[] = [
+  'none',
+  'refuse',
+  'hang',
+  'slow',
+  'status',
+  'reset-mid-stream',
+  'error-mid-stream',
+];
 
 /** How long a fault lasts before it clears itself (`durationMs`, an addition to the contract), if given. */
 export function faultDuration(value: unknown): number | undefined | string {
@@ -43,12 +53,18 @@ export function parseFault(value: unknown): Fault | string {
       }
       return { kind: 'status', status };
     }
-    case 'reset-mid-stream': {
+    case 'reset-mid-stream':
+    case 'error-mid-stream': {
       const afterChunks = body['afterChunks'] ?? 3;
       if (typeof afterChunks !== 'number' || !Number.isInteger(afterChunks) || afterChunks < 0) {
         return '"afterChunks" must be a whole number';
       }
-      return { kind: 'reset-mid-stream', afterChunks };
+      if (kind === 'reset-mid-stream') return { kind, afterChunks };
+      const status = body['status'] ?? 500;
+      if (typeof status !== 'number' || !Number.isInteger(status) || status < 400 || status > 599) {
+        return '"status" must be an HTTP error status (400-599)';
+      }
+      return { kind: 'error-mid-stream', afterChunks, status };
     }
     default:
       return { kind } as Fault;

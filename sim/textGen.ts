@@ -15,9 +15,11 @@ const WORDS = (
 export interface OutputPlan {
   /** Text of each output token, in order; the stop string and what follows it are already cut out. */
   pieces: string[];
-  finishReason: 'stop' | 'length';
+  finishReason: 'stop' | 'length' | 'tool_calls';
   /** The stop string that ended the answer, or null. */
   stopReason: string | null;
+  /** Set when the answer is a tool call: then `pieces` are its JSON arguments. */
+  toolCall?: { id: string; name: string };
 }
 
 export interface OutputRequest {

@@ -7,21 +7,25 @@ import { isWireError } from './errors';
 import { type GenerationFormat, runGeneration } from './generate';
 import { sendError } from './http';
 import { parseSampling, resolveMaxTokens } from './params';
+import { planToolCall } from './toolCalls';
+
+/** The first piece of a tool call carries its id, type and name; later ones only more of the arguments. */
+function toolCallDelta(call: { id: string; name: string }, tokenIndex: number, piece: string): Record<string, unknown> {
+  const head = tokenIndex === 0 ? { id: call.id, type: 'function' } : {};
+  const fn = tokenIndex === 0 ? { name: call.name, arguments: piece } : { arguments: piece };
+  return { tool_calls: [{ index: 0, ...head, function: fn }] };
+}
 
 export const chatFormat: GenerationFormat = {
   idPrefix: 'chatcmpl-',
   chunkObject: 'chat.completion.chunk',
   firstChoice: (index) => ({ index, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }),
-  tokenChoice: (index, piece, finish) =>
-    finish
-      ? {
-          index,
-          delta: { content: piece },
-          logprobs: null,
-          finish_reason: finish.reason,
-          stop_reason: finish.stopReason,
-        }
-      : { index, delta: { content: piece }, logprobs: null, finish_reason: null },
+  tokenChoice: ({ index, tokenIndex, piece, plan, finish }) => {
+    const delta = plan.toolCall ? toolCallDelta(plan.toolCall, tokenIndex, piece) : { content: piece };
+    return finish
+      ? { index, delta, logprobs: null, finish_reason: finish.reason, stop_reason: finish.stopReason }
+      : { index, delta, logprobs: null, finish_reason: null };
+  },
   finalBody: (base, choices, usage) => ({
     id: base.id,
     object: 'chat.completion',
@@ -31,12 +35,20 @@ export const chatFormat: GenerationFormat = {
       index: c.index,
       message: {
         role: 'assistant',
-        content: c.text,
+        content: c.toolCall ? null : c.text,
         refusal: null,
         annotations: null,
         audio: null,
         function_call: null,
-        tool_calls: [],
+        tool_calls: c.toolCall
+          ? [
+              {
+                id: c.toolCall.id,
+                type: 'function',
+                function: { name: c.toolCall.name, arguments: c.toolCall.arguments },
+              },
+            ]
+          : [],
         reasoning_content: null,
       },
       logprobs: null,
@@ -73,5 +85,11 @@ export function handleChat(
     sendError(res, maxTokens);
     return;
   }
-  runGeneration(ctx, req, res, body, { prompts: [tokens], maxTokens: [maxTokens], params, format: chatFormat });
+  runGeneration(ctx, req, res, body, {
+    prompts: [tokens],
+    maxTokens: [maxTokens],
+    params,
+    format: chatFormat,
+    planFor: (_prompt, choice, promptHash) => planToolCall(body, ctx.seed, promptHash, choice, maxTokens),
+  });
 }

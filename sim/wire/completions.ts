@@ -10,7 +10,7 @@ import { parseSampling, resolveMaxTokens } from './params';
 export const completionFormat: GenerationFormat = {
   idPrefix: 'cmpl-',
   chunkObject: 'text_completion',
-  tokenChoice: (index, piece, finish) => ({
+  tokenChoice: ({ index, piece, finish }) => ({
     index,
     text: piece,
     logprobs: null,

@@ -7,7 +7,7 @@ import type { EngineRequestHandle } from '../engine/engine';
 import { hashInts } from '../hash';
 import { type OutputPlan, planOutput } from '../textGen';
 import type { ServeContext } from './context';
-import { badRequest } from './errors';
+import { badRequest, errorBody, wireError } from './errors';
 import { sendError, sendJson } from './http';
 import type { SamplingParams } from './params';
 
@@ -20,8 +20,20 @@ export interface Usage {
 export interface ChoiceResult {
   index: number;
   text: string;
-  finishReason: 'stop' | 'length';
+  finishReason: OutputPlan['finishReason'];
   stopReason: string | null;
+  toolCall?: { id: string; name: string; arguments: string };
+}
+
+export interface TokenOut {
+  /** The choice's index in the response. */
+  index: number;
+  /** Which output token of the choice this is (from 0). */
+  tokenIndex: number;
+  piece: string;
+  plan: OutputPlan;
+  /** Set on the choice's last token. */
+  finish?: { reason: string; stopReason: string | null };
 }
 
 export interface ResponseBase {
@@ -36,16 +48,14 @@ export interface GenerationFormat {
   chunkObject: string;
   /** The choice of the chunk sent once per choice before its first token (chat's role chunk), if any. */
   firstChoice?(index: number): Record<string, unknown>;
-  tokenChoice(
-    index: number,
-    piece: string,
-    finish?: { reason: string; stopReason: string | null },
-  ): Record<string, unknown>;
+  tokenChoice(token: TokenOut): Record<string, unknown>;
   finalBody(base: ResponseBase, choices: ChoiceResult[], usage: Usage): Record<string, unknown>;
 }
 
 export interface GenerationRequest {
   prompts: number[][];
+  /** Replaces the text answer of a choice (a tool call), when it returns a plan. */
+  planFor?: (promptIndex: number, choiceIndex: number, promptHash: number) => OutputPlan | undefined;
   /** The output cap of each prompt, after the context-length checks. */
   maxTokens: number[];
   params: SamplingParams;
@@ -83,20 +93,23 @@ export function runGeneration(
   };
   const fault = ctx.fault;
   const resetAfter = fault.kind === 'reset-mid-stream' ? fault.afterChunks : undefined;
+  const errorAfter = fault.kind === 'error-mid-stream' ? fault : undefined;
   const choices: Choice[] = [];
   prompts.forEach((prompt, promptIndex) => {
     const promptHash = hashInts(prompt, params.seed ?? 0);
     for (let i = 0; i < params.n; i++) {
-      const plan = planOutput({
-        seed: ctx.seed,
-        promptHash,
-        choiceIndex: i,
-        maxTokens: generation.maxTokens[promptIndex]!,
-        minTokens: params.minTokens,
-        ignoreEos: params.ignoreEos,
-        stop: params.stop,
-        naturalLength: ctx.profile.outputTokens,
-      });
+      const plan =
+        generation.planFor?.(promptIndex, i, promptHash) ??
+        planOutput({
+          seed: ctx.seed,
+          promptHash,
+          choiceIndex: i,
+          maxTokens: generation.maxTokens[promptIndex]!,
+          minTokens: params.minTokens,
+          ignoreEos: params.ignoreEos,
+          stop: params.stop,
+          naturalLength: ctx.profile.outputTokens,
+        });
       choices.push({ index: promptIndex * params.n + i, promptIndex, plan, tokensOut: 0, done: false });
     }
   });
@@ -124,11 +137,25 @@ export function runGeneration(
     res.socket?.destroy();
   };
 
+  // What vLLM does when the generator raises after the 200: an error event, then [DONE] (reference §1.4).
+  const failInBand = (status: number) => {
+    finished = true;
+    abortAll();
+    const error = wireError(status, 'simulated engine error');
+    if (!params.stream) return sendError(res, error);
+    res.write(`data: ${JSON.stringify(errorBody(error))}\n\n`);
+    res.end('data: [DONE]\n\n');
+  };
+
   const write = (payload: Record<string, unknown>) => {
     if (params.continuousUsage && Array.isArray(payload['choices']) && payload['choices'].length > 0) {
       payload['usage'] = usage();
     }
     chunks++;
+    if (errorAfter && chunks > errorAfter.afterChunks) {
+      failInBand(errorAfter.status);
+      return;
+    }
     if (resetAfter !== undefined && chunks >= resetAfter) {
       // Stop generating now; drop the connection once this chunk has reached the socket.
       finished = true;
@@ -152,13 +179,24 @@ export function runGeneration(
     tokens++;
     if (!params.stream) {
       if (resetAfter !== undefined && tokens >= resetAfter) reset();
+      else if (errorAfter && tokens >= errorAfter.afterChunks) failInBand(errorAfter.status);
       return;
     }
     if (index === 0 && format.firstChoice) write(chunk(format.firstChoice(choice.index)));
     if (finished) return;
-    const last = index === choice.plan.pieces.length - 1;
-    const finish = last ? { reason: choice.plan.finishReason, stopReason: choice.plan.stopReason } : undefined;
-    write(chunk(format.tokenChoice(choice.index, choice.plan.pieces[index]!, finish)));
+    const { plan } = choice;
+    const last = index === plan.pieces.length - 1;
+    write(
+      chunk(
+        format.tokenChoice({
+          index: choice.index,
+          tokenIndex: index,
+          piece: plan.pieces[index]!,
+          plan,
+          ...(last ? { finish: { reason: plan.finishReason, stopReason: plan.stopReason } } : {}),
+        }),
+      ),
+    );
   };
 
   const onChoiceDone = (choice: Choice) => {
@@ -175,12 +213,17 @@ export function runGeneration(
       res.end('data: [DONE]\n\n');
       return;
     }
-    const results = choices.map((c) => ({
-      index: c.index,
-      text: c.plan.pieces.join(''),
-      finishReason: c.plan.finishReason,
-      stopReason: c.plan.stopReason,
-    }));
+    const results = choices.map((c): ChoiceResult => {
+      const text = c.plan.pieces.join('');
+      const { toolCall } = c.plan;
+      return {
+        index: c.index,
+        text: toolCall ? '' : text,
+        finishReason: c.plan.finishReason,
+        stopReason: c.plan.stopReason,
+        ...(toolCall ? { toolCall: { ...toolCall, arguments: text } } : {}),
+      };
+    });
     sendJson(res, 200, format.finalBody(base, results, usage()));
   };
 
@@ -190,7 +233,7 @@ export function runGeneration(
         {
           promptTokens: prompts[choice.promptIndex]!,
           outputLength: choice.plan.pieces.length,
-          finishReason: choice.plan.finishReason,
+          finishReason: choice.plan.finishReason === 'length' ? 'length' : 'stop',
           ...(params.cacheSalt ? { cacheSalt: params.cacheSalt } : {}),
         },
         { onToken: (index) => onToken(choice, index), onFinish: () => onChoiceDone(choice) },
@@ -206,6 +249,7 @@ export function runGeneration(
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
     res.flushHeaders();
     if (resetAfter === 0) reset();
+    if (errorAfter?.afterChunks === 0) failInBand(errorAfter.status);
   } else if (resetAfter === 0) {
     reset();
   }

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { type SimFleet, startSimFleet } from '../../../sim/fleet';
-import { metricValue, postJson, waitFor } from './helpers';
+import { metricValue, postJson, postSse, waitFor } from './helpers';
 
 let fleet: SimFleet;
 
@@ -154,4 +154,21 @@ test('a non-streaming client that disconnects aborts its request too', async () 
   await waitFor(() => replica.counters.aborted === abortedBefore + 1, 5000, 'the abort');
   assert.equal(replica.running, 0);
   assert.equal(replica.engine.kvUsage, 0);
+});
+
+test('error-mid-stream sends vLLM in-band error event then [DONE] after the given chunks', async () => {
+  const url = fleet.urls[0]!;
+  await setFault({ kind: 'error-mid-stream', afterChunks: 2 });
+  const res = await postSse(`${url}/v1/chat/completions`, { ...chat, stream: true, max_tokens: 50, ignore_eos: true });
+  assert.equal(res.status, 200);
+  assert.equal(res.events.length, 3);
+  assert.deepEqual(res.events[2], {
+    error: { message: 'simulated engine error', type: 'InternalServerError', param: null, code: 500 },
+  });
+  assert.ok(res.done);
+  const plain = await postJson(`${url}/v1/chat/completions`, { ...chat, max_tokens: 50, ignore_eos: true });
+  assert.equal(plain.status, 500);
+  await setFault({ kind: 'none' });
+  await waitFor(() => fleet.replicas[0]!.running === 0, 5000, 'engine to drop the failed requests');
+  assert.equal(fleet.replicas[0]!.engine.kvUsage, 0);
 });

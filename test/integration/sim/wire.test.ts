@@ -364,3 +364,68 @@ test('same seed, same request: same tokens; another seed: other tokens', async (
     await other.close();
   }
 });
+
+const weatherTool: OpenAI.ChatCompletionTool = {
+  type: 'function',
+  function: {
+    name: 'get_weather',
+    description: 'Weather for a city',
+    parameters: {
+      type: 'object',
+      properties: { city: { type: 'string' }, days: { type: 'integer' } },
+      required: ['city', 'days'],
+    },
+  },
+};
+
+test('with tools, a user turn gets a tool call (streamed and not) and a tool result gets text', async () => {
+  const ask = [{ role: 'user' as const, content: 'Weather in Paris?' }];
+  const completion = await client.chat.completions.create({ model: MODEL, messages: ask, tools: [weatherTool] });
+  const choice = completion.choices[0]!;
+  assert.equal(choice.finish_reason, 'tool_calls');
+  const call = choice.message.tool_calls![0]! as OpenAI.ChatCompletionMessageFunctionToolCall;
+  assert.equal(call.type, 'function');
+  assert.equal(call.function.name, 'get_weather');
+  assert.match(call.id, /^chatcmpl-tool-/);
+  assert.deepEqual(Object.keys(JSON.parse(call.function.arguments)), ['city', 'days']);
+
+  const stream = await client.chat.completions.create({
+    model: MODEL,
+    messages: ask,
+    tools: [weatherTool],
+    stream: true,
+  });
+  let args = '';
+  let name = '';
+  let finish: string | null = null;
+  for await (const chunk of stream) {
+    const delta = chunk.choices[0]?.delta;
+    for (const part of delta?.tool_calls ?? []) {
+      name += part.function?.name ?? '';
+      args += part.function?.arguments ?? '';
+    }
+    finish = chunk.choices[0]?.finish_reason ?? finish;
+  }
+  assert.equal(name, 'get_weather');
+  assert.equal(args, call.function.arguments);
+  assert.equal(finish, 'tool_calls');
+
+  const answer = await client.chat.completions.create({
+    model: MODEL,
+    tools: [weatherTool],
+    messages: [
+      ...ask,
+      { role: 'assistant', content: null, tool_calls: [call] },
+      { role: 'tool', tool_call_id: call.id, content: '{"temp": 21}' },
+    ],
+  });
+  assert.equal(answer.choices[0]!.finish_reason, 'stop');
+  assert.deepEqual(answer.choices[0]!.message.tool_calls, []);
+  const none = await client.chat.completions.create({
+    model: MODEL,
+    messages: ask,
+    tools: [weatherTool],
+    tool_choice: 'none',
+  });
+  assert.equal(none.choices[0]!.finish_reason, 'stop');
+});
