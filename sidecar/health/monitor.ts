@@ -81,10 +81,22 @@ export class ReplicaMonitor {
     if (sample) this.replica.engineTracker.record(sample);
   }
 
-  /** Reads /v1/models; returns true when the replica answered with a model list. */
-  async refreshModels(): Promise<boolean> {
+  private modelsRefresh: Promise<boolean> | undefined;
+
+  /** Reads /v1/models (one read at a time, callers share it); true when the replica answered with a model list. */
+  refreshModels(): Promise<boolean> {
+    if (!this.modelsRefresh) {
+      this.modelsRefresh = this.readModels().finally(() => {
+        this.modelsRefresh = undefined;
+      });
+    }
+    return this.modelsRefresh;
+  }
+
+  private async readModels(): Promise<boolean> {
     if (this.stopped) return false;
-    const result = await probe(this.replica, '/v1/models', Math.max(1000, this.pool.config.timeouts.connect), true);
+    const timeout = Math.max(5000, this.pool.config.timeouts.connect, this.pool.config.healthCheck.timeout);
+    const result = await probe(this.replica, '/v1/models', timeout, true);
     if (!result.ok || result.body === undefined) return false;
     try {
       const parsed = JSON.parse(result.body) as { data?: unknown };

@@ -1,5 +1,6 @@
 // One replica's health as a small state machine over an injected clock:
-// - active checks move it up after `rise` successes in a row and down after `fall` failures in a row;
+// - active checks move it up after `rise` successes in a row and down after `fall` failures in a row (a replica not
+//   yet checked goes up on its first success, down only after `fall` failures, like HAProxy's initial state);
 // - passive ejection takes it out for `failTimeout` after `maxFails` request failures within `failTimeout`,
 //   then lets it back in (and asks for a probe);
 // - draining (admin or reload) keeps new requests away while in-flight ones finish.
@@ -59,7 +60,7 @@ export class ReplicaHealth {
       this.okStreak = 0;
       this.failStreak += 1;
       this.lastError = detail ?? 'health check failed';
-      if (this.active !== 'down' && (this.failStreak >= this.policy.fall || this.active === 'unknown')) {
+      if (this.active !== 'down' && this.failStreak >= this.policy.fall) {
         this.active = 'down';
         this.activeReason = `health check: ${this.lastError}`;
       }

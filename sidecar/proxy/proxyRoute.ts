@@ -52,6 +52,10 @@ export async function proxyOpenAI(
   if (!pool && model !== undefined && fleet.pools.some((candidate) => candidate.modelsUnknown())) {
     await fleet.learnModels(LEARN_WAIT_MS);
     pool = fleet.poolFor(model);
+    // Still nothing heard from its replicas: when exactly one pool is in that state, it is the only place the model
+    // can be; the replica answers 404 itself if the model is not there.
+    const unknown = fleet.pools.filter((candidate) => candidate.modelsUnknown());
+    if (!pool && unknown.length === 1) pool = unknown[0];
   }
   if (!pool) {
     deps.counters.record(null, 404);

@@ -27,7 +27,7 @@ engineMetrics: { interval: 200ms }
 shutdownGrace: 2s
 pools:
   - name: main
-    healthCheck: { interval: 200ms, timeout: 500ms, rise: 1, fall: 1 }
+    healthCheck: { interval: 200ms, timeout: 2s, rise: 1, fall: 3 }
     timeouts: { connect: 1s, firstByte: 5s, idle: 5s }
     replicas:
 ${urls.map((url, i) => `      - { url: "${url}", name: sim-${i}, apiKey: "\${env:SIM_KEY}" }`).join('\n')}

@@ -17,7 +17,7 @@ export function testPool(
       weight: replica.weight ?? 1,
       ...(replica.apiKey ? { apiKey: replica.apiKey } : {}),
     })),
-    healthCheck: { enabled: true, path: '/health', interval: 200, timeout: 500, rise: 1, fall: 1 },
+    healthCheck: { enabled: true, path: '/health', interval: 200, timeout: 2000, rise: 1, fall: 3 },
     maxFails: 3,
     failTimeout: 2000,
     timeouts: { connect: 1000, firstByte: 5000, idle: 5000 },

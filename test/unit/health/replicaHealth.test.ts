@@ -16,7 +16,16 @@ function setup(policy: Partial<HealthPolicy> = {}) {
   return { clock, health };
 }
 
-test('first check decides, then rise/fall need streaks', () => {
+test('an unchecked replica goes down only after fall failures', () => {
+  const { health } = setup();
+  health.recordCheck(false, 'x');
+  health.recordCheck(false, 'x');
+  assert.equal(health.state(), 'unknown');
+  health.recordCheck(false, 'x');
+  assert.equal(health.state(), 'unhealthy');
+});
+
+test('first success decides, then rise/fall need streaks', () => {
   const { health } = setup();
   assert.equal(health.state(), 'unknown');
   assert.equal(health.isCandidate(), true, 'an unchecked replica gets the benefit of the doubt');
