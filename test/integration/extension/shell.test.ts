@@ -188,16 +188,27 @@ test('Copy Endpoint URL, then Stop: the child exits and the status says so', { s
   assert.equal(replicaItems().length, 0, 'an empty tree shows the welcome view');
 });
 
-test('a taken port is reported with the next free one offered', { skip: !built }, async () => {
+test('a taken port is reported and the next free one, when accepted, is used', { skip: !built }, async () => {
   const blocker = createServer();
   const port = world.settings['port'] as number;
   await new Promise<void>((r) => blocker.listen(port, '127.0.0.1', r));
   try {
     world.messages.length = 0;
-    world.answers.push(undefined); // dismiss the offer first
+    world.answers.push(undefined); // dismissed: nothing starts
     await run('vllmPools.startSidecar');
     await waitFor(() => world.messages.some((m) => m.includes(`port ${port} is already in use`)), 'the port message');
     assert.equal(world.contexts['vllmPools.sidecarRunning'], false);
+    let offered = '';
+    world.answers.push((buttons: string[]) => {
+      offered = buttons.find((b) => b.startsWith('Use Port')) ?? '';
+      return offered;
+    });
+    await run('vllmPools.startSidecar');
+    await waitFor(() => world.contexts['vllmPools.sidecarRunning'] === true, 'running on the offered port');
+    const next = Number(/Use Port (\d+)/.exec(offered)?.[1]);
+    assert.ok(next > port, offered);
+    assert.equal(api.endpoint(), `http://127.0.0.1:${next}/v1`);
+    await run('vllmPools.stopSidecar');
   } finally {
     await new Promise<void>((r) => blocker.close(() => r()));
   }

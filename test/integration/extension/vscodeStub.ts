@@ -150,9 +150,12 @@ export function createVscodeStub(folder: string): { vscode: Record<string, unkno
     diagnostics: new Map(),
   };
   const folderUri = Uri.file(folder);
-  const answer = async (kind: string, text: string) => {
+  /** The next answer; a function answer picks from the offered buttons. */
+  const answer = async (kind: string, text: string, ...rest: unknown[]) => {
     world.messages.push(`${kind}: ${text}`);
-    return world.answers.shift();
+    const buttons = rest.filter((r): r is string => typeof r === 'string');
+    const next = world.answers.shift();
+    return typeof next === 'function' ? (next as (b: string[]) => unknown)(buttons) : next;
   };
   const log = (level: string) => (text: string) => world.logs.push(`${level} ${text}`);
 
@@ -245,9 +248,9 @@ export function createVscodeStub(folder: string): { vscode: Record<string, unkno
         };
         return item;
       },
-      showInformationMessage: (text: string) => answer('info', text),
-      showWarningMessage: (text: string) => answer('warning', text),
-      showErrorMessage: (text: string) => answer('error', text),
+      showInformationMessage: (text: string, ...rest: unknown[]) => answer('info', text, ...rest),
+      showWarningMessage: (text: string, ...rest: unknown[]) => answer('warning', text, ...rest),
+      showErrorMessage: (text: string, ...rest: unknown[]) => answer('error', text, ...rest),
       showQuickPick: async (items: { label: string }[] | string[]) => {
         const wanted = world.answers.shift();
         return (items as { label: string }[]).find((i) => (typeof i === 'string' ? i : i.label) === wanted);
