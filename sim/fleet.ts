@@ -1,8 +1,9 @@
 // A fleet of simulated replicas in this process: the programmatic face of `vllm-pools sim`, for tests and benches.
 import type { Clock } from './clock';
-import { DEFAULT_PROFILE, getProfile, PROFILES } from './profiles';
+import { DEFAULT_PROFILE, getProfile, PROFILES, type SimProfile } from './profiles';
 import { SimReplica } from './replica';
 
+export { getProfile, PROFILES, type SimProfile } from './profiles';
 export { type FaultInput, SimReplica, type SimReplicaStats } from './replica';
 
 export interface SimFleetOptions {
@@ -16,6 +17,8 @@ export interface SimFleetOptions {
   model?: string;
   /** `h100-llama-8b` (default) or `fast`. */
   profile?: string;
+  /** Fields that replace the profile's, e.g. `{ numGpuBlocks: 2000 }` to size the KV cache for a workload. */
+  profileOverrides?: Partial<Omit<SimProfile, 'name'>>;
   /** Multiplies every modelled delay; 0.1 runs ten times faster. Default 1. */
   timeScale?: number;
   /** Same seed and request: same token stream. Default 0. */
@@ -36,9 +39,13 @@ export async function startSimFleet(options: SimFleetOptions = {}): Promise<SimF
   const count = options.replicas ?? 3;
   if (!Number.isInteger(count) || count < 1) throw new Error(`replicas must be a positive integer, got ${count}`);
   const profileName = options.profile ?? DEFAULT_PROFILE;
-  const profile = getProfile(profileName);
-  if (!profile) {
+  const named = getProfile(profileName);
+  if (!named) {
     throw new Error(`unknown profile "${profileName}" (known: ${Object.keys(PROFILES).join(', ')})`);
+  }
+  const profile: SimProfile = { ...named, ...options.profileOverrides, name: named.name };
+  for (const key of ['numGpuBlocks', 'maxNumSeqs', 'maxNumBatchedTokens', 'blockSize'] as const) {
+    if (!Number.isInteger(profile[key]) || profile[key] < 1) throw new Error(`${key} must be a positive integer`);
   }
   const timeScale = options.timeScale ?? 1;
   if (!(timeScale >= 0) || !Number.isFinite(timeScale)) throw new Error(`time scale must be >= 0, got ${timeScale}`);

@@ -12,6 +12,8 @@ const USAGE = `vllm-pools sim [--replicas N] [--port P] [--model NAME] [--profil
   --seed S         same seed and request: same token stream (default 0)
   --api-key KEY    require Authorization: Bearer KEY on /v1 paths (or env VLLM_API_KEY)
   --host H         address to listen on (default 127.0.0.1)
+  --kv-blocks N    KV cache capacity in 16-token blocks (default: the profile's; h100-llama-8b 25231)
+  --max-num-seqs N most requests running at once (default: the profile's; h100-llama-8b 256)
 `;
 
 function number(value: string | undefined, name: string, fallback: number): number {
@@ -35,6 +37,8 @@ export async function run(argv: string[]): Promise<number> {
         seed: { type: 'string' },
         'api-key': { type: 'string' },
         host: { type: 'string' },
+        'kv-blocks': { type: 'string' },
+        'max-num-seqs': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -51,6 +55,8 @@ export async function run(argv: string[]): Promise<number> {
     const apiKey = (values['api-key'] as string | undefined) ?? process.env['VLLM_API_KEY'];
     const model = values['model'] as string | undefined;
     const profile = values['profile'] as string | undefined;
+    const kvBlocks = values['kv-blocks'] as string | undefined;
+    const maxNumSeqs = values['max-num-seqs'] as string | undefined;
     fleet = await startSimFleet({
       replicas: number(values['replicas'] as string | undefined, 'replicas', 3),
       port: number(values['port'] as string | undefined, 'port', 8000),
@@ -60,6 +66,10 @@ export async function run(argv: string[]): Promise<number> {
       ...(model ? { model } : {}),
       ...(profile ? { profile } : {}),
       ...(apiKey ? { apiKey } : {}),
+      profileOverrides: {
+        ...(kvBlocks !== undefined ? { numGpuBlocks: number(kvBlocks, 'kv-blocks', 0) } : {}),
+        ...(maxNumSeqs !== undefined ? { maxNumSeqs: number(maxNumSeqs, 'max-num-seqs', 0) } : {}),
+      },
     });
   } catch (error) {
     process.stderr.write(`vllm-pools sim: ${(error as Error).message}\n`);
