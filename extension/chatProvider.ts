@@ -139,6 +139,29 @@ export class PoolsChatProvider implements vscode.LanguageModelChatProvider<ChatM
 /** Registers the provider under CHAT_VENDOR; dispose to unregister. */
 export function registerChatProvider(deps: ChatProviderDeps): vscode.Disposable {
   const provider = new PoolsChatProvider(deps);
-  const registration = vscode.lm.registerLanguageModelChatProvider(CHAT_VENDOR, provider);
-  return vscode.Disposable.from(registration, provider);
+  try {
+    const registration = vscode.lm.registerLanguageModelChatProvider(CHAT_VENDOR, provider);
+    return vscode.Disposable.from(registration, provider);
+  } catch (error) {
+    // A host without the language-model API (or without chat) must not stop the rest of the extension.
+    deps.log.warn(`chat models not offered: ${error instanceof Error ? error.message : String(error)}`);
+    return provider;
+  }
+}
+
+/** The provider's view of the sidecar manager (extension/sidecarManager.ts). */
+export function chatProviderDeps(
+  sidecar: {
+    status: string;
+    endpoint(): string;
+    live: { snapshot: StateSnapshot | undefined; onDidChangeSnapshot: vscode.Event<StateSnapshot | undefined> };
+  },
+  log: vscode.LogOutputChannel,
+): ChatProviderDeps {
+  return {
+    endpoint: () => (sidecar.status === 'running' ? sidecar.endpoint() : undefined),
+    snapshot: () => sidecar.live.snapshot,
+    onDidChangeSnapshot: sidecar.live.onDidChangeSnapshot,
+    log,
+  };
 }

@@ -2,8 +2,10 @@
 // starts asynchronously after activate() has returned.
 import * as vscode from 'vscode';
 import type { StateSnapshot } from '../sidecar/protocol';
+import { chatProviderDeps, registerChatProvider } from './chatProvider';
 import { registerCommands } from './commands';
 import { configEditorDeps, registerConfigEditor } from './configEditor/register';
+import { connectToolDeps, registerConnectTool } from './connectTool';
 import { registerDashboard } from './dashboard/panel';
 import { POOLS_VIEW_ID, PoolsTreeProvider } from './poolsTree';
 import { SecretStore } from './secretStore';
@@ -52,6 +54,9 @@ export function activate(context: vscode.ExtensionContext): VllmPoolsApi {
     registerDashboard(context, sidecar.live),
     // Config editor (extension/configEditor): the form for vllm-pools.yaml, and its validation as you type.
     registerConfigEditor(context, configEditorDeps(sidecar, secrets)),
+    // IDE AI tooling: the pools' models in VS Code's chat (vendor vllm-pools), and "Connect an AI Tool…".
+    registerChatProvider(chatProviderDeps(sidecar, log)),
+    registerConnectTool(connectToolDeps(sidecar)),
     sidecar.live.onDidChangeSnapshot((snapshot) => {
       tree.update(snapshot);
       refresh();

@@ -1,0 +1,153 @@
+// "vLLM Pools: Connect an AI Tool…": pick a tool, see the exact settings for the running endpoint and the pools'
+// models, copy them, or let the extension merge them (Continue's config.yaml, Copilot's customOAIModels) while
+// keeping every other setting. The text itself comes from ./connectTool/toolSettings.ts (pure, tested).
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import * as vscode from 'vscode';
+import type { StateSnapshot } from '../sidecar/protocol';
+import { fetchModels, type ModelCard } from './chat/chatClient';
+import { EndpointError } from './chat/streamAssembler';
+import {
+  type EndpointFacts,
+  type EndpointModel,
+  mergeContinueConfig,
+  mergeCopilotModels,
+  TOOL_CHOICES,
+  type ToolId,
+  toolSettings,
+} from './connectTool/toolSettings';
+
+export const CONNECT_TOOL_COMMAND = 'vllmPools.connectTool';
+
+export interface ConnectToolDeps {
+  endpoint(): string;
+  running(): boolean;
+  snapshot(): StateSnapshot | undefined;
+}
+
+/** The command's view of the sidecar manager (extension/sidecarManager.ts). */
+export function connectToolDeps(sidecar: {
+  status: string;
+  endpoint(): string;
+  live: { snapshot: StateSnapshot | undefined };
+}): ConnectToolDeps {
+  return {
+    endpoint: () => sidecar.endpoint(),
+    running: () => sidecar.status === 'running',
+    snapshot: () => sidecar.live.snapshot,
+  };
+}
+
+export function registerConnectTool(deps: ConnectToolDeps): vscode.Disposable {
+  return vscode.commands.registerCommand(CONNECT_TOOL_COMMAND, (tool?: ToolId) => connectTool(deps, tool));
+}
+
+async function connectTool(deps: ConnectToolDeps, preselected?: ToolId): Promise<void> {
+  let tool = TOOL_CHOICES.some((choice) => choice.id === preselected) ? preselected : undefined;
+  if (!tool) {
+    const picked = await vscode.window.showQuickPick(
+      TOOL_CHOICES.map((choice) => ({ label: choice.label, description: choice.description, id: choice.id })),
+      { title: 'vLLM Pools: Connect an AI Tool', placeHolder: `Settings for ${deps.endpoint()}` },
+    );
+    if (!picked) return;
+    tool = picked.id;
+  }
+  if (!deps.running()) {
+    void vscode.window.showWarningMessage(
+      `vLLM Pools: the sidecar is not running; these settings are for ${deps.endpoint()}, where it will listen once started.`,
+    );
+  }
+  const facts = await gatherFacts(deps);
+  const settings = toolSettings(tool, facts);
+  const document = await vscode.workspace.openTextDocument({ language: settings.language, content: settings.text });
+  await vscode.window.showTextDocument(document, { preview: true });
+
+  const copy = 'Copy to Clipboard';
+  const actions = [copy];
+  const addContinue = 'Add to ~/.continue/config.yaml';
+  const addCopilot = 'Add to User Settings';
+  if (tool === 'continue' && facts.models.length > 0) actions.unshift(addContinue);
+  if (tool === 'copilot' && facts.models.length > 0) actions.unshift(addCopilot);
+  const action = await vscode.window.showInformationMessage(
+    `vLLM Pools: settings for ${TOOL_CHOICES.find((choice) => choice.id === tool)?.label} (${facts.models.length} model${facts.models.length === 1 ? '' : 's'}).`,
+    ...actions,
+  );
+  if (action === copy) {
+    await vscode.env.clipboard.writeText(settings.text);
+  } else if (action === addContinue) {
+    await addToContinue(facts);
+  } else if (action === addCopilot) {
+    await addToCopilot(facts);
+  }
+}
+
+/** The endpoint, the pools' models (with context lengths) and whether a client token is required. */
+async function gatherFacts(deps: ConnectToolDeps): Promise<EndpointFacts> {
+  const endpoint = deps.endpoint();
+  let cards: ModelCard[] = [];
+  let tokenRequired = false;
+  if (deps.running()) {
+    try {
+      // Asked with the placeholder key on purpose: a 401 means the config sets clientToken.
+      cards = await fetchModels({ endpoint });
+    } catch (error) {
+      if (error instanceof EndpointError && error.status === 401) {
+        tokenRequired = true;
+        const token = process.env['VLLM_POOLS_CLIENT_TOKEN'];
+        if (token) cards = await fetchModels({ endpoint, token }).catch(() => []);
+      }
+    }
+  }
+  const models = new Map<string, EndpointModel>();
+  for (const card of cards) models.set(card.id, { id: card.id, contextTokens: card.max_model_len });
+  for (const pool of deps.snapshot()?.pools ?? []) {
+    for (const id of pool.models) if (!models.has(id)) models.set(id, { id });
+  }
+  return {
+    endpoint,
+    models: [...models.values()],
+    tokenRequired,
+    platform: process.platform === 'win32' ? 'windows' : 'posix',
+  };
+}
+
+async function addToContinue(facts: EndpointFacts): Promise<void> {
+  const path = join(homedir(), '.continue', 'config.yaml');
+  let existing: string | undefined;
+  try {
+    existing = await readFile(path, 'utf8');
+  } catch {
+    existing = undefined;
+  }
+  try {
+    const { text, added, updated } = mergeContinueConfig(existing, facts);
+    if (text !== existing) {
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, text, 'utf8');
+    }
+    await vscode.window.showTextDocument(vscode.Uri.file(path));
+    void vscode.window.showInformationMessage(
+      `vLLM Pools: ${path}: ${added.length} model${added.length === 1 ? '' : 's'} added, ${updated.length} updated; the rest is unchanged.`,
+    );
+  } catch (error) {
+    void vscode.window.showErrorMessage(
+      `vLLM Pools: ${path} was left as it is: ${error instanceof Error ? error.message : String(error)}. Copy the settings instead.`,
+    );
+  }
+}
+
+async function addToCopilot(facts: EndpointFacts): Promise<void> {
+  const section = vscode.workspace.getConfiguration('github.copilot.chat');
+  try {
+    const merged = mergeCopilotModels(section.get('customOAIModels'), facts);
+    await section.update('customOAIModels', merged, vscode.ConfigurationTarget.Global);
+    void vscode.window.showInformationMessage(
+      `vLLM Pools: ${facts.models.length} model(s) added to github.copilot.chat.customOAIModels in your user settings.`,
+    );
+  } catch (error) {
+    void vscode.window.showErrorMessage(
+      `vLLM Pools: could not update github.copilot.chat.customOAIModels (${error instanceof Error ? error.message : String(error)}); is GitHub Copilot Chat installed? Copy the settings instead.`,
+    );
+  }
+}
