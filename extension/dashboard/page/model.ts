@@ -76,6 +76,7 @@ export function applyHostMessage(model: PageModel, message: HostToPageMessage, n
       model.history = appendSamples([], message.history);
       model.recent = message.recent.slice(0, RECENT_REQUESTS_SHOWN);
       model.connection = message.connection;
+      model.errors.clear();
       settlePending(model, now);
       return;
     case 'update':

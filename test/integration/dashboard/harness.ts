@@ -110,6 +110,8 @@ export interface DashboardPage {
   problems: string[];
   send(message: HostToPageMessage): Promise<void>;
   posted(): Promise<PageToHostMessage[]>;
+  /** Forgets what the page posted so far. */
+  clearPosted(): Promise<void>;
   cspViolations(): Promise<string[]>;
   savedState(): Promise<unknown>;
   renders(): Promise<number>;
@@ -162,7 +164,7 @@ export async function openDashboard(
   await page.addInitScript({ content: vsCodeStubScript(options.theme.variables, options.savedState) });
   await page.goto(`${site.origin}/?theme=${options.theme.bodyClass}`);
   await page
-    .waitForSelector('#dashboard[data-renders]', { state: 'attached', timeout: 10_000 })
+    .waitForSelector('#dashboard[data-renders]', { state: 'attached', timeout: 30_000 })
     .catch((error: Error) => {
       throw new Error(`${error.message}\n${problems.join('\n')}`);
     });
@@ -175,6 +177,11 @@ export async function openDashboard(
       await page.evaluate((m) => window.postMessage(m, '*'), message);
     },
     posted: async () => (await read()).posted,
+    clearPosted: async () => {
+      await page.evaluate(() => {
+        (window as unknown as { __vscode: StubBox }).__vscode.posted = [];
+      });
+    },
     cspViolations: async () => (await read()).violations,
     savedState: () => page.evaluate(() => (window as unknown as { __vscode: { state: unknown } }).__vscode.state),
     renders: async () => Number(await page.getAttribute('#dashboard', 'data-renders')),
@@ -182,10 +189,10 @@ export async function openDashboard(
 }
 
 /** Polls `check` until it returns a value that is not undefined, or fails after `timeoutMs`. */
-export async function waitFor<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 5000): Promise<T> {
+export async function waitFor<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
-  for (let attempt = 0; attempt < 500; attempt++) {
+  for (let attempt = 0; attempt < 2000; attempt++) {
     try {
       const value = await check();
       if (value !== undefined) return value;
