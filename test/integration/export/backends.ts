@@ -75,11 +75,26 @@ export async function streamInLockstep(
   headers: Record<string, string>,
   perEventMs = 5000,
 ): Promise<string[]> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ model: 'lockstep', stream: true, messages: [{ role: 'user', content: 'hi' }] }),
-  });
+  const controller = new AbortController();
+  const within = async <T>(promise: Promise<T>, what: string): Promise<T> => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        reject(new Error(`${what} did not arrive within ${perEventMs} ms: the gateway holds the stream back`));
+      }, perEventMs);
+    });
+    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  };
+  const response = await within(
+    fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ model: 'lockstep', stream: true, messages: [{ role: 'user', content: 'hi' }] }),
+      signal: controller.signal,
+    }),
+    'the response head',
+  );
   if (response.status !== 200 || !response.body) throw new Error(`stream request got ${response.status}`);
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
@@ -87,19 +102,7 @@ export async function streamInLockstep(
   let buffer = '';
   try {
     for (;;) {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () =>
-            reject(
-              new Error(
-                `event ${events.length} did not arrive within ${perEventMs} ms: the gateway holds the stream back`,
-              ),
-            ),
-          perEventMs,
-        );
-      });
-      const chunk = await Promise.race([reader.read(), timeout]).finally(() => clearTimeout(timer));
+      const chunk = await within(reader.read(), `event ${events.length}`);
       if (chunk.done) break;
       buffer += decoder.decode(chunk.value, { stream: true });
       let end = buffer.indexOf('\n\n');
@@ -113,7 +116,7 @@ export async function streamInLockstep(
       }
     }
   } finally {
-    reader.releaseLock();
+    controller.abort();
   }
   return events;
 }
