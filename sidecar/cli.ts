@@ -8,7 +8,7 @@ Commands:
   sim     [--replicas N] [--port P] [--model NAME] [--profile NAME] [--time-scale X] [--seed S] [--api-key KEY]
   demo    3 simulated replicas and the sidecar on a generated config
   bench   [...]   benchmarks (see BENCHMARKS.md)
-  export  --config FILE --format nginx|haproxy
+  export  --config FILE --format nginx|haproxy|caddy|envoy [--listen HOST:PORT] [--out FILE]
 `;
 
 type Command = (argv: string[]) => Promise<number | undefined>;
