@@ -19,14 +19,36 @@ export async function proxyOpenAI(
   upstreamPath: string,
 ): Promise<void> {
   const method = req.method ?? 'GET';
+  const startedAt = deps.clock.now();
+  /** A request the sidecar answered itself, before any pool: counted and reported like the others. */
+  const refuse = (status: number, message: string, headers: Record<string, string> = {}, type?: string) => {
+    sendError(res, status, message, headers, type);
+    deps.counters.record(null, status);
+    deps.onFinished({
+      id: deps.nextId(),
+      pool: null,
+      replica: null,
+      model: null,
+      path: upstreamPath,
+      status,
+      stream: false,
+      attempts: 0,
+      startedAt,
+      durationMs: deps.clock.now() - startedAt,
+      ttftMs: null,
+      tokens: 0,
+      tokensPerSecond: 0,
+      bytes: 0,
+      error: status === 413 ? 'too-large' : status === 404 ? 'unknown-model' : 'bad-request',
+    });
+  };
   let body: Buffer | undefined;
   let parsed: Record<string, unknown> | undefined;
   if (method !== 'GET' && method !== 'HEAD') {
     const result = await readBody(req, maxBodyBytes);
     if (!result.ok) {
       if (result.reason === 'too-large') {
-        sendError(res, 413, `request body over the limit of ${maxBodyBytes} bytes`, { connection: 'close' });
-        deps.counters.record(null, 413);
+        refuse(413, `request body over the limit of ${maxBodyBytes} bytes`, { connection: 'close' });
       }
       return;
     }
@@ -41,8 +63,7 @@ export async function proxyOpenAI(
           throw new Error('not an object');
         }
       } catch {
-        deps.counters.record(null, 400);
-        return sendError(res, 400, 'malformed JSON body: expected a JSON object');
+        return refuse(400, 'malformed JSON body: expected a JSON object');
       }
     }
   }
@@ -58,10 +79,8 @@ export async function proxyOpenAI(
     if (!pool && unknown.length === 1) pool = unknown[0];
   }
   if (!pool) {
-    deps.counters.record(null, 404);
     const known = fleet.knownModels();
-    return sendError(
-      res,
+    return refuse(
       404,
       `The model \`${model}\` does not exist. Known models: ${known.length > 0 ? known.join(', ') : '(none)'}`,
       {},

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { Agent, request } from 'undici';
-import { waitFor } from './testConfig';
+import { startSidecar } from '../../../sidecar/sidecar';
+import { memoryLogger, testConfig, testPool, waitFor } from './testConfig';
 
 const ROOT = resolve(__dirname, '../../..');
 const CLI = join(ROOT, 'dist/cli.js');
@@ -87,6 +88,31 @@ test('latency added per small non-streaming request (printed)', { timeout: 300_0
     console.log(
       `  added: p50 ${(pct(viaMs, 0.5) - pct(directMs, 0.5)).toFixed(3)} ms, p99 ${(pct(viaMs, 0.99) - pct(directMs, 0.99)).toFixed(3)} ms`,
     );
+
+    // The same through a sidecar in this process: no extra process to schedule, so this is the CPU cost of the path.
+    const inProcess = await startSidecar({
+      config: testConfig([testPool('p', [{ url: backendUrl, name: 'b' }], { models: ['m'] })]),
+      logger: memoryLogger().logger,
+      env: {},
+    });
+    const inAgent = new Agent({ connections: 1, keepAliveTimeout: 10_000 });
+    try {
+      for (let i = 0; i < 100; i++) await once(inProcess.url, inAgent);
+      const direct2: number[] = [];
+      const inMs: number[] = [];
+      for (let i = 0; i < ROUNDS; i++) {
+        direct2.push(await once(backendUrl, direct));
+        inMs.push(await once(inProcess.url, inAgent));
+      }
+      console.log(`  ${line('direct      ', direct2)}`);
+      console.log(`  ${line('in-process  ', inMs)}`);
+      console.log(
+        `  added in-process: p50 ${(pct(inMs, 0.5) - pct(direct2, 0.5)).toFixed(3)} ms, p99 ${(pct(inMs, 0.99) - pct(direct2, 0.99)).toFixed(3)} ms`,
+      );
+    } finally {
+      await inAgent.close();
+      await inProcess.close(500);
+    }
   } finally {
     child.kill('SIGTERM');
     await new Promise((done) => child.on('exit', done));
