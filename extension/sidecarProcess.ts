@@ -73,6 +73,7 @@ export class SidecarProcess implements vscode.Disposable {
 
   /** Starts (or restarts with new settings); resolves true once ready, false if it fails for good or is stopped first. */
   async start(launch: SidecarLaunch): Promise<boolean> {
+    this.clearRestart();
     if (this.child) await this.stop();
     this.launch = launch;
     this.backoff.reset();
