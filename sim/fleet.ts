@@ -25,6 +25,8 @@ export interface SimFleetOptions {
   seed?: number;
   /** Like `vllm serve --api-key`: /v1 paths need `Authorization: Bearer KEY`. */
   apiKey?: string;
+  /** Like `vllm serve --enable-prompt-tokens-details`: usage.prompt_tokens_details.cached_tokens on a hit. */
+  promptTokensDetails?: boolean;
   /** Injected clock (tests); default the real one. */
   clock?: Clock;
 }
@@ -63,6 +65,7 @@ export async function startSimFleet(options: SimFleetOptions = {}): Promise<SimF
           timeScale,
           seed: options.seed ?? 0,
           ...(options.apiKey ? { apiKey: options.apiKey } : {}),
+          promptTokensDetails: options.promptTokensDetails ?? false,
           ...(options.clock ? { clock: options.clock } : {}),
         }),
       );

@@ -19,6 +19,8 @@ export interface SimReplicaOptions {
   timeScale?: number;
   seed?: number;
   apiKey?: string;
+  /** Like `vllm serve --enable-prompt-tokens-details`. */
+  promptTokensDetails?: boolean;
   clock?: Clock;
 }
 
@@ -42,6 +44,7 @@ export class SimReplica implements ServeContext {
   readonly model: string;
   readonly seed: number;
   readonly apiKey: string | undefined;
+  readonly promptTokensDetails: boolean;
   readonly counters: ReplicaCounters = { received: 0, aborted: 0, completed: 0 };
   startedUnix = Math.floor(Date.now() / 1000);
   engine: Engine;
@@ -63,6 +66,7 @@ export class SimReplica implements ServeContext {
     this.model = options.model ?? options.profile.model;
     this.seed = options.seed ?? 0;
     this.apiKey = options.apiKey;
+    this.promptTokensDetails = options.promptTokensDetails ?? false;
     this.clock = options.clock ?? realClock();
     this.timeScale = options.timeScale ?? 1;
     this.engine = this.newEngine();

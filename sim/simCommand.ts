@@ -14,6 +14,7 @@ const USAGE = `vllm-pools sim [--replicas N] [--port P] [--model NAME] [--profil
   --host H         address to listen on (default 127.0.0.1)
   --kv-blocks N    KV cache capacity in 16-token blocks (default: the profile's; h100-llama-8b 25231)
   --max-num-seqs N most requests running at once (default: the profile's; h100-llama-8b 256)
+  --enable-prompt-tokens-details   usage reports prompt_tokens_details.cached_tokens on a prefix-cache hit
 `;
 
 function number(value: string | undefined, name: string, fallback: number): number {
@@ -39,6 +40,7 @@ export async function run(argv: string[]): Promise<number> {
         host: { type: 'string' },
         'kv-blocks': { type: 'string' },
         'max-num-seqs': { type: 'string' },
+        'enable-prompt-tokens-details': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -66,6 +68,7 @@ export async function run(argv: string[]): Promise<number> {
       ...(model ? { model } : {}),
       ...(profile ? { profile } : {}),
       ...(apiKey ? { apiKey } : {}),
+      promptTokensDetails: values['enable-prompt-tokens-details'] === true,
       profileOverrides: {
         ...(kvBlocks !== undefined ? { numGpuBlocks: number(kvBlocks, 'kv-blocks', 0) } : {}),
         ...(maxNumSeqs !== undefined ? { maxNumSeqs: number(maxNumSeqs, 'max-num-seqs', 0) } : {}),

@@ -57,7 +57,7 @@ export const chatFormat: GenerationFormat = {
     })),
     service_tier: null,
     system_fingerprint: null,
-    usage: { ...usage, prompt_tokens_details: null },
+    usage: { ...usage, prompt_tokens_details: usage.prompt_tokens_details ?? null },
     prompt_logprobs: null,
     kv_transfer_params: null,
   }),

@@ -34,7 +34,7 @@ export const completionFormat: GenerationFormat = {
     })),
     service_tier: null,
     system_fingerprint: null,
-    usage: { ...usage, prompt_tokens_details: null },
+    usage: { ...usage, prompt_tokens_details: usage.prompt_tokens_details ?? null },
     kv_transfer_params: null,
   }),
 };

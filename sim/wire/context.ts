@@ -18,6 +18,8 @@ export interface ServeContext {
   readonly model: string;
   readonly seed: number;
   readonly apiKey: string | undefined;
+  /** Like --enable-prompt-tokens-details: usage reports prompt_tokens_details.cached_tokens on a cache hit. */
+  readonly promptTokensDetails: boolean;
   /** Unix seconds when the replica started (the `created` of /v1/models). */
   readonly startedUnix: number;
   readonly counters: ReplicaCounters;

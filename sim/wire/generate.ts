@@ -15,6 +15,8 @@ export interface Usage {
   prompt_tokens: number;
   total_tokens: number;
   completion_tokens: number;
+  /** Only with --enable-prompt-tokens-details and a prefix-cache hit. */
+  prompt_tokens_details?: { cached_tokens: number };
 }
 
 export interface ChoiceResult {
@@ -116,7 +118,15 @@ export function runGeneration(
   const promptTokens = prompts.reduce((sum, p) => sum + p.length, 0);
   const usage = (): Usage => {
     const completion = choices.reduce((sum, c) => sum + c.tokensOut, 0);
-    return { prompt_tokens: promptTokens, total_tokens: promptTokens + completion, completion_tokens: completion };
+    const result: Usage = {
+      prompt_tokens: promptTokens,
+      total_tokens: promptTokens + completion,
+      completion_tokens: completion,
+    };
+    // The prompt's cached tokens, counted once per prompt (its first choice).
+    const cached = choices.reduce((sum, c) => sum + (c.index % params.n === 0 ? (c.handle?.cachedTokens ?? 0) : 0), 0);
+    if (ctx.promptTokensDetails && cached > 0) result.prompt_tokens_details = { cached_tokens: cached };
+    return result;
   };
 
   let finished = false;
