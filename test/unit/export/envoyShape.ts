@@ -203,7 +203,11 @@ function checkValue(value: unknown, kind: Kind, path: string, problems: string[]
     checkMessage(value, kind.message, path, problems);
   } else if ('list' in kind) {
     if (!Array.isArray(value)) problems.push(`${path}: expected a list`);
-    else value.forEach((item, index) => checkValue(item, kind.list, `${path}[${index}]`, problems));
+    else {
+      value.forEach((item, index) => {
+        checkValue(item, kind.list, `${path}[${index}]`, problems);
+      });
+    }
   } else if ('map' in kind) {
     if (typeof value !== 'object' || value === null) problems.push(`${path}: expected a map`);
     else for (const [key, item] of Object.entries(value)) checkValue(item, kind.map, `${path}.${key}`, problems);
