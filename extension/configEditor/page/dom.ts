@@ -10,8 +10,9 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   const element = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs)) {
     if (value === undefined || value === false) continue;
+    // `value` goes in as the attribute too, so that selectors like input[value="..."] find a field by what it holds.
+    element.setAttribute(name, value === true ? '' : String(value));
     if (name === 'value' && 'value' in element) (element as HTMLInputElement).value = String(value);
-    else element.setAttribute(name, value === true ? '' : String(value));
   }
   for (const child of children) {
     if (child === null || child === undefined || child === false) continue;

@@ -145,6 +145,38 @@ describe('config editor page (headless Chromium)', {
     await page.close();
   });
 
+  it('asks the host to test a replica, open the text, store a secret and reveal an issue', async () => {
+    const editor = await open(DARK_MODERN, SAMPLE.replace('retries: 2', 'retries: -1'));
+    const { page } = editor;
+    await page.locator('[data-key="pools.1.replicas.1.test"]').click();
+    assert.equal(await page.locator('.test-result.pending').count(), 1);
+    await page.locator('[data-key="pools.0.replicas.1.apiKey.store"]').click();
+    await page.locator('.field[data-path="pools.0.retries"] .issue button.link').click();
+    await page.locator('[data-key="openAsText"]').click();
+    const others = await waitFor(async () => {
+      const posted = (await editor.posted()).filter((m) => m.type !== 'ready' && m.type !== 'edit');
+      return posted.length >= 4 ? posted : undefined;
+    }, 'four requests to the host');
+    assert.deepEqual(others, [
+      { type: 'testConnection', pool: 1, replica: 1 },
+      { type: 'storeSecret', name: 'gpu-b' },
+      { type: 'reveal', line: 23, col: 14 },
+      { type: 'openAsText' },
+    ]);
+    await editor.send({
+      type: 'testResult',
+      pool: 1,
+      replica: 1,
+      ok: false,
+      message: 'cannot connect: ECONNREFUSED',
+      models: [],
+    });
+    await page.waitForSelector('.test-result.failed');
+    assert.match((await page.locator('.test-result.failed').textContent()) ?? '', /ECONNREFUSED/);
+    assert.deepEqual(editor.problems, []);
+    await page.close();
+  });
+
   it('makes the form read-only while the text is not valid YAML', async () => {
     const editor = await openEditor(browser, site, DARK_MODERN);
     await editor.send(modelMessage('pools:\n  - name: a\n    replicas: [\n'));
