@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { loadConfigFile, parseConfig } from '../../../sidecar/config/load';
 import { secretEnvName } from '../../../sidecar/config/references';
 import { formatIssue } from '../../../sidecar/config/types';
+import { scrub } from '../../../sidecar/log';
 
 const MINIMAL = `pools:
   - name: llama
@@ -260,4 +261,16 @@ test('aliases and anchors are followed', () => {
   const { config, issues } = parseConfig(text, 'c.yaml', {});
   assert.deepEqual(issues, []);
   assert.equal(config?.pools[1]?.healthCheck.interval, 1000);
+});
+
+test('every resolved secret is registered with the log redactor', () => {
+  const text = `clientToken: "\${env:CT}"\nadmin: { token: "\${secret:adm}" }\n${MINIMAL}        apiKey: "\${env:KEY}"\n`;
+  const env = { CT: 'client-token-xyz', VLLM_POOLS_SECRET_ADM: 'admin-token-xyz', KEY: 'replica-key-xyz' };
+  assert.ok(parseConfig(text, 'c.yaml', env).config);
+  assert.equal(
+    scrub('a client-token-xyz b admin-token-xyz c replica-key-xyz'),
+    'a [REDACTED] b [REDACTED] c [REDACTED]',
+  );
+  parseConfig(MINIMAL, 'c.yaml', { VLLM_POOLS_ADMIN_TOKEN: 'fallback-admin-xyz' });
+  assert.equal(scrub('fallback-admin-xyz'), '[REDACTED]');
 });
