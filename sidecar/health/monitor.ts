@@ -8,6 +8,8 @@ import { probe } from './probes';
 
 const MODELS_REFRESH_MS = 30_000;
 const MODELS_RETRY_MS = 2_000;
+/** How often a switched-off loop looks whether it was switched on. */
+const IDLE_MS = 1_000;
 
 export interface MonitorSettings {
   engineMetrics: { enabled: boolean; interval: number };
@@ -25,20 +27,18 @@ export class ReplicaMonitor {
   ) {}
 
   start(): void {
+    // Loops keep ticking while switched off (slowly), so a reload can switch them on.
     this.loop(
       () => this.checkHealth(),
-      () => this.pool.config.healthCheck.interval,
-      this.pool.config.healthCheck.enabled,
+      () => (this.pool.config.healthCheck.enabled ? this.pool.config.healthCheck.interval : IDLE_MS),
     );
     this.loop(
       () => this.scrapeEngine(),
-      () => this.settings.engineMetrics.interval,
-      this.settings.engineMetrics.enabled,
+      () => (this.settings.engineMetrics.enabled ? this.settings.engineMetrics.interval : IDLE_MS),
     );
     this.loop(
       () => this.refreshModels(),
       () => (this.replica.modelsLearnedAt === null ? MODELS_RETRY_MS : MODELS_REFRESH_MS),
-      true,
     );
   }
 
@@ -114,8 +114,7 @@ export class ReplicaMonitor {
     }
   }
 
-  private loop(run: () => Promise<unknown>, interval: () => number, enabled: boolean): void {
-    if (!enabled) return;
+  private loop(run: () => Promise<unknown>, interval: () => number): void {
     const tick = async () => {
       if (this.stopped) return;
       try {

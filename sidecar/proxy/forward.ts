@@ -166,7 +166,9 @@ async function attempt(
   const clock = deps.clock;
   const attemptStart = clock.now();
   const release = replica.acquire();
-  pool.balancer.onStart?.(replica, request.routed);
+  // The balancer that saw the start also sees the finish, even if the algorithm is switched meanwhile.
+  const balancer = pool.balancer;
+  balancer.onStart?.(replica, request.routed);
   const abort = new AbortController();
   const onClientClose = () => {
     if (!res.writableFinished) abort.abort();
@@ -305,7 +307,11 @@ async function attempt(
     res.off('close', onClientClose);
     release();
     deps.streams.remove(id);
-    pool.balancer.onFinish?.(replica, request.routed, ttftMs === undefined ? { ok } : { ok, ttftMs });
+    try {
+      balancer.onFinish?.(replica, request.routed, ttftMs === undefined ? { ok } : { ok, ttftMs });
+    } catch (error) {
+      deps.logger.error('balancer onFinish failed', { error: String(error) });
+    }
     replica.stats.recordFinish({
       ok,
       errorKind: errorKind === 'client-abort' ? 'client-abort' : errorKind,
