@@ -60,6 +60,7 @@ async function handle(context: ServerContext, req: IncomingMessage, res: ServerR
       return sendError(res, 403, `forbidden: origin ${origin} is not in allowedOrigins`, {}, 'permission_error');
     }
     res.setHeader('access-control-allow-origin', origin);
+    res.setHeader('access-control-expose-headers', 'x-vllm-pools-pool, x-vllm-pools-replica, x-vllm-pools-attempts');
     res.setHeader('vary', 'Origin');
     if (req.method === 'OPTIONS') {
       res.writeHead(204, {
