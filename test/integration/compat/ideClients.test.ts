@@ -216,8 +216,8 @@ test('Roo Code model list: GET {baseUrl}/models with a Bearer key returns data[]
 
 // GitHub Copilot BYOK `customOAIModels` (vscode-copilot-chat customOAIProvider.ts resolveCustomOAIUrl): a URL
 // ending in /v1 gets /chat/completions appended.
-test('Copilot BYOK custom OpenAI model: …/v1 + /chat/completions, streamed with tools listed', async () => {
-  const { text } = await streamChat(
+test('Copilot BYOK custom OpenAI model: …/v1 + /chat/completions with tools: tool-call deltas stream back', async () => {
+  const { chunks } = await streamChat(
     `${setup.endpoint}/chat/completions`,
     { 'Content-Type': 'application/json', Authorization: 'Bearer copilot-dummy' },
     {
@@ -240,5 +240,10 @@ test('Copilot BYOK custom OpenAI model: …/v1 + /chat/completions, streamed wit
       ],
     },
   );
-  assert.ok(text.length > 0);
+  // The simulator answers a user turn that offers tools with a call of one of them, streamed in pieces.
+  const calls = chunks.flatMap((chunk) => chunk.choices.flatMap((choice) => choice.delta.tool_calls ?? []));
+  assert.ok(calls.length >= 1);
+  assert.equal((calls[0] as { function: { name: string } }).function.name, 'read_file');
+  assert.equal(chunks.find((chunk) => chunk.choices[0]?.finish_reason)?.choices[0]?.finish_reason, 'tool_calls');
+  assert.ok(chunks.at(-1)?.usage, 'usage chunk last');
 });

@@ -155,14 +155,62 @@ test('tools: the request reaches the replica byte for byte; tool-call deltas com
   assert.deepEqual(second['messages'], followUp);
 });
 
-test('tools sent to a simulated replica are accepted and answered (the simulator renders them into the prompt)', async () => {
-  const completion = await client.chat.completions.create({
+test('a tool round trip on a simulated replica: streamed call deltas assemble, the tool result turn gets text', async () => {
+  const tools: OpenAI.ChatCompletionTool[] = [
+    {
+      type: 'function',
+      function: {
+        name: 'get_weather',
+        parameters: {
+          type: 'object',
+          properties: { city: { type: 'string' }, days: { type: 'integer' } },
+          required: ['city', 'days'],
+        },
+      },
+    },
+  ];
+  const stream = await client.chat.completions.create({
     model: SIM_MODEL,
     messages,
-    max_tokens: 8,
-    tools: [{ type: 'function', function: { name: 'noop', parameters: { type: 'object', properties: {} } } }],
+    tools,
+    stream: true,
+    stream_options: { include_usage: true },
   });
-  assert.ok(completion.usage && completion.usage.prompt_tokens > 0);
+  let id = '';
+  let name = '';
+  let args = '';
+  let finish: string | null = null;
+  let deltas = 0;
+  for await (const chunk of stream) {
+    for (const choice of chunk.choices) {
+      finish = choice.finish_reason ?? finish;
+      for (const delta of choice.delta.tool_calls ?? []) {
+        deltas += 1;
+        id ||= delta.id ?? '';
+        name ||= delta.function?.name ?? '';
+        args += delta.function?.arguments ?? '';
+      }
+    }
+  }
+  assert.equal(finish, 'tool_calls');
+  assert.equal(name, 'get_weather');
+  assert.ok(deltas >= 2, `arguments streamed in pieces (${deltas} deltas)`);
+  const input = JSON.parse(args) as { city: unknown; days: unknown };
+  assert.equal(typeof input.city, 'string');
+  assert.equal(typeof input.days, 'number');
+
+  const answer = await client.chat.completions.create({
+    model: SIM_MODEL,
+    max_tokens: 8,
+    tools,
+    messages: [
+      ...messages,
+      { role: 'assistant', content: null, tool_calls: [{ id, type: 'function', function: { name, arguments: args } }] },
+      { role: 'tool', tool_call_id: id, content: '{"forecast": "sunny"}' },
+    ],
+  });
+  assert.equal(answer.choices[0]?.finish_reason === 'tool_calls', false);
+  assert.ok((answer.choices[0]?.message.content ?? '').length > 0);
 });
 
 test('/v1/completions: streaming and not; a FIM-templated prompt; `suffix` passed through untouched', async () => {

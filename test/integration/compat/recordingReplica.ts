@@ -17,6 +17,8 @@ export interface RecordingReplica {
   recorded: RecordedRequest[];
   /** Pause between the first and the second content event of a streamed chat answer. */
   gapMs: number;
+  /** Answer requests that carry `tools` with vLLM's 400 for a server started without tool parsing. */
+  rejectTools: boolean;
   /** Streams that ended because the client (the sidecar) went away before the last event. */
   aborted: number;
   close(): Promise<void>;
@@ -33,6 +35,7 @@ export async function startRecordingReplica(model = 'recorded-model'): Promise<R
     model,
     recorded: [],
     gapMs: 0,
+    rejectTools: false,
     aborted: 0,
     close: () =>
       new Promise<void>((resolve) => {
@@ -72,6 +75,15 @@ export async function startRecordingReplica(model = 'recorded-model'): Promise<R
         model,
         choices: [{ index: 0, text: ' return 42;', logprobs: null, finish_reason: 'stop' }],
         usage: { prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 },
+      });
+    }
+    if (replica.rejectTools && request.tools) {
+      return json(400, {
+        object: 'error',
+        message: '"auto" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set',
+        type: 'BadRequestError',
+        param: null,
+        code: 400,
       });
     }
     if (!request.stream) {
