@@ -55,7 +55,7 @@ export class SimReplica implements ServeContext {
   private readonly sockets = new Set<Socket>();
   private readonly clock: Clock;
   private readonly timeScale: number;
-  private stopped = false;
+  private isStopped = false;
   private faultTimer: NodeJS.Timeout | undefined;
 
   private constructor(options: SimReplicaOptions) {
@@ -95,6 +95,11 @@ export class SimReplica implements ServeContext {
     return this.engine.numWaiting;
   }
 
+  /** True between stop() and restart(): connections dropped by the replica itself are not client aborts. */
+  get stopped(): boolean {
+    return this.isStopped;
+  }
+
   get listening(): boolean {
     return this.server !== undefined;
   }
@@ -127,12 +132,12 @@ export class SimReplica implements ServeContext {
     this.fault = fault;
     this.engine.slowFactor = fault.kind === 'slow' ? fault.factor : 1;
     if (fault.kind === 'refuse') this.closeListener();
-    else if (!this.server && !this.stopped) await this.listen();
+    else if (!this.server && !this.isStopped) await this.listen();
   }
 
   /** Like a crashed process: the port refuses, every connection drops, in-flight work is lost. */
   async stop(): Promise<void> {
-    this.stopped = true;
+    this.isStopped = true;
     if (this.faultTimer) clearTimeout(this.faultTimer);
     this.faultTimer = undefined;
     this.closeListener();
@@ -144,8 +149,8 @@ export class SimReplica implements ServeContext {
 
   /** Starts again on the same port with an empty engine (cold prefix cache, fresh metrics) and no fault. */
   async restart(): Promise<void> {
-    if (!this.stopped) await this.stop();
-    this.stopped = false;
+    if (!this.isStopped) await this.stop();
+    this.isStopped = false;
     this.fault = { kind: 'none' };
     this.engine = this.newEngine();
     this.startedUnix = Math.floor(Date.now() / 1000);

@@ -24,6 +24,8 @@ export interface ServeContext {
   readonly startedUnix: number;
   readonly counters: ReplicaCounters;
   readonly fault: Fault;
+  /** The replica was stopped (a simulated crash): connections it drops are not client aborts. */
+  readonly stopped: boolean;
   /** Resolves once the fault is in force (for `refuse` and `none`: once the listener is closed or open). */
   setFault(fault: Fault & { durationMs?: number }): Promise<void>;
 }

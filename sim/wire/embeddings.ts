@@ -56,7 +56,7 @@ export function handleEmbeddings(
     if (finished) return;
     finished = true;
     for (const handle of handles) handle.abort();
-    ctx.counters.aborted++;
+    if (!ctx.stopped) ctx.counters.aborted++;
   });
   const done = () => {
     if (--remaining > 0 || finished) return;

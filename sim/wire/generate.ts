@@ -139,7 +139,7 @@ export function runGeneration(
     if (finished) return;
     finished = true;
     abortAll();
-    ctx.counters.aborted++;
+    if (!ctx.stopped) ctx.counters.aborted++;
   });
   const reset = () => {
     finished = true;

@@ -56,3 +56,25 @@ test('stop refuses connections and restart serves again on the same port', async
   const res = await fetch(`${replica.url}/health`);
   assert.equal(res.status, 200);
 });
+
+test('stopping mid-stream cuts the client off without counting a client abort; the restarted replica is cold', async () => {
+  const replica = fleet.replicas[0]!;
+  const prompt = 'A shared prefix that the replica will have cached. '.repeat(20);
+  await fetch(`${replica.url}/v1/completions`, { method: 'POST', body: JSON.stringify({ prompt, max_tokens: 2 }) });
+  const res = await fetch(`${replica.url}/v1/completions`, {
+    method: 'POST',
+    body: JSON.stringify({ prompt: 'long answer', max_tokens: 20_000, ignore_eos: true, stream: true }),
+  });
+  const reader = res.body!.getReader();
+  await reader.read();
+  const abortedBefore = replica.counters.aborted;
+  await replica.stop();
+  await assert.rejects(async () => {
+    for (let i = 0; i < 100_000; i++) if ((await reader.read()).done) return;
+  });
+  assert.equal(replica.counters.aborted, abortedBefore);
+  await replica.restart();
+  assert.equal(replica.engine.stats.prefixCacheQueries, 0);
+  await fetch(`${replica.url}/v1/completions`, { method: 'POST', body: JSON.stringify({ prompt, max_tokens: 2 }) });
+  assert.equal(replica.engine.stats.prefixCacheHits, 0);
+});
