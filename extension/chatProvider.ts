@@ -49,11 +49,20 @@ export class PoolsChatProvider implements vscode.LanguageModelChatProvider<ChatM
   }
 
   async provideLanguageModelChatInformation(
-    _options: vscode.PrepareLanguageModelChatModelOptions,
+    prepare: vscode.PrepareLanguageModelChatModelOptions,
     token: vscode.CancellationToken,
   ): Promise<ChatModelInfo[]> {
     const options = this.options();
-    if (!options) return [];
+    if (!options) {
+      // Asked interactively (Manage Models): offer to start the sidecar; silently, just offer nothing yet.
+      if (!prepare.silent) {
+        const start = 'Start Sidecar';
+        void vscode.window
+          .showInformationMessage('vLLM Pools: the sidecar is not running, so no pool models are offered yet.', start)
+          .then((choice) => (choice === start ? vscode.commands.executeCommand('vllmPools.startSidecar') : undefined));
+      }
+      return [];
+    }
     const abort = new AbortController();
     const cancel = token.onCancellationRequested(() => abort.abort());
     try {
