@@ -26,10 +26,10 @@ test('freed blocks stay cached until an allocation evicts the least recently fre
   const hashesA = blockHashes(seq(32), 16);
   const hashesB = blockHashes(seq(32, 100), 16);
   const a = cache.allocate(2)!;
-  a.forEach((block, i) => cache.register(block, hashesA[i]!));
+  for (const [i, block] of a.entries()) cache.register(block, hashesA[i]!);
   cache.free(a);
   const b = cache.allocate(2)!;
-  b.forEach((block, i) => cache.register(block, hashesB[i]!));
+  for (const [i, block] of b.entries()) cache.register(block, hashesB[i]!);
   cache.free(b);
   assert.equal(cache.usage, 0);
   assert.equal(cache.lookup(hashesA, 10), 2);
