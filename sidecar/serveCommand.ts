@@ -60,14 +60,20 @@ export async function run(argv: string[]): Promise<number> {
   for (const issue of loaded.issues) process.stderr.write(`${formatIssue(issue)}\n`);
   if (!loaded.config || errors.length > 0) return 2;
 
-  const sidecar = await startSidecar({
-    config: loaded.config,
-    configPath,
-    ...(values.host !== undefined ? { host: values.host } : {}),
-    ...(port !== undefined ? { port } : {}),
-    logger,
-    env: process.env,
-  });
+  let sidecar: Awaited<ReturnType<typeof startSidecar>>;
+  try {
+    sidecar = await startSidecar({
+      config: loaded.config,
+      configPath,
+      ...(values.host !== undefined ? { host: values.host } : {}),
+      ...(port !== undefined ? { port } : {}),
+      logger,
+      env: process.env,
+    });
+  } catch (error) {
+    process.stderr.write(`vllm-pools serve: ${error instanceof Error ? error.message : String(error)}\n`);
+    return (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? 1 : 2;
+  }
   process.stdout.write(`vllm-pools listening on ${sidecar.url}\n`);
 
   return new Promise<number>((resolve) => {

@@ -14,6 +14,8 @@ import { listModels, proxyOpenAI } from './proxy/proxyRoute';
 
 export interface ServerContext {
   config(): Config;
+  /** The address the server listens on (the config's, or the one given on the command line). */
+  listenHost(): string;
   adminToken(): string | undefined;
   fleet(): Fleet;
   forwardDeps: ForwardDeps;
@@ -45,7 +47,7 @@ export function createSidecarServer(context: ServerContext): Server {
 
 async function handle(context: ServerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const config = context.config();
-  if (!hostAllowed(req.headers.host, config)) {
+  if (!hostAllowed(req.headers.host, context.listenHost(), config.clientToken)) {
     return sendError(
       res,
       403,
@@ -124,14 +126,18 @@ function healthz(fleet: Fleet, res: ServerResponse): void {
 }
 
 /** Loopback names and the configured host pass; a wildcard listen address with a client token accepts any host. */
-export function hostAllowed(hostHeader: string | undefined, config: Config): boolean {
+export function hostAllowed(
+  hostHeader: string | undefined,
+  listenHost: string,
+  clientToken: string | undefined,
+): boolean {
   if (hostHeader === undefined || hostHeader === '') return true;
   const host = hostOnly(hostHeader);
   if (isLoopbackHost(host)) return true;
   if (/\.localhost$/i.test(host)) return true;
-  const configured = config.listen.host.replace(/^\[|\]$/g, '').toLowerCase();
+  const configured = listenHost.replace(/^\[|\]$/g, '').toLowerCase();
   if (host === configured) return true;
-  return (configured === '0.0.0.0' || configured === '::') && Boolean(config.clientToken);
+  return (configured === '0.0.0.0' || configured === '::') && Boolean(clientToken);
 }
 
 function hostOnly(hostHeader: string): string {

@@ -6,6 +6,7 @@ import type { AdminControl } from './admin/adminRoutes';
 import { EventHub } from './admin/eventStream';
 import { defaultBalancerContext } from './balancer/registry';
 import type { BalancerContext } from './balancer/types';
+import { isLoopbackHost } from './config/defaults';
 import { loadConfigFile } from './config/load';
 import { type Config, formatIssue } from './config/types';
 import { createLogger, type Logger, redact } from './log';
@@ -158,8 +159,11 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Runnin
     reload,
   };
 
+  const host = options.host ?? config.listen.host;
+  const port = options.port ?? config.listen.port;
   const server = createSidecarServer({
     config: () => config,
+    listenHost: () => host,
     adminToken,
     fleet: () => fleet,
     forwardDeps,
@@ -169,18 +173,25 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Runnin
     logger,
   });
 
-  const host = options.host ?? config.listen.host;
-  const port = options.port ?? config.listen.port;
-  await Promise.all([
-    fleet.learnModels(INITIAL_MODELS_WAIT_MS),
-    new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    }),
-  ]);
+  if (!isLoopbackHost(host) && !config.clientToken) {
+    await fleet.close(true);
+    throw new Error(`listening on ${host} (not loopback) needs clientToken in the config`);
+  }
+  try {
+    await Promise.all([
+      fleet.learnModels(INITIAL_MODELS_WAIT_MS),
+      new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      }),
+    ]);
+  } catch (error) {
+    await fleet.close(true);
+    throw error;
+  }
   const address = server.address() as AddressInfo;
   const urlHost = address.family === 'IPv6' || host.includes(':') ? `[${address.address}]` : host;
   const url = `${config.tls ? 'https' : 'http'}://${urlHost}:${address.port}`;

@@ -138,3 +138,23 @@ describe('TLS listener (config tls: cert, key)', () => {
     }
   });
 });
+
+describe('non-loopback listen address', () => {
+  test('refuses to start without clientToken', async () => {
+    const replica = await startFakeReplica({ name: 'a' });
+    try {
+      await assert.rejects(
+        startSidecar({
+          config: testConfig([testPool('p', [{ url: replica.url, name: 'a' }])]),
+          host: '0.0.0.0',
+          port: 0,
+          logger: memoryLogger().logger,
+          env: {},
+        }),
+        /clientToken/,
+      );
+    } finally {
+      await replica.close();
+    }
+  });
+});
