@@ -2,8 +2,8 @@
 // (yamlSplice) produces it while leaving every untouched byte alone, and is kept only when it parses to exactly that
 // meaning. Otherwise the edited Document is printed whole (comments survive, some formatting may not).
 import { isDeepStrictEqual } from 'node:util';
-import { type Document, isSeq, parseDocument } from 'yaml';
-import type { FormEdit } from './messages';
+import { type Document, isScalar, isSeq, parseDocument } from 'yaml';
+import type { FormEdit, FormValue } from './messages';
 import { effectiveDeletePath, resolvePath, spliceEdit } from './yamlSplice';
 
 export class FormEditError extends Error {
@@ -19,8 +19,7 @@ export interface FormEditResult {
 export function applyFormEdit(text: string, edit: FormEdit): FormEditResult {
   const doc = parseDocument(text, { uniqueKeys: false });
   if (doc.errors.length > 0) throw new FormEditError('The file has YAML syntax errors: fix them in the text first.');
-  const effective: FormEdit =
-    edit.kind === 'delete' ? { kind: 'delete', path: effectiveDeletePath(doc, edit.path) } : edit;
+  const effective = normalizeEdit(doc, edit);
   if (resolvePath(doc, effective.path).alias) {
     throw new FormEditError('This value comes from a YAML alias (*name): edit it in the text, where its anchor is.');
   }
@@ -33,6 +32,24 @@ export function applyFormEdit(text: string, edit: FormEdit): FormEditResult {
     if (check.errors.length === 0 && isDeepStrictEqual(check.toJS(), wanted)) return { text: spliced, minimal: true };
   }
   return { text: expected.toString({ lineWidth: 0 }), minimal: false };
+}
+
+/**
+ * The same edit in the form both the Document API and the splicer handle: a delete that would empty a map removes
+ * the map's key; a set or append below an empty key (`healthCheck:` with nothing after it) sets that key whole.
+ */
+function normalizeEdit(doc: Document, edit: FormEdit): FormEdit {
+  if (edit.kind === 'delete') return { kind: 'delete', path: effectiveDeletePath(doc, edit.path) };
+  if (edit.kind === 'move') return edit;
+  const { steps, complete } = resolvePath(doc, edit.path);
+  const last = steps.at(-1);
+  if (!last || !isScalar(last.node) || last.node.value !== null) return edit;
+  if (complete) return edit.kind === 'append' ? { kind: 'set', path: edit.path, value: [edit.value] } : edit;
+  const rest = edit.path.slice(steps.length);
+  if (rest.some((segment) => typeof segment !== 'string')) return edit;
+  const leaf: FormValue = edit.kind === 'append' ? [edit.value] : edit.value;
+  const value = rest.reduceRight<FormValue>((inner, segment) => ({ [segment as string]: inner }), leaf);
+  return { kind: 'set', path: edit.path.slice(0, steps.length), value };
 }
 
 function applyToDocument(doc: Document, edit: FormEdit): void {
@@ -48,8 +65,10 @@ function applyToDocument(doc: Document, edit: FormEdit): void {
       case 'append': {
         const seq = doc.getIn(edit.path, true);
         if (seq === undefined) doc.setIn(edit.path, doc.createNode([edit.value]));
-        else if (isSeq(seq)) seq.items.push(doc.createNode(edit.value));
-        else throw new FormEditError(`${edit.path.join('.')} is not a list`);
+        else if (isSeq(seq)) {
+          if (seq.items.length === 0 && typeof edit.value === 'object' && edit.value !== null) seq.flow = false;
+          seq.items.push(doc.createNode(edit.value));
+        } else throw new FormEditError(`${edit.path.join('.')} is not a list`);
         return;
       }
       case 'move': {

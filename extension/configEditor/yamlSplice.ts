@@ -89,6 +89,7 @@ function spliceSet(text: string, doc: Document, path: YamlPath, value: FormValue
   const node = steps.at(-1)?.node;
   const range = rangeOf(node);
   if (!node || !range) return undefined;
+  if (isScalar(node) && node.value === null && range[0] === range[1]) return fillEmptyValue(text, steps, value);
   if (isScalar(node) || (isCollection(node) && node.flow)) {
     return splice(text, range[0], range[1], renderInPlace(node, value, inFlowContext(steps)));
   }
@@ -98,6 +99,21 @@ function spliceSet(text: string, doc: Document, path: YamlPath, value: FormValue
     return splice(text, start, end, renderBlock(value, column(text, range[0])));
   }
   return undefined;
+}
+
+/** A key with nothing after its colon (`healthCheck:`) gets the value there, or on indented lines below. */
+function fillEmptyValue(text: string, steps: Step[], value: FormValue): string | undefined {
+  const step = steps.at(-1);
+  const keyRange = rangeOf(step?.pair?.key as Node);
+  if (!step || !keyRange || !isMap(step.parent)) return undefined;
+  const colon = text.indexOf(':', keyRange[1]);
+  if (colon === -1) return undefined;
+  const inline = step.parent.flow ? renderFlow(value) : renderInline(value);
+  if (inline !== undefined) return splice(text, colon + 1, colon + 1, ` ${inline}`);
+  if (step.parent.flow || !firstOnLine(text, keyRange[0]) || value === null || typeof value !== 'object')
+    return undefined;
+  const block = renderBlock(value, column(text, keyRange[0]) + 2).replace(/\n$/, '');
+  return splice(text, colon + 1, colon + 1, `\n${block}`);
 }
 
 /** The new value for a scalar or flow node, keeping the scalar's quote style. */
@@ -275,7 +291,8 @@ function spliceAppend(text: string, doc: Document, path: YamlPath, value: FormVa
   if (alias) return undefined;
   if (!complete) return insertMissing(text, doc, path, steps, [value]);
   const seq = steps.at(-1)?.node;
-  if (!isSeq(seq) || seq.items.length === 0) return undefined;
+  if (!isSeq(seq)) return undefined;
+  if (seq.items.length === 0) return appendToEmpty(text, steps, seq, value);
   if (seq.flow) {
     const rendered = renderInline(value);
     const lastEnd = rangeOf(seq.items.at(-1) as Node)?.[1];
@@ -289,6 +306,18 @@ function spliceAppend(text: string, doc: Document, path: YamlPath, value: FormVa
   const at = blocks.at(-1)!.end;
   const prefix = at === text.length && !text.endsWith('\n') ? '\n' : '';
   return splice(text, at, at, prefix + renderSeqItem(value, dashColumn));
+}
+
+/** `key: []` in a block map becomes `key:` with the item on its own `- ` line below. */
+function appendToEmpty(text: string, steps: Step[], seq: YAMLSeq, value: FormValue): string | undefined {
+  const step = steps.at(-1);
+  const keyRange = rangeOf(step?.pair?.key as Node);
+  const range = rangeOf(seq);
+  if (!step || !keyRange || !range || !isMap(step.parent) || step.parent.flow || !seq.flow) return undefined;
+  const colon = text.indexOf(':', keyRange[1]);
+  if (colon === -1 || colon > range[0] || !firstOnLine(text, keyRange[0])) return undefined;
+  const item = renderSeqItem(value, column(text, keyRange[0]) + 2).replace(/\n$/, '');
+  return splice(text, colon + 1, range[1], `\n${item}`);
 }
 
 function spliceMove(text: string, doc: Document, path: YamlPath, from: number, to: number): string | undefined {

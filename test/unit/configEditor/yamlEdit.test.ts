@@ -183,10 +183,33 @@ describe('applyFormEdit: refusals and fallback', () => {
   });
 
   it('falls back to printing the Document when no splice fits, with the same meaning and comments', () => {
-    const text = '# head\npools: []  # none yet\n';
+    const text = '# head: a file with only a comment\n';
     const result = applyFormEdit(text, { kind: 'append', path: ['pools'], value: { name: 'p', replicas: [] } });
     assert.equal(result.minimal, false);
     assert.deepEqual(parse(result.text), { pools: [{ name: 'p', replicas: [] }] });
     assert.ok(result.text.includes('# head'));
+  });
+});
+
+describe('applyFormEdit: empty values and empty lists', () => {
+  it('fills a key left empty, keeping its comment', () => {
+    const text = 'pools:\n  - name: a\n    healthCheck:   # later\n    replicas: []\n';
+    const out = edited(text, { kind: 'set', path: ['pools', 0, 'healthCheck', 'interval'], value: '5s' });
+    assert.equal(out, 'pools:\n  - name: a\n    healthCheck: { interval: 5s }   # later\n    replicas: []\n');
+  });
+
+  it('appends the first replica to an empty flow list or an empty key as a block list', () => {
+    const flow = edited('pools:\n  - name: a\n    replicas: []   # none yet\n', {
+      kind: 'append',
+      path: ['pools', 0, 'replicas'],
+      value: { url: 'http://h:1', name: 'x' },
+    });
+    assert.equal(flow, 'pools:\n  - name: a\n    replicas:\n      - url: http://h:1\n        name: x   # none yet\n');
+    const empty = edited('pools:\n', {
+      kind: 'append',
+      path: ['pools'],
+      value: { name: 'a', replicas: [{ url: 'http://h:1' }] },
+    });
+    assert.equal(empty, 'pools:\n  - name: a\n    replicas:\n      - url: http://h:1\n');
   });
 });
