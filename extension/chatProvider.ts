@@ -85,6 +85,7 @@ export class PoolsChatProvider implements vscode.LanguageModelChatProvider<ChatM
     const endpointOptions = this.options() ?? { endpoint: this.deps.endpoint() ?? 'http://127.0.0.1:8800/v1' };
     const abort = new AbortController();
     const cancel = token.onCancellationRequested(() => abort.abort());
+    if (token.isCancellationRequested) abort.abort();
     const report = (
       part: { kind: 'text'; text: string } | { kind: 'toolCall'; callId: string; name: string; input: object },
     ) => {
