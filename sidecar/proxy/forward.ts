@@ -262,11 +262,12 @@ async function attempt(
       for await (const chunk of response.body as AsyncIterable<Buffer>) {
         bytesReceived += chunk.length;
         if (tap) tap.push(chunk);
-        else if (capturedBytes + chunk.length <= USAGE_CAPTURE_LIMIT) {
-          if (ttftMs === undefined) {
-            ttftMs = clock.now() - attemptStart;
-            replica.stats.recordTtft(ttftMs);
-          }
+        else if (ttftMs === undefined) {
+          // Not a stream: the first body byte stands for the first token.
+          ttftMs = clock.now() - attemptStart;
+          replica.stats.recordTtft(ttftMs);
+        }
+        if (!tap && capturedBytes + chunk.length <= USAGE_CAPTURE_LIMIT) {
           captured.push(chunk);
           capturedBytes += chunk.length;
         }
