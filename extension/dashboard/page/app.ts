@@ -95,6 +95,7 @@ export class DashboardApp {
   }
 
   private render(): void {
+    const started = this.timers.now();
     const { state, connection } = this.model;
     this.topBar.update(state, connection);
     const colors = this.colorsFor(state);
@@ -110,6 +111,8 @@ export class DashboardApp {
     this.recent.update(this.model.recent);
 
     this.root.dataset.renders = String(++this.renders);
+    // How long the last render took (ms), for a look in DevTools or a measuring script.
+    this.root.dataset.renderMs = (this.timers.now() - started).toFixed(2);
     this.save();
   }
 
