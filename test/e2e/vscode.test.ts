@@ -7,6 +7,7 @@ import { Session } from './harness/session';
 import { configEditorAddsReplica } from './scenarios/configEditor';
 import { dashboardShowsLiveTraffic } from './scenarios/dashboard';
 import { drainReplicaFromContextMenu } from './scenarios/drainReplica';
+import { lmChatThroughPool } from './scenarios/lmChat';
 import { killedReplicaTurnsUnhealthy } from './scenarios/replicaKilled';
 import { sidebarShowsHealthyReplicas } from './scenarios/sidebar';
 import { sidecarRestartsAfterKill } from './scenarios/sidecarRestart';
@@ -33,6 +34,7 @@ describe('vLLM Pools in VS Code (code-server + Chromium)', { timeout: 600_000 },
   drainReplicaFromContextMenu(ref);
   dashboardShowsLiveTraffic(ref);
   configEditorAddsReplica(ref);
+  lmChatThroughPool(ref);
   killedReplicaTurnsUnhealthy(ref);
   sidecarRestartsAfterKill(ref);
 });

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { type Browser, chromium } from 'playwright-core';
 import { type CodeServer, codeServerDirs, installExtension, startCodeServer } from './codeServer';
 import { freePort } from './freePort';
-import { chromiumPath, e2eDir, extensionVsix, lmTestExtensionDir, repoRoot } from './paths';
+import { artifactsDir, chromiumPath, e2eDir, extensionVsix, lmTestExtensionDir, repoRoot } from './paths';
 import { findListener } from './portOwner';
 import { stopAll } from './processes';
 import { SidecarClient } from './sidecarClient';
@@ -35,6 +35,7 @@ export class Session {
   static async start(replicaCount: number): Promise<Session> {
     const base = join(e2eDir, 'run');
     rmSync(base, { recursive: true, force: true });
+    rmSync(artifactsDir, { recursive: true, force: true });
     const session = new Session(base);
     try {
       await session.setUp(replicaCount);

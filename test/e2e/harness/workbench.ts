@@ -126,8 +126,11 @@ export class Workbench {
           .filter((el) => !el.closest('.actions'))
           .flatMap((el) => [...el.classList].filter((c) => c.startsWith('codicon-')))
           .join(' ');
-        const part = (selector: string) => row.querySelector(selector)?.textContent?.trim() ?? '';
-        const text = `${part('.label-name')} ${part('.label-description')}`.trim();
+        // No named function inside: the TypeScript loader would wrap it in a helper the page does not have.
+        const text = ['.label-name', '.label-description']
+          .map((selector) => row.querySelector(selector)?.textContent?.trim() ?? '')
+          .join(' ')
+          .trim();
         return `${text} | ${row.getAttribute('aria-label') ?? ''} | ${icons}`;
       }),
     );
@@ -180,8 +183,14 @@ export class Workbench {
 
   // ---- editors and webviews ----
 
+  /** Closes every editor; an unsaved scratch document (as the vscode.lm scenario leaves) is closed without saving. */
   async closeAllEditors(): Promise<void> {
     await this.runCommand('View: Close All Editors');
+    await waitFor('every editor to close', async () => {
+      const dontSave = this.page.locator('.monaco-dialog-box .monaco-button', { hasText: /^Don't Save$/ }).first();
+      if (await dontSave.isVisible()) await dontSave.click();
+      return (await this.page.locator('.part.editor .tabs-container .tab').count()) === 0;
+    });
   }
 
   activeTab(): Locator {

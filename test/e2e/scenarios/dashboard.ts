@@ -15,23 +15,32 @@ interface CardFigures {
 
 /** The figures of each replica card, as the page shows them (numbers parsed from their text). */
 async function readCards(dashboard: FrameLocator): Promise<CardFigures[]> {
-  return dashboard.locator('.replica-card').evaluateAll((cards) =>
-    cards.map((card) => {
-      const text = (field: string) => card.querySelector(`[data-field="${field}"]`)?.textContent?.trim() ?? '';
-      const number = (field: string) => {
-        const match = text(field).match(/^([\d.]+)\s*(k|M)?/);
-        if (!match) return 0;
-        return Number(match[1]) * (match[2] === 'k' ? 1e3 : match[2] === 'M' ? 1e6 : 1);
-      };
-      return {
-        replica: (card as HTMLElement).dataset.replica ?? '',
-        state: text('state'),
-        inflight: number('inflight'),
-        tokensPerSecond: number('tps'),
-        requests: number('requests'),
-      };
-    }),
+  // The page function has no named inner functions: the TypeScript loader would wrap them in a helper the page lacks.
+  const raw = await dashboard.locator('.replica-card').evaluateAll((cards) =>
+    cards.map((card) => ({
+      replica: (card as HTMLElement).dataset.replica ?? '',
+      fields: Object.fromEntries(
+        [...card.querySelectorAll('[data-field]')].map((el) => [
+          (el as HTMLElement).dataset.field ?? '',
+          el.textContent?.trim() ?? '',
+        ]),
+      ),
+    })),
   );
+  return raw.map(({ replica, fields }) => ({
+    replica,
+    state: fields['state'] ?? '',
+    inflight: figure(fields['inflight']),
+    tokensPerSecond: figure(fields['tps']),
+    requests: figure(fields['requests']),
+  }));
+}
+
+/** "12", "3.4", "1.2k" -> a number; "—" -> 0. */
+function figure(text: string | undefined): number {
+  const match = text?.replace(/,/g, '').match(/^([\d.]+)\s*(k|M)?/);
+  if (!match) return 0;
+  return Number(match[1]) * (match[2] === 'k' ? 1e3 : match[2] === 'M' ? 1e6 : 1);
 }
 
 const totalRequests = (cards: CardFigures[]) => cards.reduce((sum, card) => sum + card.requests, 0);
