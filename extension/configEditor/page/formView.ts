@@ -41,6 +41,8 @@ export class FormView {
   private live: Map<string, LiveReplica> | null = null;
   private readonly tests = new Map<string, TestResult>();
   private notice: string | undefined;
+  /** True while the DOM is being replaced: blur events of removed inputs are not the user's. */
+  private rendering = false;
 
   constructor(
     private readonly root: HTMLElement,
@@ -54,9 +56,13 @@ export class FormView {
     this.render();
   }
 
+  /** Live state changes often (every second): only the badges are updated, so typing in the form is undisturbed. */
   setLive(replicas: LiveReplica[] | null): void {
     this.live = replicas ? new Map(replicas.map((r) => [`${r.pool}\u0000${r.url}`, r])) : null;
-    this.render();
+    this.root.querySelector('.live')?.replaceWith(this.liveBadge());
+    for (const cell of this.root.querySelectorAll<HTMLElement>('td.state-cell[data-live-key]')) {
+      cell.replaceChildren(this.stateBadge(this.live?.get(cell.dataset['liveKey']!)));
+    }
   }
 
   setTestResult(pool: number, replica: number, result: TestResult): void {
@@ -90,7 +96,12 @@ export class FormView {
     const selection =
       active instanceof HTMLInputElement ? [active.selectionStart ?? 0, active.selectionEnd ?? 0] : undefined;
 
-    this.root.replaceChildren(...this.build());
+    this.rendering = true;
+    try {
+      this.root.replaceChildren(...this.build());
+    } finally {
+      this.rendering = false;
+    }
     this.placeIssues();
 
     if (activeKey) {
@@ -254,7 +265,7 @@ export class FormView {
             'data-key': `${pathKey(path)}.down`,
           }),
         ),
-        h('td', { class: 'state-cell' }, this.stateBadge(live)),
+        h('td', { class: 'state-cell', 'data-live-key': `${poolName}\u0000${url}` }, this.stateBadge(live)),
         ...REPLICA_FIELDS.map((spec) => h('td', {}, this.field(spec, path, true))),
         h(
           'td',
@@ -510,7 +521,16 @@ export class FormView {
       spellcheck: 'false',
       inputmode: spec.kind === 'integer' ? 'numeric' : undefined,
     });
-    input.addEventListener('change', () => commit(parseFieldInput(spec.kind, input.value)));
+    // Committed on change and on blur: after a re-render the focused input holds what the user had typed, which a
+    // change event alone would miss. `committed` keeps the two from sending the same edit twice.
+    let committed = input.value;
+    const commitTyped = (): void => {
+      if (this.rendering || input.value === committed) return;
+      committed = input.value;
+      commit(parseFieldInput(spec.kind, input.value));
+    };
+    input.addEventListener('change', commitTyped);
+    input.addEventListener('blur', commitTyped);
     return input;
   }
 

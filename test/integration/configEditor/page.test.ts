@@ -177,6 +177,33 @@ describe('config editor page (headless Chromium)', {
     await page.close();
   });
 
+  it('keeps what the user is typing across a re-render, and live updates leave the inputs alone', async () => {
+    const editor = await open();
+    const { page } = editor;
+    const failTimeout = page.locator('[data-key="pools.0.failTimeout"]');
+    await failTimeout.fill('45s');
+    await failTimeout.evaluate((el) => {
+      (el as HTMLInputElement & { marker?: boolean }).marker = true;
+    });
+    await editor.send({
+      type: 'live',
+      replicas: [
+        { pool: 'llama-8b', url: 'http://10.0.0.10:8000', name: 'gpu-a', state: 'healthy', reason: null, inflight: 0 },
+      ],
+    });
+    await page.waitForSelector('.state.healthy');
+    assert.equal(await failTimeout.evaluate((el) => (el as HTMLInputElement & { marker?: boolean }).marker), true);
+    // A change of the file (here: the same text again) re-renders the form while the user is still typing.
+    await editor.send(modelMessage(SAMPLE));
+    await page.keyboard.type('0');
+    assert.equal(await failTimeout.inputValue(), '45s0');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.press('Tab');
+    const edits = await editsPosted(editor, 1);
+    assert.deepEqual(edits, [{ kind: 'set', path: ['pools', 0, 'failTimeout'], value: '45s' }]);
+    await page.close();
+  });
+
   it('makes the form read-only while the text is not valid YAML', async () => {
     const editor = await openEditor(browser, site, DARK_MODERN);
     await editor.send(modelMessage('pools:\n  - name: a\n    replicas: [\n'));
