@@ -227,6 +227,10 @@ async function attempt(
       }
     } else if (status < 500) {
       replica.health.recordSuccess();
+    } else {
+      // Not retried (a 500 may be this request's own fault), but it counts towards passive ejection: a replica that
+      // answers 500 to everything fails fast, and least-loaded algorithms would otherwise send it the most traffic.
+      noteFailure(deps, pool, replica, `HTTP ${status}`);
     }
 
     const headers = clientResponseHeaders(response.headers);
