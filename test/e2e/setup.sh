@@ -55,5 +55,5 @@ if ! [ -x "$cs_bin" ] || ! grep -q "\"version\": \"$CODE_SERVER_VERSION\"" "$cs_
   }
   touch "$e2e/code-server/.installed-$CODE_SERVER_VERSION"
 fi
-echo "== e2e setup: code-server $(PATH="$(dirname "$node22"):$PATH" "$cs_bin" --version | head -1)"
+echo "== e2e setup: code-server $(PATH="$(dirname "$node22"):$PATH" "$cs_bin" --version 2>/dev/null | grep -Eo "^[0-9]+\.[0-9]+\.[0-9]+" | head -1)"
 echo "== e2e setup: done in $(($(date +%s) - started))s"

@@ -26,7 +26,7 @@ export function lmChatThroughPool(ref: SessionRef): void {
     ref,
     'a test extension streams a chat reply through vscode.lm and the pool',
     '06-lm-chat',
-    { retry: true },
+    { retry: true, timeoutMs: 200_000 },
     async (s) => {
       const wb = s.workbench;
       const vendor = providerVendor();
@@ -47,7 +47,7 @@ export function lmChatThroughPool(ref: SessionRef): void {
           if (await allow.isVisible()) await allow.click();
           return existsSync(resultPath) ? (JSON.parse(readFileSync(resultPath, 'utf8')) as LmResult) : undefined;
         },
-        { timeoutMs: 60_000 },
+        { timeoutMs: 90_000 },
       );
       assert.equal(result.error, undefined, `vscode.lm request failed: ${result.error}`);
       assert.equal(result.vendor, vendor);

@@ -9,7 +9,7 @@ export function sidebarShowsHealthyReplicas(ref: SessionRef): void {
     ref,
     'the sidebar shows the pool and its replicas turning healthy',
     '01-sidebar-healthy',
-    { retry: true },
+    { retry: true, timeoutMs: 240_000 },
     async (s) => {
       const wb = s.workbench;
       await wb.openViewContainer('vLLM Pools');
@@ -19,7 +19,7 @@ export function sidebarShowsHealthyReplicas(ref: SessionRef): void {
         (rows) =>
           rows.some((r) => r.startsWith(POOL_NAME) && r.includes('least-connections · 3/3')) &&
           replicaRowsIn(rows, 'healthy').length === 3,
-        60_000,
+        120_000,
       );
       for (let i = 0; i < 3; i++)
         assert.ok(
