@@ -1,5 +1,74 @@
-// Placeholder until this subcommand is built; it says so instead of pretending.
-export async function run(_argv: string[]): Promise<number> {
-  process.stderr.write('vllm-pools: this command is not built yet\n');
-  return 1;
+// `vllm-pools bench`: routing benchmarks, the team scenario and proxy cost; rewrites BENCHMARKS.md and docs/bench-*.svg.
+import { parseArgs } from 'node:util';
+import { runEchoWorker } from './echoWorker';
+import { runBench } from './runBench';
+import { runSimWorker } from './simWorker';
+
+const USAGE = `usage: vllm-pools bench [--quick] [--only PART] [--out BENCHMARKS.md] [--docs docs] [--contenders TEXT]
+  PART: routing | multi-turn | prefix-repetition | random | team | proxy
+  --quick        a 1-2 minute smoke run (fewer requests, two load levels, fewer contenders)
+  --contenders   only contenders whose label contains TEXT (comma-separated)
+  --rates        override the load levels (requests/s, comma-separated) of the routing workloads
+  --no-write     print the report instead of writing files
+`;
+
+export async function run(argv: string[]): Promise<number> {
+  let values: {
+    quick?: boolean;
+    only?: string;
+    out?: string;
+    docs?: string;
+    contenders?: string;
+    rates?: string;
+    'no-write'?: boolean;
+    worker?: string;
+    'worker-options'?: string;
+    help?: boolean;
+  };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        quick: { type: 'boolean' },
+        only: { type: 'string' },
+        out: { type: 'string' },
+        docs: { type: 'string' },
+        contenders: { type: 'string' },
+        rates: { type: 'string' },
+        'no-write': { type: 'boolean' },
+        worker: { type: 'string' },
+        'worker-options': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    process.stderr.write(`vllm-pools bench: ${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (values.worker) {
+    const options = JSON.parse(values['worker-options'] ?? '{}');
+    if (values.worker === 'sim') return runSimWorker(options);
+    if (values.worker === 'echo') return runEchoWorker(options);
+    process.stderr.write(`vllm-pools bench: unknown worker ${values.worker}\n`);
+    return 2;
+  }
+  const parts = ['routing', 'multi-turn', 'prefix-repetition', 'random', 'team', 'proxy'];
+  if (values.only !== undefined && !parts.includes(values.only)) {
+    process.stderr.write(`vllm-pools bench: --only takes one of ${parts.join(', ')}\n`);
+    return 2;
+  }
+  return runBench({
+    quick: values.quick ?? false,
+    ...(values.only ? { only: values.only } : {}),
+    out: values.out ?? 'BENCHMARKS.md',
+    docs: values.docs ?? 'docs',
+    contenders: values.contenders ? values.contenders.split(',') : [],
+    rates: values.rates ? values.rates.split(',').map(Number) : [],
+    write: !values['no-write'],
+  });
 }

@@ -1,0 +1,131 @@
+// What a run measures: fleet, workloads, load levels, contenders. `--quick` shrinks every count.
+import type { AlgorithmId } from '../sidecar/protocol';
+import { H100_LLAMA_8B } from '../sim/profiles';
+import type { ProxyCostPlan } from './proxyCost';
+import {
+  type MultiTurnOptions,
+  multiTurn,
+  type PrefixRepetitionOptions,
+  prefixRepetition,
+  type RandomOptions,
+  randomWorkload,
+  type Workload,
+  type WorkloadName,
+} from './workloads';
+
+/** A load level and which contenders run at it: all, or the core set (to keep light levels short). */
+export interface Level {
+  rate: number;
+  contenders: 'all' | 'core';
+}
+
+export interface BenchPlan {
+  quick: boolean;
+  replicas: number;
+  /** Simulator time scale: modelled delays × this = real delays. */
+  timeScale: number;
+  /** KV blocks per replica for the bench profile (h100-llama-8b coefficients, smaller cache). */
+  kvBlocks: number;
+  blockSize: number;
+  seed: number;
+  workloads: Record<WorkloadName, { workload: Workload; levels: Level[] }>;
+  /** Labels (substrings) of the core contenders. */
+  core: string[];
+  /** TTFT / TPOT limits for goodput, modelled ms. */
+  slo: { ttftMs: number; tpotMs: number };
+  maxRunRealMs: number;
+  team: { developers: number; rate: number; algorithms: AlgorithmId[] };
+  proxy: ProxyCostPlan;
+}
+
+export function multiTurnOptions(quick: boolean, seed: number): MultiTurnOptions {
+  return quick
+    ? { sessions: 16, turns: 4, systemTokens: 1000, userTokens: 400, historyAnswerTokens: 150, maxTokens: 32, seed }
+    : { sessions: 24, turns: 6, systemTokens: 1000, userTokens: 400, historyAnswerTokens: 150, maxTokens: 48, seed };
+}
+
+export function makePlan(quick: boolean): BenchPlan {
+  const seed = 42;
+  const prefix: PrefixRepetitionOptions = quick
+    ? { prefixes: 12, prefixTokens: 3000, suffixTokens: 100, requests: 60, maxTokens: 32, seed }
+    : { prefixes: 24, prefixTokens: 3000, suffixTokens: 100, requests: 160, maxTokens: 48, seed };
+  const random: RandomOptions = quick
+    ? { requests: 60, medianPromptTokens: 600, longShare: 0.05, longTokens: 8000, minOutput: 8, maxOutput: 64, seed }
+    : { requests: 120, medianPromptTokens: 600, longShare: 0.05, longTokens: 8000, minOutput: 8, maxOutput: 128, seed };
+  const core = [
+    'sidecar round-robin',
+    'sidecar least-connections',
+    'sidecar prefix-aware',
+    'sidecar queue-aware',
+    'nginx round robin',
+    'nginx least_conn',
+    'nginx hash',
+    'LIMIT',
+  ];
+  return {
+    quick,
+    replicas: 4,
+    timeScale: 0.5,
+    kvBlocks: quick ? 1200 : 2000,
+    blockSize: H100_LLAMA_8B.blockSize,
+    seed,
+    workloads: {
+      'multi-turn': {
+        workload: multiTurn(multiTurnOptions(quick, seed)),
+        levels: quick
+          ? [{ rate: 12, contenders: 'core' }]
+          : [
+              { rate: 4, contenders: 'core' },
+              { rate: 8, contenders: 'all' },
+              { rate: 14, contenders: 'all' },
+            ],
+      },
+      'prefix-repetition': {
+        workload: prefixRepetition(prefix),
+        levels: [{ rate: 16, contenders: quick ? 'core' : 'all' }],
+      },
+      random: { workload: randomWorkload(random), levels: [{ rate: 12, contenders: quick ? 'core' : 'all' }] },
+    },
+    core: quick
+      ? ['sidecar least-connections', 'sidecar prefix-aware', 'sidecar queue-aware', 'nginx least_conn', 'LIMIT']
+      : core,
+    slo: { ttftMs: 1000, tpotMs: 50 },
+    maxRunRealMs: quick ? 30_000 : 60_000,
+    team: {
+      developers: 8,
+      rate: quick ? 12 : 14,
+      algorithms: quick
+        ? ['least-connections', 'prefix-aware', 'queue-aware']
+        : [
+            'round-robin',
+            'least-connections',
+            'least-response-time',
+            'consistent-hash',
+            'power-of-two',
+            'prefix-aware',
+            'queue-aware',
+          ],
+    },
+    proxy: quick
+      ? {
+          latencyRequests: 400,
+          concurrencies: [16, 64],
+          streams: 8,
+          eventsPerStream: 40,
+          eventIntervalMs: 10,
+          throughputSeconds: 1,
+          throughputConcurrency: 64,
+          openStreams: 1000,
+        }
+      : {
+          latencyRequests: 3000,
+          concurrencies: [16, 64],
+          streams: 16,
+          eventsPerStream: 200,
+          eventIntervalMs: 10,
+          throughputSeconds: 3,
+          throughputConcurrency: 64,
+          openStreams: 1000,
+        },
+  };
+}

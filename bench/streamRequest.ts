@@ -1,0 +1,114 @@
+// One streamed chat completion with the timings `vllm bench serve` records: TTFT, every gap between content
+// chunks, end-to-end latency, output tokens from the usage chunk.
+import { type Dispatcher, request } from 'undici';
+import type { RequestRecord } from './stats';
+import type { BenchRequest } from './workloads';
+
+export interface StreamTarget {
+  /** Base URL (no /v1). */
+  url: string;
+  headers: Record<string, string>;
+  /** Replica name when the client itself chose it (direct, limit). */
+  replica?: string;
+}
+
+export interface StreamOptions {
+  dispatcher: Dispatcher;
+  model: string;
+  /** Real ms are divided by this to give modelled ms. */
+  timeScale: number;
+  signal: AbortSignal;
+  /** Offset of the send from the run's start, modelled ms. */
+  sentMs: number;
+  key: string;
+}
+
+const CONTENT = /"content":"[^"]/;
+
+/** Splits complete SSE events off a buffer; returns the events and the rest. */
+export function splitEvents(buffer: string): { events: string[]; rest: string } {
+  const events: string[] = [];
+  let start = 0;
+  let end = buffer.indexOf('\n\n', start);
+  while (end >= 0) {
+    events.push(buffer.slice(start, end));
+    start = end + 2;
+    end = buffer.indexOf('\n\n', start);
+  }
+  return { events, rest: buffer.slice(start) };
+}
+
+export async function streamChat(
+  target: StreamTarget,
+  bench: BenchRequest,
+  options: StreamOptions,
+): Promise<RequestRecord> {
+  const scale = options.timeScale;
+  const t0 = performance.now();
+  const record: RequestRecord = {
+    key: options.key,
+    sentMs: options.sentMs,
+    itlMs: [],
+    e2elMs: 0,
+    promptTokens: bench.promptTokens,
+    outputTokens: 0,
+    status: 0,
+    ok: false,
+    ...(target.replica ? { replica: target.replica } : {}),
+  };
+  let chunks = 0;
+  try {
+    const response = await request(`${target.url}/v1/chat/completions`, {
+      method: 'POST',
+      dispatcher: options.dispatcher,
+      signal: options.signal,
+      headers: { 'content-type': 'application/json', ...target.headers },
+      body: JSON.stringify({
+        model: options.model,
+        messages: bench.messages,
+        max_tokens: bench.maxTokens,
+        ignore_eos: true,
+        stream: true,
+        stream_options: { include_usage: true },
+      }),
+      headersTimeout: 600_000,
+      bodyTimeout: 600_000,
+    });
+    record.status = response.statusCode;
+    const replica = response.headers['x-vllm-pools-replica'];
+    if (typeof replica === 'string') record.replica = replica;
+    let last = 0;
+    let buffer = '';
+    let sawDone = false;
+    response.body.setEncoding('utf8');
+    for await (const piece of response.body as AsyncIterable<string>) {
+      const now = performance.now();
+      buffer += piece;
+      const { events, rest } = splitEvents(buffer);
+      buffer = rest;
+      for (const event of events) {
+        const data = event.startsWith('data: ') ? event.slice(6) : event;
+        if (data === '[DONE]') {
+          sawDone = true;
+          continue;
+        }
+        if (data.includes('"error"')) record.error = data.slice(0, 200);
+        if (CONTENT.test(data)) {
+          if (chunks === 0) record.ttftMs = (now - t0) / scale;
+          else record.itlMs.push((now - last) / scale);
+          last = now;
+          chunks++;
+        }
+        const usage = /"completion_tokens":(\d+)/.exec(data);
+        if (usage && data.includes('"usage":{')) record.outputTokens = Number(usage[1]);
+      }
+    }
+    if (record.outputTokens === 0) record.outputTokens = chunks;
+    record.ok = record.status === 200 && sawDone && record.error === undefined && chunks > 0;
+    if (!record.ok && !record.error) record.error = `status ${record.status}${sawDone ? '' : ', no [DONE]'}`;
+  } catch (error) {
+    record.error = (error as Error).message;
+  }
+  record.e2elMs = (performance.now() - t0) / scale;
+  return record;
+}
