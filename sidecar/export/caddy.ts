@@ -21,9 +21,9 @@ const ALGORITHMS: Record<AlgorithmId, string> = {
 function notes(plan: ExportPlan): TargetNotes {
   const extra = [
     'Retries: `lb_try_duration` retries on another replica when the connection to a replica fails (the body is' +
-      ' kept by `buffer_requests` so it can be sent again). Caddy does not retry a POST whose round trip failed' +
-      ' after the connection was made, nor a 502/503/504 answer; those answers count as passive failures' +
-      ' (`unhealthy_status 5xx`).',
+      ' kept by `buffer_requests` so it can be sent again), and `lb_retry_match` lets a POST whose round trip failed' +
+      ' before any answer be retried too. Caddy does not retry a 502/503/504 answer; those count as passive' +
+      ' failures (`unhealthy_status 5xx`).',
     'Passive ejection: `max_fails` failures within `fail_duration` take a replica out until they age out of the' +
       ' window (the sidecar: out for failTimeout, then probed).',
     'Active checks: `health_uri`, `health_interval`, `health_timeout`; rise/fall need Caddy 2.7+' +
@@ -82,6 +82,11 @@ function poolSnippet(planned: PlannedPool): string[] {
       '        # Keep the request body (at most request_body max_size) so that a retry after a failed dial can send',
       '        # it again; Caddy 2.7+ calls this `request_buffers <size>`.',
       '        buffer_requests',
+      '        # Also retry a POST whose round trip failed before any answer (a reused connection to a replica that',
+      '        # just died), as the sidecar does; Caddy never retries once the response has started.',
+      '        lb_retry_match {',
+      '            method POST',
+      '        }',
     );
   }
   if (pool.maxFails > 0) {

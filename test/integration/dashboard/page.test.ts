@@ -186,10 +186,11 @@ test('switching the algorithm posts setAlgorithm; a refusal shows the error and 
     return messages.find((m) => m.type === 'setAlgorithm');
   }, 'a setAlgorithm message');
   assert.deepEqual(posted, { type: 'setAlgorithm', pool: 'qwen-coder', algorithm: 'queue-aware' });
-  assert.match(
-    (await d.page.locator('.pool[data-pool="qwen-coder"] .algorithm-description').textContent()) ?? '',
-    /\/metrics/,
-  );
+  // The page shows the chosen algorithm's description on its next (coalesced) render.
+  await waitFor(async () => {
+    const text = await d.page.locator('.pool[data-pool="qwen-coder"] .algorithm-description').textContent();
+    return /\/metrics/.test(text ?? '') ? true : undefined;
+  }, 'the queue-aware description');
 
   await d.send({
     type: 'actionResult',
