@@ -47,7 +47,7 @@ async function latencyRun(
   url: string,
   requests: number,
   concurrency: number,
-): Promise<{ d: Distribution; errors: number }> {
+): Promise<{ times: number[]; errors: number }> {
   const dispatcher = new Agent({ connections: concurrency, keepAliveTimeout: 30_000 });
   const times: number[] = [];
   let errors = 0;
@@ -79,13 +79,13 @@ async function latencyRun(
     // Warm-up: open the connections first.
     await Promise.all(Array.from({ length: concurrency }, () => worker()));
     times.splice(0, Math.min(times.length, concurrency));
-    return { d: distribution(times), errors };
+    return { times, errors };
   } finally {
     await dispatcher.close();
   }
 }
 
-async function eventDelayRun(url: string, plan: ProxyCostPlan): Promise<{ d: Distribution; errors: number }> {
+async function eventDelayRun(url: string, plan: ProxyCostPlan): Promise<{ delays: number[]; errors: number }> {
   const dispatcher = new Agent({ connections: plan.streams });
   const delays: number[] = [];
   let errors = 0;
@@ -123,7 +123,7 @@ async function eventDelayRun(url: string, plan: ProxyCostPlan): Promise<{ d: Dis
   };
   try {
     await Promise.all(Array.from({ length: plan.streams }, () => one()));
-    return { d: distribution(delays), errors };
+    return { delays, errors };
   } finally {
     await dispatcher.close();
   }
@@ -202,74 +202,96 @@ async function openStreamsRss(url: string, pid: number, count: number): Promise<
   return { rss, open: seen };
 }
 
-async function measure(proxy: ProxyName, url: string, pid: number, plan: ProxyCostPlan): Promise<ProxyCostResult> {
-  const readRss = () => (pid > 0 ? rssBytes(pid, (path) => readFileSync(path, 'utf8')) : 0);
-  let errors = 0;
-  const latency: Record<number, Distribution> = {};
-  for (const concurrency of plan.concurrencies) {
-    const run = await latencyRun(url, plan.latencyRequests, concurrency);
-    latency[concurrency] = run.d;
-    errors += run.errors;
+interface Proxy {
+  name: ProxyName;
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/** Rounds of each measurement, the proxies taking turns within a round, so a change in machine load hits all alike. */
+const ROUNDS = 4;
+
+async function measureAll(proxies: Proxy[], plan: ProxyCostPlan): Promise<ProxyCostResult[]> {
+  const readRss = (pid: number) => (pid > 0 ? rssBytes(pid, (path) => readFileSync(path, 'utf8')) : 0);
+  const latency = new Map(proxies.map((p) => [p.name, new Map<number, number[]>()]));
+  const delays = new Map(proxies.map((p) => [p.name, [] as number[]]));
+  const rates = new Map(proxies.map((p) => [p.name, [] as number[]]));
+  const errors = new Map(proxies.map((p) => [p.name, 0]));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const concurrency of plan.concurrencies) {
+      for (const p of proxies) {
+        const run = await latencyRun(p.url, Math.ceil(plan.latencyRequests / ROUNDS), concurrency);
+        const list = latency.get(p.name)!.get(concurrency) ?? [];
+        list.push(...run.times);
+        latency.get(p.name)!.set(concurrency, list);
+        errors.set(p.name, errors.get(p.name)! + run.errors);
+      }
+    }
+    for (const p of proxies) {
+      const run = await eventDelayRun(p.url, { ...plan, eventsPerStream: Math.ceil(plan.eventsPerStream / ROUNDS) });
+      delays.get(p.name)!.push(...run.delays);
+      errors.set(p.name, errors.get(p.name)! + run.errors);
+    }
+    for (const p of proxies) {
+      rates.get(p.name)!.push(await throughputRun(p.url, plan.throughputSeconds / ROUNDS, plan.throughputConcurrency));
+    }
   }
-  const events = await eventDelayRun(url, plan);
-  errors += events.errors;
-  const maxRequestsPerSecond = await throughputRun(url, plan.throughputSeconds, plan.throughputConcurrency);
-  const rssIdle = readRss();
-  const streams = await openStreamsRss(url, pid, plan.openStreams);
-  return {
-    proxy,
-    latency,
-    eventDelay: events.d,
-    maxRequestsPerSecond,
-    rssIdle,
-    rssWithStreams: streams.rss,
-    streamsOpen: streams.open,
-    errors,
-  };
+  const results: ProxyCostResult[] = [];
+  for (const p of proxies) {
+    const rssIdle = readRss(p.pid);
+    const streams = await openStreamsRss(p.url, p.pid, plan.openStreams);
+    const perLevel: Record<number, Distribution> = {};
+    for (const [c, times] of latency.get(p.name)!) perLevel[c] = distribution(times);
+    const r = rates.get(p.name)!;
+    results.push({
+      proxy: p.name,
+      latency: perLevel,
+      eventDelay: distribution(delays.get(p.name)!),
+      maxRequestsPerSecond: r.reduce((sum, v) => sum + v, 0) / r.length,
+      rssIdle,
+      rssWithStreams: streams.rss,
+      streamsOpen: streams.open,
+      errors: errors.get(p.name)!,
+    });
+  }
+  return results;
 }
 
 export async function runProxyCost(plan: ProxyCostPlan, log: (line: string) => void): Promise<ProxyCostResult[]> {
   const backend = await startWorker<EchoWorkerReady>('echo', {});
-  const results: ProxyCostResult[] = [];
   const written = writeBenchConfig({
     replicas: [{ url: backend.ready.url, name: 'echo' }],
     algorithm: 'least-connections',
     engineIntervalMs: 0,
     healthIntervalMs: 5000,
   });
+  const proxies: Proxy[] = [{ name: 'direct', url: backend.ready.url, pid: 0, stop: async () => {} }];
   try {
-    for (const proxy of ['direct', 'sidecar', 'nginx', 'haproxy'] as const) {
-      let url = backend.ready.url;
-      let pid = 0;
-      let stop = async () => {};
-      if (proxy === 'sidecar') {
-        const serve = await startServe(written.file);
-        ({ url, pid } = serve);
-        stop = serve.stop;
-      } else if (proxy !== 'direct') {
-        const gateway = await startGateway(proxy, written.config);
-        ({ url, pid } = gateway);
-        stop = gateway.stop;
-      }
-      try {
-        const result = await measure(proxy, url, pid, plan);
-        results.push(result);
-        log(
-          `proxy ${proxy.padEnd(8)} ` +
-            plan.concurrencies
-              .map((c) => `c${c} p50 ${result.latency[c]!.p50.toFixed(2)} p99 ${result.latency[c]!.p99.toFixed(2)} ms`)
-              .join(', ') +
-            `; event p50 ${result.eventDelay.p50.toFixed(2)} p99 ${result.eventDelay.p99.toFixed(2)} ms; ` +
-            `${result.maxRequestsPerSecond.toFixed(0)} req/s; RSS ${(result.rssIdle / 2 ** 20).toFixed(1)} -> ` +
-            `${(result.rssWithStreams / 2 ** 20).toFixed(1)} MiB with ${result.streamsOpen} streams; errors ${result.errors}`,
-        );
-      } finally {
-        await stop();
-      }
+    const serve = await startServe(written.file);
+    proxies.push({ name: 'sidecar', url: serve.url, pid: serve.pid, stop: serve.stop });
+    for (const kind of ['nginx', 'haproxy'] as const) {
+      const gateway = await startGateway(kind, written.config);
+      proxies.push({ name: kind, url: gateway.url, pid: gateway.pid, stop: gateway.stop });
     }
+    // Warm every path (JIT, sockets) before anything is measured.
+    for (const p of proxies) await latencyRun(p.url, 300, plan.concurrencies[0] ?? 16);
+    const results = await measureAll(proxies, plan);
+    for (const result of results) {
+      log(
+        `proxy ${result.proxy.padEnd(8)} ` +
+          plan.concurrencies
+            .map((c) => `c${c} p50 ${result.latency[c]!.p50.toFixed(2)} p99 ${result.latency[c]!.p99.toFixed(2)} ms`)
+            .join(', ') +
+          `; event p50 ${result.eventDelay.p50.toFixed(2)} p99 ${result.eventDelay.p99.toFixed(2)} ms; ` +
+          `${result.maxRequestsPerSecond.toFixed(0)} req/s; RSS ${(result.rssIdle / 2 ** 20).toFixed(1)} -> ` +
+          `${(result.rssWithStreams / 2 ** 20).toFixed(1)} MiB with ${result.streamsOpen} streams; errors ${result.errors}`,
+      );
+    }
+    return results;
   } finally {
+    for (const p of proxies) await p.stop();
     written.remove();
     await backend.stop();
   }
-  return results;
 }

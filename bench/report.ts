@@ -17,6 +17,9 @@ const pct = (value: number | undefined, digits = 0): string =>
   value !== undefined && Number.isFinite(value) ? `${(value * 100).toFixed(digits)}%` : '–';
 const ratio = (value: number | undefined): string =>
   value !== undefined && Number.isFinite(value) ? `${value.toFixed(2)}×` : '–';
+/** A signed difference: +1.20 or −0.40. */
+const signed = (value: number, digits = 2): string =>
+  Number.isFinite(value) ? `${value < 0 ? '−' : '+'}${Math.abs(value).toFixed(digits)}` : '–';
 const mib = (bytes: number): string => (bytes > 0 ? (bytes / 2 ** 20).toFixed(1) : '–');
 
 function isLimit(r: RoutingResult): boolean {
@@ -130,13 +133,13 @@ function proxyTable(proxy: ProxyCostResult[], concurrencies: number[]): string[]
       const d = p.latency[c];
       const base = direct?.latency[c];
       if (!d) return '–';
-      const added = base && p.proxy !== 'direct' ? ` (+${f(d.p50 - base.p50, 2)} / +${f(d.p99 - base.p99, 2)})` : '';
+      const added = base && p.proxy !== 'direct' ? ` (${signed(d.p50 - base.p50)} / ${signed(d.p99 - base.p99)})` : '';
       return `${f(d.p50, 2)} / ${f(d.p99, 2)}${added}`;
     });
     const ev = p.eventDelay;
     const evAdded =
       direct && p.proxy !== 'direct'
-        ? ` (+${f(ev.p50 - direct.eventDelay.p50, 2)} / +${f(ev.p99 - direct.eventDelay.p99, 2)})`
+        ? ` (${signed(ev.p50 - direct.eventDelay.p50)} / ${signed(ev.p99 - direct.eventDelay.p99)})`
         : '';
     lines.push(
       `| ${p.proxy} | ${lat.join(' | ')} | ${f(ev.p50, 2)} / ${f(ev.p99, 2)}${evAdded} | ${f(p.maxRequestsPerSecond)} | ` +
@@ -151,18 +154,28 @@ function proxyRatios(proxy: ProxyCostResult[], concurrencies: number[]): string[
   const sidecar = proxy.find((p) => p.proxy === 'sidecar');
   if (!direct || !sidecar) return [];
   const lines = [
-    '| sidecar ÷ … | added p99 latency ' +
-      concurrencies.map((c) => `@${c}`).join(' / ') +
-      ' | added event delay p99 | max req/s | RSS with 1,000 streams |',
-    '|---|---|---|---|---|',
+    `| | ${concurrencies.map((c) => `latency p50 / p99 ÷ direct @${c}`).join(' | ')} | event delay p99 ÷ direct | max req/s ÷ direct | sidecar ÷ this: latency p99 @${concurrencies.join('/')} | sidecar ÷ this: max req/s | sidecar ÷ this: RSS with streams |`,
+    `|---|${concurrencies.map(() => '---').join('|')}|---|---|---|---|---|`,
   ];
-  for (const other of proxy.filter((p) => p.proxy === 'nginx' || p.proxy === 'haproxy')) {
-    const added = (p: ProxyCostResult, c: number) =>
-      (p.latency[c]?.p99 ?? Number.NaN) - (direct.latency[c]?.p99 ?? Number.NaN);
-    const lat = concurrencies.map((c) => ratio(added(sidecar, c) / added(other, c))).join(' / ');
-    const ev = (sidecar.eventDelay.p99 - direct.eventDelay.p99) / (other.eventDelay.p99 - direct.eventDelay.p99);
+  for (const p of proxy.filter((x) => x.proxy !== 'direct')) {
+    const lat = concurrencies.map((c) => {
+      const d = p.latency[c];
+      const b = direct.latency[c];
+      return d && b ? `${ratio(d.p50 / b.p50)} / ${ratio(d.p99 / b.p99)}` : '–';
+    });
+    const vs =
+      p.proxy === 'sidecar'
+        ? ['', '', '']
+        : [
+            concurrencies
+              .map((c) => ratio((sidecar.latency[c]?.p99 ?? Number.NaN) / (p.latency[c]?.p99 ?? Number.NaN)))
+              .join(' / '),
+            ratio(sidecar.maxRequestsPerSecond / p.maxRequestsPerSecond),
+            ratio(sidecar.rssWithStreams / p.rssWithStreams),
+          ];
     lines.push(
-      `| ${other.proxy} | ${lat} | ${ratio(ev)} | ${ratio(sidecar.maxRequestsPerSecond / other.maxRequestsPerSecond)} | ${ratio(sidecar.rssWithStreams / other.rssWithStreams)} |`,
+      `| ${p.proxy} | ${lat.join(' | ')} | ${ratio(p.eventDelay.p99 / direct.eventDelay.p99)} | ` +
+        `${ratio(p.maxRequestsPerSecond / direct.maxRequestsPerSecond)} | ${vs.join(' | ')} |`,
     );
   }
   return lines;
@@ -224,7 +237,7 @@ function targets(results: BenchResults): Target[] {
     list.push({
       name: 'added latency p99',
       goal: '≤ 1 ms per request',
-      measured: added.map((a) => `+${f(a.v, 2)} ms @${a.c}`).join(', '),
+      measured: added.map((a) => `${signed(a.v)} ms @${a.c}`).join(', '),
       met: worst <= 1,
       note: worst <= 1 ? '' : `missed by ${f(worst - 1, 2)} ms`,
     });
@@ -232,7 +245,7 @@ function targets(results: BenchResults): Target[] {
     list.push({
       name: 'SSE event forwarding',
       goal: 'each event within 1 ms',
-      measured: `added p50 +${f(sidecar.eventDelay.p50 - direct.eventDelay.p50, 3)} ms, p99 +${f(ev, 3)} ms`,
+      measured: `added p50 ${signed(sidecar.eventDelay.p50 - direct.eventDelay.p50, 3)} ms, p99 ${signed(ev, 3)} ms`,
       met: ev <= 1,
       note: ev <= 1 ? '' : `p99 missed by ${f(ev - 1, 2)} ms`,
     });
@@ -445,7 +458,7 @@ export function renderReport(results: BenchResults, docsDir: string): Report {
       '',
       ...proxyTable(results.proxy, plan.proxy.concurrencies),
       '',
-      'Ratios (sidecar ÷ other; below 1× the sidecar is cheaper):',
+      'Ratios against the direct baseline of the same run, and the sidecar against each gateway (below 1× the sidecar is faster or smaller):',
       '',
       ...proxyRatios(results.proxy, plan.proxy.concurrencies),
     );
