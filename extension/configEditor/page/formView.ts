@@ -1,6 +1,8 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${env:..} and ${secret:..} are config references
-// Renders the form for a FormModel and turns user input into FormEdits. Every input carries `data-key` (its dotted
-// path), so focus and a half-typed value survive the re-render that follows each change of the file.
+// Renders the form for a FormModel and turns user input into FormEdits. Every control carries `data-key` (its dotted
+// path or its role). A document change rebuilds the form: what the user typed or chose but has not committed yet (any
+// field, not only the focused one) is kept in `drafts` under that key and put back, and focus and selection are
+// restored. Live replica state only replaces the state badges.
 import { ALGORITHM_DESCRIPTIONS, ALGORITHM_IDS, isAlgorithmId } from '../../../sidecar/protocol';
 import {
   type FieldIssue,
@@ -13,6 +15,7 @@ import {
   type YamlPath,
 } from '../messages';
 import { type Child, h } from './dom';
+import { Drafts } from './drafts';
 import {
   displayValue,
   type FieldSpec,
@@ -41,13 +44,22 @@ export class FormView {
   private live: Map<string, LiveReplica> | null = null;
   private readonly tests = new Map<string, TestResult>();
   private notice: string | undefined;
+  private readonly drafts = new Drafts();
   /** True while the DOM is being replaced: blur events of removed inputs are not the user's. */
   private rendering = false;
 
   constructor(
     private readonly root: HTMLElement,
     private readonly post: Post,
-  ) {}
+  ) {
+    // Typing or choosing makes a draft; the control's commit (or the add button) drops it again.
+    root.addEventListener('input', (event) => {
+      const control = event.target;
+      if (!(control instanceof HTMLInputElement || control instanceof HTMLSelectElement)) return;
+      const key = control.dataset['key'];
+      if (key) this.drafts.set(key, control.value);
+    });
+  }
 
   setModel(model: FormModel, fileName: string): void {
     this.model = model;
@@ -92,7 +104,6 @@ export class FormView {
   render(): void {
     const active = document.activeElement as HTMLElement | null;
     const activeKey = active?.dataset['key'];
-    const activeValue = active instanceof HTMLInputElement ? active.value : undefined;
     const selection =
       active instanceof HTMLInputElement ? [active.selectionStart ?? 0, active.selectionEnd ?? 0] : undefined;
 
@@ -107,9 +118,6 @@ export class FormView {
     if (activeKey) {
       const again = this.root.querySelector<HTMLElement>(`[data-key="${CSS.escape(activeKey)}"]`);
       if (again) {
-        if (again instanceof HTMLInputElement && activeValue !== undefined && again.value !== activeValue) {
-          again.value = activeValue;
-        }
         again.focus();
         if (again instanceof HTMLInputElement && selection && again.type === 'text') {
           again.setSelectionRange(selection[0]!, selection[1]!);
@@ -204,7 +212,7 @@ export class FormView {
         { class: 'card-head' },
         h('h3', {}, name),
         h('span', { class: 'spacer' }),
-        button('Remove pool', () => this.edit({ kind: 'delete', path: base }), {
+        button('Remove pool', () => this.remove(base), {
           class: 'secondary danger',
           'data-key': `${pathKey(base)}.remove`,
           title: 'Removes the pool from the file (undo with Ctrl+Z)',
@@ -276,7 +284,7 @@ export class FormView {
             'data-key': `${pathKey(path)}.test`,
             disabled: !this.model?.syntaxOk,
           }),
-          button('Remove', () => this.edit({ kind: 'delete', path }), {
+          button('Remove', () => this.remove(path), {
             class: 'secondary danger',
             'aria-label': `Remove replica ${index + 1}`,
             'data-key': `${pathKey(path)}.remove`,
@@ -337,10 +345,19 @@ export class FormView {
     return h('span', { class: `state ${live.state}`, title }, live.state);
   }
 
+  /** Removes a pool or a replica; drafts of later items move up with them. */
+  private remove(path: YamlPath): void {
+    this.edit({ kind: 'delete', path });
+    this.drafts.afterDelete(path);
+  }
+
   private move(pool: number, from: number, to: number): void {
     this.tests.delete(`${pool}.${from}`);
     this.tests.delete(`${pool}.${to}`);
+    // A field typed into and still focused commits first, at the index it was typed at.
+    if (document.activeElement instanceof HTMLElement) document.activeElement.blur();
     this.edit({ kind: 'move', path: ['pools', pool, 'replicas'], from, to });
+    this.drafts.afterMove(['pools', pool, 'replicas'], from, to);
     const key = `pools.${pool}.replicas.${to}.${to < from ? 'up' : 'down'}`;
     requestAnimationFrame(() => this.root.querySelector<HTMLElement>(`[data-key="${CSS.escape(key)}"]`)?.focus());
   }
@@ -366,6 +383,7 @@ export class FormView {
       'data-key': `${prefix}.name`,
       disabled: !this.model?.syntaxOk,
     });
+    this.restoreDrafts(url, name);
     const add = (): void => {
       if (url.value.trim() === '') {
         url.focus();
@@ -375,6 +393,7 @@ export class FormView {
       if (name.value.trim()) replica['name'] = name.value.trim();
       url.value = '';
       name.value = '';
+      this.drafts.delete(`${prefix}.url`, `${prefix}.name`);
       this.edit({ kind: 'append', path: ['pools', pool, 'replicas'], value: replica });
     };
     for (const input of [url, name]) {
@@ -407,6 +426,7 @@ export class FormView {
       'data-key': 'newPool.url',
       disabled,
     });
+    this.restoreDrafts(name, url);
     const add = (): void => {
       const missing = [name, url].find((input) => input.value.trim() === '');
       if (missing) {
@@ -416,6 +436,7 @@ export class FormView {
       const value = { name: name.value.trim(), replicas: [{ url: url.value.trim() }] };
       name.value = '';
       url.value = '';
+      this.drafts.delete('newPool.name', 'newPool.url');
       this.edit({ kind: 'append', path: ['pools'], value });
     };
     for (const input of [name, url]) {
@@ -429,6 +450,17 @@ export class FormView {
       h('h3', {}, count === 0 ? 'Add your first pool' : 'Add a pool'),
       h('div', { class: 'add-row' }, name, url, button('Add pool', add, { 'data-key': 'newPool.add', disabled })),
     );
+  }
+
+  /**
+   * Puts a draft into a freshly built control. Only the live value changes: the `value` attribute keeps what the file
+   * holds, so selectors by value find committed entries, not drafts.
+   */
+  private restoreDrafts(...controls: (HTMLInputElement | HTMLSelectElement)[]): void {
+    for (const control of controls) {
+      const draft = this.drafts.get(control.dataset['key'] ?? '');
+      if (draft !== undefined && !control.disabled) control.value = draft;
+    }
   }
 
   /** One labelled input for `spec` under `owner`; `inTable` leaves the label to the column header. */
@@ -474,6 +506,7 @@ export class FormView {
     const key = pathKey(path);
     const label = inTable ? spec.label : undefined;
     const commit = (next: FormValue): void => {
+      this.drafts.delete(key);
       if (next === null) {
         if (value !== undefined) this.edit({ kind: 'delete', path });
       } else if (JSON.stringify(next) !== JSON.stringify(value)) {
@@ -494,6 +527,7 @@ export class FormView {
       if (typeof value === 'string' && !isAlgorithmId(value)) {
         select.append(h('option', { value, selected: true }, `${value} (unknown)`));
       }
+      this.restoreDrafts(select);
       select.addEventListener('change', () => commit(select.value === '' ? null : select.value));
       return select;
     }
@@ -506,6 +540,7 @@ export class FormView {
         h('option', { value: 'true', selected: current === 'true' }, 'on'),
         h('option', { value: 'false', selected: current === 'false' }, 'off'),
       );
+      this.restoreDrafts(select);
       select.addEventListener('change', () => commit(select.value === '' ? null : select.value === 'true'));
       return select;
     }
@@ -521,11 +556,16 @@ export class FormView {
       spellcheck: 'false',
       inputmode: spec.kind === 'integer' ? 'numeric' : undefined,
     });
-    // Committed on change and on blur: after a re-render the focused input holds what the user had typed, which a
-    // change event alone would miss. `committed` keeps the two from sending the same edit twice.
+    // Committed on change and on blur: after a re-render the input starts from its draft, which a change event alone
+    // would miss. `committed` (what the file holds) keeps the two from sending the same edit twice.
     let committed = input.value;
+    this.restoreDrafts(input);
     const commitTyped = (): void => {
-      if (this.rendering || input.value === committed) return;
+      if (this.rendering) return;
+      if (input.value === committed) {
+        this.drafts.delete(key);
+        return;
+      }
       committed = input.value;
       commit(parseFieldInput(spec.kind, input.value));
     };
@@ -542,10 +582,11 @@ export class FormView {
     label: string | undefined,
   ): Node {
     const key = pathKey(path);
+    const kindKey = `${key}.kind`;
     const reference = readReference(value);
     const kind = h(
       'select',
-      { id, 'data-key': `${key}.kind`, disabled, 'aria-label': label ? `${label} source` : 'Source' },
+      { id, 'data-key': kindKey, disabled, 'aria-label': label ? `${label} source` : 'Source' },
       h('option', { value: 'none', selected: reference.kind === 'none' }, 'none'),
       h('option', { value: 'env', selected: reference.kind === 'env' }, '${env:…}'),
       h('option', { value: 'secret', selected: reference.kind === 'secret' }, '${secret:…}'),
@@ -560,15 +601,23 @@ export class FormView {
       'aria-label': label ? `${label} variable or secret name` : 'Variable or secret name',
       spellcheck: 'false',
     });
+    // A source chosen without a name yet is not in the file: its name field opens for typing and both stay drafts.
+    const openForName = (): void => {
+      name.disabled = kind.value === 'none' || kind.value === 'literal';
+      if (name.value === '••••••••') name.value = '';
+      name.placeholder = 'NAME';
+    };
+    this.restoreDrafts(kind);
+    if (!disabled && kind.value !== reference.kind) openForName();
+    this.restoreDrafts(name);
     const commit = (): void => {
       const next = writeReference(kind.value as 'none' | 'env' | 'secret' | 'literal', name.value);
       if (next === undefined) {
-        name.disabled = kind.value === 'none' || kind.value === 'literal';
-        if (name.value === '••••••••') name.value = '';
-        name.placeholder = 'NAME';
+        openForName();
         name.focus();
         return;
       }
+      this.drafts.delete(kindKey, key);
       if (next === null) {
         if (value !== undefined) this.edit({ kind: 'delete', path });
       } else if (next !== value) {

@@ -24,8 +24,8 @@ export function configEditorAddsReplica(ref: SessionRef): void {
       await waitFor('the form to enable its inputs', async () => !(await urlInput.isDisabled()));
 
       if (!readConfig(s.configPath).includes(replica.url)) {
-        // URL and Enter, the name left to its default (host:port). Filling the name field too is not reliable yet:
-        // the form re-renders on every live update and keeps only the focused field's typed value.
+        // URL and Enter, the name left to its default (host:port). The form keeps every uncommitted field across
+        // re-renders now (test/integration/configEditor/drafts.test.ts fills URL and name and clicks Add replica).
         await urlInput.fill(replica.url);
         await urlInput.press('Enter');
         await wb.activeTab().and(wb.page.locator('.dirty')).waitFor({ timeout: 15_000 });
