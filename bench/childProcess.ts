@@ -2,6 +2,26 @@
 // proxy and the load generator get their own event loop, as they would in use.
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 
+const tracked = new Set<ChildProcess>();
+let handlersInstalled = false;
+
+/**
+ * Remembers a child so that an interrupted bench (Ctrl-C, SIGTERM) stops it instead of leaving a proxy or a fleet
+ * running; the child is forgotten when it exits.
+ */
+export function trackChild(child: ChildProcess): void {
+  tracked.add(child);
+  child.once('exit', () => tracked.delete(child));
+  if (handlersInstalled) return;
+  handlersInstalled = true;
+  const stopAll = (signal: NodeJS.Signals) => {
+    for (const c of tracked) c.kill('SIGTERM');
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', stopAll);
+  process.once('SIGTERM', stopAll);
+}
+
 /** The CLI this process runs from (dist/cli.js). */
 export function cliPath(): string {
   const path = process.argv[1];
@@ -21,6 +41,7 @@ export async function startWorker<Ready>(kind: string, options: unknown, timeout
   const child = fork(cliPath(), ['bench', '--worker', kind, '--worker-options', JSON.stringify(options)], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  trackChild(child);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const waitFor = <T>(type: string, ms: number) =>
     new Promise<T>((resolve, reject) => {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Config } from '../sidecar/config/types';
 import { renderExport } from '../sidecar/export/exportConfig';
 import { planExport } from '../sidecar/export/plan';
+import { trackChild } from './childProcess';
 
 export type GatewayKind = 'nginx' | 'haproxy';
 
@@ -58,9 +59,10 @@ function nginxMain(dir: string, snippet: string): string {
  * lacks it) `option http-no-delay`: without it HAProxy sends with MSG_MORE and small SSE events wait in the kernel for
  * tens of milliseconds (its documented default for bulk HTTP), which no one streaming tokens wants.
  */
-export function haproxyTuned(exported: string): string {
+export function haproxyTuned(exported: string, noDelay = true): string {
   let text = exported.replace(/^global\n/m, 'global\n    nbthread 1\n').replace(/^(\s*)maxconn \d+/m, '$1maxconn 8192');
-  if (!/option http-no-delay/.test(text)) text = text.replace(/^defaults\n/m, 'defaults\n    option http-no-delay\n');
+  if (noDelay && !/option http-no-delay/.test(text))
+    text = text.replace(/^defaults\n/m, 'defaults\n    option http-no-delay\n');
   return text;
 }
 
@@ -73,7 +75,11 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
-export async function startGateway(kind: GatewayKind, config: Config): Promise<RunningGateway> {
+export async function startGateway(
+  kind: GatewayKind,
+  config: Config,
+  options: { haproxyNoDelay?: boolean } = {},
+): Promise<RunningGateway> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), `vllm-pools-bench-${kind}-`));
   const exported = renderExport(planExport(config, { listen: { host: '127.0.0.1', port } }), kind);
@@ -85,7 +91,7 @@ export async function startGateway(kind: GatewayKind, config: Config): Promise<R
     writeFileSync(join(dir, 'nginx.conf'), nginxMain(dir, snippet));
     args = ['-c', join(dir, 'nginx.conf'), '-p', dir, '-e', join(dir, 'error.log')];
   } else {
-    writeFileSync(join(dir, 'haproxy.cfg'), haproxyTuned(exported));
+    writeFileSync(join(dir, 'haproxy.cfg'), haproxyTuned(exported, options.haproxyNoDelay ?? true));
     args = ['-f', join(dir, 'haproxy.cfg'), '-db'];
   }
   const child: ChildProcess = spawn(kind, args, {
@@ -93,6 +99,7 @@ export async function startGateway(kind: GatewayKind, config: Config): Promise<R
     env: { PATH: process.env.PATH, HOME: dir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  trackChild(child);
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-4000);

@@ -40,15 +40,15 @@ export interface BenchPlan {
 
 export function multiTurnOptions(quick: boolean, seed: number): MultiTurnOptions {
   return quick
-    ? { sessions: 16, turns: 4, systemTokens: 1000, userTokens: 400, historyAnswerTokens: 150, maxTokens: 32, seed }
-    : { sessions: 24, turns: 6, systemTokens: 1000, userTokens: 400, historyAnswerTokens: 150, maxTokens: 48, seed };
+    ? { sessions: 16, turns: 4, systemTokens: 1500, userTokens: 1200, historyAnswerTokens: 200, maxTokens: 32, seed }
+    : { sessions: 24, turns: 6, systemTokens: 1500, userTokens: 1200, historyAnswerTokens: 200, maxTokens: 48, seed };
 }
 
 export function makePlan(quick: boolean): BenchPlan {
   const seed = 42;
   const prefix: PrefixRepetitionOptions = quick
-    ? { prefixes: 12, prefixTokens: 3000, suffixTokens: 100, requests: 60, maxTokens: 32, seed }
-    : { prefixes: 24, prefixTokens: 3000, suffixTokens: 100, requests: 160, maxTokens: 48, seed };
+    ? { prefixes: 12, prefixTokens: 8000, suffixTokens: 100, requests: 60, maxTokens: 32, seed }
+    : { prefixes: 24, prefixTokens: 8000, suffixTokens: 100, requests: 160, maxTokens: 48, seed };
   const random: RandomOptions = quick
     ? { requests: 60, medianPromptTokens: 600, longShare: 0.05, longTokens: 8000, minOutput: 8, maxOutput: 64, seed }
     : { requests: 120, medianPromptTokens: 600, longShare: 0.05, longTokens: 8000, minOutput: 8, maxOutput: 128, seed };
@@ -66,18 +66,18 @@ export function makePlan(quick: boolean): BenchPlan {
     quick,
     replicas: 4,
     timeScale: 0.5,
-    kvBlocks: quick ? 1200 : 2000,
+    kvBlocks: quick ? 2200 : 3600,
     blockSize: H100_LLAMA_8B.blockSize,
     seed,
     workloads: {
       'multi-turn': {
         workload: multiTurn(multiTurnOptions(quick, seed)),
         levels: quick
-          ? [{ rate: 12, contenders: 'core' }]
+          ? [{ rate: 24, contenders: 'core' }]
           : [
-              { rate: 4, contenders: 'core' },
-              { rate: 8, contenders: 'all' },
-              { rate: 14, contenders: 'all' },
+              { rate: 6, contenders: 'core' },
+              { rate: 16, contenders: 'all' },
+              { rate: 32, contenders: 'all' },
             ],
       },
       'prefix-repetition': {
@@ -93,9 +93,9 @@ export function makePlan(quick: boolean): BenchPlan {
     maxRunRealMs: quick ? 30_000 : 60_000,
     team: {
       developers: 8,
-      rate: quick ? 12 : 14,
+      rate: 24,
       algorithms: quick
-        ? ['least-connections', 'prefix-aware', 'queue-aware']
+        ? ['least-connections', 'prefix-aware']
         : [
             'round-robin',
             'least-connections',
@@ -108,10 +108,10 @@ export function makePlan(quick: boolean): BenchPlan {
     },
     proxy: quick
       ? {
-          latencyRequests: 400,
+          latencyRequests: 200,
           concurrencies: [16, 64],
           streams: 8,
-          eventsPerStream: 40,
+          eventsPerStream: 20,
           eventIntervalMs: 10,
           throughputSeconds: 1,
           throughputConcurrency: 64,

@@ -12,7 +12,8 @@ import { startGateway } from './gateways';
 import { type Distribution, distribution } from './stats';
 import { splitEvents } from './streamRequest';
 
-export type ProxyName = 'direct' | 'sidecar' | 'nginx' | 'haproxy';
+/** `haproxy-as-exported`: the export without `option http-no-delay`, to show what that option does to SSE. */
+export type ProxyName = 'direct' | 'sidecar' | 'nginx' | 'haproxy' | 'haproxy-as-exported';
 
 export interface ProxyCostPlan {
   /** Requests per latency run (per concurrency level). */
@@ -274,6 +275,8 @@ export async function runProxyCost(plan: ProxyCostPlan, log: (line: string) => v
       const gateway = await startGateway(kind, written.config);
       proxies.push({ name: kind, url: gateway.url, pid: gateway.pid, stop: gateway.stop });
     }
+    const plain = await startGateway('haproxy', written.config, { haproxyNoDelay: false });
+    proxies.push({ name: 'haproxy-as-exported', url: plain.url, pid: plain.pid, stop: plain.stop });
     // Warm every path (JIT, sockets) before anything is measured.
     for (const p of proxies) await latencyRun(p.url, 300, plan.concurrencies[0] ?? 16);
     const results = await measureAll(proxies, plan);

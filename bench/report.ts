@@ -71,7 +71,7 @@ function routingTable(level: RoutingResult[]): string[] {
   const limit = level.find(isLimit);
   const nginxLc = level.find((r) => r.spec.kind === 'nginx' && r.spec.algorithm === 'least-connections');
   const lines = [
-    '| contender | TTFT p50 / p90 / p99 (ms) | TPOT p50 | ITL p50 / p99 | E2EL p90 | req/s | out tok/s | goodput req/s | hit rate | TTFT p90 vs nginx least_conn | out tok/s vs nginx least_conn | share of LIMIT: out tok/s / hit rate | per-replica share | proxy CPU ms/req | fails |',
+    '| contender | TTFT p50 / p90 / p99 (ms) | TPOT p50 | ITL p50 / p99 | E2EL p90 | req/s | out tok/s | goodput req/s | hit rate | TTFT p90: nginx least_conn ÷ this (>1: lower) | out tok/s: this ÷ nginx least_conn | share of LIMIT: out tok/s / hit rate | per-replica share | proxy CPU ms/req | fails |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of level) {
@@ -83,11 +83,31 @@ function routingTable(level: RoutingResult[]): string[] {
     lines.push(
       `| ${r.contender} | ${f(s.ttft.p50)} / ${f(s.ttft.p90)} / ${f(s.ttft.p99)} | ${f(s.tpot.p50, 1)} | ` +
         `${f(s.itl.p50, 1)} / ${f(s.itl.p99)} | ${f(s.e2el.p90)} | ${f(s.requestThroughput, 2)} | ` +
-        `${f(s.outputThroughput)} | ${f(s.goodput, 2)} | ${pct(r.hitRate, 1)} | ${ratio(vsTtft)} lower | ${ratio(vsOut)} | ` +
+        `${f(s.outputThroughput)} | ${f(s.goodput, 2)} | ${pct(r.hitRate, 1)} | ${ratio(vsTtft)} | ${ratio(vsOut)} | ` +
         `${pct(shareOut)} / ${pct(shareHit)} | ${r.replicas.map((x) => pct(x.share)).join(' ')} | ` +
         `${f(r.proxyCpuMsPerRequest, 2)} | ${s.failed}${r.cut ? ' (cut)' : ''} |`,
     );
   }
+  return lines;
+}
+
+function detailTable(level: RoutingResult[]): string[] {
+  const d = (x: { mean: number; p50: number; p90: number; p99: number }, digits = 0) =>
+    `${f(x.mean, digits)} / ${f(x.p50, digits)} / ${f(x.p90, digits)} / ${f(x.p99, digits)}`;
+  const lines = [
+    '<details><summary>Every latency figure (mean / p50 / p90 / p99, modelled ms), per-replica hit rates, preemptions</summary>',
+    '',
+    '| contender | TTFT | TPOT | ITL | E2EL | total tok/s | per-replica hit rate | preemptions |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of level) {
+    const s = r.summary;
+    lines.push(
+      `| ${r.contender} | ${d(s.ttft)} | ${d(s.tpot, 1)} | ${d(s.itl, 1)} | ${d(s.e2el)} | ${f(s.totalTokenThroughput)} | ` +
+        `${r.replicas.map((x) => pct(x.hitRate)).join(' ')} | ${r.preemptions} |`,
+    );
+  }
+  lines.push('', '</details>');
   return lines;
 }
 
@@ -310,6 +330,38 @@ function reading(results: BenchResults): string[] {
   return out;
 }
 
+function findings(results: BenchResults): string[] {
+  const out: string[] = [];
+  const plain = results.proxy.find((p) => p.proxy === 'haproxy-as-exported');
+  const tuned = results.proxy.find((p) => p.proxy === 'haproxy');
+  if (plain && tuned) {
+    out.push(
+      `- **HAProxy needs \`option http-no-delay\` for SSE.** The config \`vllm-pools export haproxy\` writes does not set` +
+        ` it; HAProxy then sends with MSG_MORE and each small SSE event waits in the kernel: event delay p50` +
+        ` ${f(plain.eventDelay.p50, 2)} ms, p99 ${f(plain.eventDelay.p99, 2)} ms as exported, against` +
+        ` ${f(tuned.eventDelay.p50, 2)} / ${f(tuned.eventDelay.p99, 2)} ms with the option. The routing runs use the` +
+        ' export plus this one line (and `nbthread 1`, `maxconn 8192`), so HAProxy is not penalised for it there.',
+    );
+  }
+  if (tuned && tuned.rssWithStreams > 0) {
+    out.push(
+      `- **HAProxy memory:** ${mib(tuned.rssWithStreams)} MiB with 1,000 open streams comes from the export's` +
+        ' `tune.bufsize 262144` (room to retry long prompts at layer 7): two 256 KiB buffers per stream. The default' +
+        ' 16 KiB buffers would hold the same streams in a few tens of MiB but cannot retry a long chat prompt.',
+    );
+  }
+  out.push(
+    '- **Session hashing at the gateways needs a header clients do not send.** The benchmark sends `x-session-id` on' +
+      ' every request so that nginx `hash` and HAProxy `balance hdr()` can keep a conversation together; IDE tools' +
+      ' (Continue, Cline, Copilot) do not send one, and the exported nginx map then falls back to the client address' +
+      " (every session of a developer on one replica). The sidecar's prefix-aware algorithm hashes the prompt itself.",
+    `- **Bench profile and the prefix index:** replicas have ${results.plan.kvBlocks * results.plan.blockSize} tokens of KV` +
+      " cache here, while the sidecar's prefix-aware index remembers about 500K tokens per replica (sized for a real" +
+      ' H100); it may therefore believe a prefix is still cached after the smaller simulated cache evicted it.',
+  );
+  return out;
+}
+
 export function renderReport(results: BenchResults, docsDir: string): Report {
   const { plan, machine } = results;
   const charts: Record<string, string> = {};
@@ -395,7 +447,14 @@ export function renderReport(results: BenchResults, docsDir: string): Report {
   const mt = results.routing.filter((r) => r.workload === 'multi-turn');
   if (mt.length > 0) {
     const top = topLevel(results.routing, 'multi-turn');
-    md.push('', `## Multi-turn chat near saturation (${top[0]?.rate} req/s offered)`, '', ...routingTable(top));
+    md.push(
+      '',
+      `## Multi-turn chat near saturation (${top[0]?.rate} req/s offered)`,
+      '',
+      ...routingTable(top),
+      '',
+      ...detailTable(top),
+    );
     md.push('', '### Load sweep', '', ...sweepTable(results.routing, 'multi-turn'));
     const ttftChart = lineChart({
       title: 'Multi-turn: TTFT p90 against offered load',
@@ -431,7 +490,7 @@ export function renderReport(results: BenchResults, docsDir: string): Report {
   for (const name of ['prefix-repetition', 'random'] as const) {
     const level = topLevel(results.routing, name);
     if (level.length === 0) continue;
-    md.push('', `## ${name} (${level[0]?.rate} req/s offered)`, '', ...routingTable(level));
+    md.push('', `## ${name} (${level[0]?.rate} req/s offered)`, '', ...routingTable(level), '', ...detailTable(level));
   }
   if (results.team.length > 0) {
     md.push(
@@ -442,6 +501,8 @@ export function renderReport(results: BenchResults, docsDir: string): Report {
         ' developer\'s own sidecar (8 `serve` processes). "one shared nginx" is the alternative a team would deploy.',
       '',
       ...routingTable(results.team),
+      '',
+      ...detailTable(results.team),
     );
     charts['bench-team-ttft-p90.svg'] = barChart({
       title: `Team of ${plan.team.developers}: TTFT p90 (ms), lower is better`,
@@ -469,6 +530,8 @@ export function renderReport(results: BenchResults, docsDir: string): Report {
       md.push(`| ${t.name} | ${t.goal} | ${t.measured} | ${t.met ? 'yes' : `**no**${t.note ? `: ${t.note}` : ''}`} |`);
     }
   }
+  const notes = findings(results);
+  if (notes.length > 0) md.push('', '## Notes', '', ...notes);
   const words = reading(results);
   if (words.length > 0) md.push('', '## Reading', '', ...words);
   md.push('');
