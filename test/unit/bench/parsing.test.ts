@@ -67,3 +67,14 @@ test('cpu model from /proc/cpuinfo', () => {
   assert.equal(cpuModelFrom('processor\t: 0\nmodel name\t: AMD EPYC 7B13\n'), 'AMD EPYC 7B13');
   assert.equal(cpuModelFrom(''), 'unknown');
 });
+
+test('HAProxy tuning: one thread, room for 1,000 streams, http-no-delay added once (or left out on request)', async () => {
+  const { haproxyTuned } = await import('../../../bench/gateways');
+  const exported = 'global\n    maxconn 4096\n\ndefaults\n    mode http\n';
+  const tuned = haproxyTuned(exported);
+  assert.match(tuned, /^global\n {4}nbthread 1\n/);
+  assert.match(tuned, /maxconn 8192/);
+  assert.equal(tuned.match(/option http-no-delay/g)?.length, 1);
+  assert.equal(haproxyTuned(tuned).match(/option http-no-delay/g)?.length, 1);
+  assert.doesNotMatch(haproxyTuned(exported, false), /http-no-delay/);
+});
