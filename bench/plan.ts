@@ -34,7 +34,11 @@ export interface BenchPlan {
   /** TTFT / TPOT limits for goodput, modelled ms. */
   slo: { ttftMs: number; tpotMs: number };
   maxRunRealMs: number;
-  team: { developers: number; rate: number; algorithms: AlgorithmId[] };
+  /**
+   * The team runs on its own fleet at time scale 1: eight sidecars each scraping every replica's /metrics would, at a
+   * compressed time scale, scrape twice as often in real time and take CPU from the simulated replicas on this machine.
+   */
+  team: { developers: number; rate: number; timeScale: number; algorithms: AlgorithmId[] };
   proxy: ProxyCostPlan;
 }
 
@@ -94,6 +98,7 @@ export function makePlan(quick: boolean): BenchPlan {
     team: {
       developers: 8,
       rate: 24,
+      timeScale: 1,
       algorithms: quick
         ? ['least-connections', 'prefix-aware']
         : [

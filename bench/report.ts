@@ -498,7 +498,10 @@ export function renderReport(results: BenchResults, docsDir: string): Report {
       `## Team: ${plan.team.developers} developers, one sidecar each, the same ${plan.replicas} replicas (${plan.team.rate} req/s offered in total)`,
       '',
       `The multi-turn workload again; session i belongs to developer i mod ${plan.team.developers} and goes through that` +
-        ' developer\'s own sidecar (8 `serve` processes). "one shared nginx" is the alternative a team would deploy.',
+        ' developer\'s own sidecar (8 `serve` processes). "one shared nginx" is the alternative a team would deploy.' +
+        ` This part runs at time scale ${plan.team.timeScale} (its own fleet): all eight sidecars share this machine's` +
+        ' cores with the replicas, which in use they would not, and their background work (health checks, /metrics' +
+        ' scrapes of every replica) is counted in their CPU per request.',
       '',
       ...routingTable(results.team),
       '',

@@ -150,7 +150,7 @@ export async function runBench(options: BenchOptions): Promise<number> {
   const routing: RoutingResult[] = [];
   const team: RoutingResult[] = [];
   let proxy: ProxyCostResult[] = [];
-  if (runRoutingParts || !only || only === 'team') {
+  if (runRoutingParts) {
     const fleet = await startBenchFleet({
       replicas: plan.replicas,
       kvBlocks: plan.kvBlocks,
@@ -158,16 +158,24 @@ export async function runBench(options: BenchOptions): Promise<number> {
       seed: plan.seed,
     });
     try {
-      if (runRoutingParts) {
-        for (const name of workloads) {
-          await routingPart(plan, fleet, name, options, routing);
-          parts.push(name);
-        }
+      for (const name of workloads) {
+        await routingPart(plan, fleet, name, options, routing);
+        parts.push(name);
       }
-      if (!only || only === 'team') {
-        await teamPart(plan, fleet, team);
-        parts.push('team');
-      }
+    } finally {
+      await fleet.stop();
+    }
+  }
+  if (!only || only === 'team') {
+    const fleet = await startBenchFleet({
+      replicas: plan.replicas,
+      kvBlocks: plan.kvBlocks,
+      timeScale: plan.team.timeScale,
+      seed: plan.seed,
+    });
+    try {
+      await teamPart(plan, fleet, team);
+      parts.push('team');
     } finally {
       await fleet.stop();
     }
