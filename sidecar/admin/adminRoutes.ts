@@ -52,8 +52,10 @@ export async function handleAdmin(
   const replicaAction = /^\/admin\/replicas\/([^/]+)\/([^/]+)\/(drain|enable)$/.exec(path);
   if (replicaAction) {
     if (method !== 'POST') return methodNotAllowed(res, 'POST');
-    const pool = decodeURIComponent(replicaAction[1]!);
-    const replica = decodeURIComponent(replicaAction[2]!);
+    const pool = decodeSegment(replicaAction[1]!);
+    const replica = decodeSegment(replicaAction[2]!);
+    if (pool === undefined || replica === undefined)
+      return sendError(res, 400, 'malformed percent-encoding in the path');
     const result = control.setDraining(pool, replica, replicaAction[3] === 'drain');
     if (result === 'no-pool') return sendError(res, 404, `no pool named "${pool}"`);
     if (result === 'no-replica') return sendError(res, 404, `no replica named "${replica}" in pool "${pool}"`);
@@ -76,6 +78,15 @@ export function sendJson(res: ServerResponse, status: number, value: unknown): v
   const body = JSON.stringify(value);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
   res.end(body);
+}
+
+/** A path segment, percent-decoded; undefined when its encoding is malformed (decodeURIComponent throws). */
+function decodeSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
 }
 
 function methodNotAllowed(res: ServerResponse, allow: string): void {
