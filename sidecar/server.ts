@@ -25,8 +25,21 @@ export interface ServerContext {
   logger: Logger;
 }
 
+/**
+ * Bounds on what clients send (node:http). requestTimeout bounds receiving the request (head and body), never the
+ * response, so a stream may last hours; requestTimeout 0 would let a client that dribbles its body hold a socket for
+ * ever. headersTimeout drops a client that sends its head byte by byte (slow loris); the check runs every
+ * connectionsCheckingInterval.
+ */
+export const CLIENT_TIMEOUTS = {
+  headersTimeout: 20_000,
+  requestTimeout: 300_000,
+  keepAliveTimeout: 65_000,
+  connectionsCheckingInterval: 2_000,
+} as const;
+
 export function createSidecarServer(context: ServerContext): Server {
-  const options = { noDelay: true, keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 60_000 };
+  const options = { noDelay: true, ...CLIENT_TIMEOUTS };
   const tls = context.config().tls;
   const server: Server = tls
     ? createTlsServer({ ...options, cert: readFileSync(tls.cert), key: readFileSync(tls.key) })
@@ -38,8 +51,14 @@ export function createSidecarServer(context: ServerContext): Server {
       else res.destroy();
     });
   });
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    const status =
+      error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? '408 Request Timeout'
+        : error.code === 'HPE_HEADER_OVERFLOW'
+          ? '431 Request Header Fields Too Large'
+          : '400 Bad Request';
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
     else socket.destroy();
   });
   return server;
