@@ -1,0 +1,115 @@
+// Renders RELIABILITY.md from the figures the last `npm run test:reliability` recorded (test-results/reliability/).
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from './harness';
+import { readSections } from './results';
+
+interface LoadFigures {
+  streams: number;
+  streamTokens: number;
+  streamSeconds: number;
+  streamsHeldAtOnce: number;
+  streamOutcomes: Record<string, number>;
+  shortRequests: number;
+  shortSeconds: number;
+  shortOutcomes: Record<string, number>;
+  inflightAfter: number;
+  rssKiB: { before: number; peak: number; afterStreams: number; after: number; perRound: number[] };
+  soak: boolean;
+}
+interface FaultRow {
+  fault: string;
+  requests: number;
+  successShare: string;
+  outcomes: Record<string, number>;
+  violations: number;
+  ejectMs: number | null;
+  recoverMs: number | null;
+  ejectBy: string;
+  inflightAfter: number;
+}
+interface Hostile {
+  inputs: number;
+  byKind: Record<string, Record<string, number>>;
+  slowLoris: { sockets: number; dropped: number; waitedMs: number; droppedAfterMs: number | null };
+  goodClient: { ok: number; failed: number };
+}
+
+const mib = (kib: number) => `${(kib / 1024).toFixed(0)} MiB`;
+const sections = readSections();
+const out: string[] = ['# Reliability', ''];
+out.push(
+  'Measured by `npm run test:reliability` (test/reliability/, node:test) on the CI machine (2 cores shared with other',
+  'jobs). `VLLM_POOLS_SOAK=1` scales the run up to the full figures of issue 12. Regenerate this page with',
+  '`node --import tsx test/reliability/render.ts` after a run.',
+  '',
+);
+const load = sections['load'] as LoadFigures | undefined;
+if (load) {
+  out.push(
+    `## Load${load.soak ? ' (soak)' : ''}`,
+    '',
+    '`node dist/cli.js serve` as a child process, 4 simulated replicas (fast profile, stretched time scale) in another.',
+    '',
+    '| figure | value |',
+    '| --- | --- |',
+    `| concurrent streams | ${load.streams} (${load.streamsHeldAtOnce} open at once), ${load.streamTokens} tokens each, ${load.streamSeconds.toFixed(1)} s |`,
+    `| streams byte-identical to the replica's | ${load.streamOutcomes['identical'] ?? 0} / ${load.streams} |`,
+    `| short requests (non-streamed, identical answers) | ${load.shortOutcomes['identical'] ?? 0} / ${load.shortRequests} in ${load.shortSeconds.toFixed(1)} s |`,
+    `| in-flight after | ${load.inflightAfter} |`,
+    `| sidecar RSS before / peak / after | ${mib(load.rssKiB.before)} / ${mib(load.rssKiB.peak)} / ${mib(load.rssKiB.after)} |`,
+    `| RSS after each round of 1,000 short requests | ${load.rssKiB.perRound.map(mib).join(', ')} |`,
+    '',
+  );
+}
+const faults = sections['faults'] as { workers: number; faultWindowMs: number; rows: FaultRow[] } | undefined;
+if (faults) {
+  out.push(
+    '## Fault matrix (under load)',
+    '',
+    `${faults.workers} workers stream through the sidecar (3 replicas); the fault is on for ${faults.faultWindowMs} ms on one replica`,
+    '(restart: 1.5 s down). Checks: interval 250 ms, timeout 500 ms, rise 2, fall 2; maxFails 3 in failTimeout 2 s;',
+    'firstByte and idle timeouts 1.5 s; retries 2. "Cut" = a stream already committed to the client, ended with the SSE',
+    'error event and `[DONE]`. Eject: fault on -> replica unhealthy; recover: fault off -> healthy.',
+    '',
+    '| fault | requests | succeeded | other outcomes | hung / broken | eject | recover | configured | in-flight after |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  );
+  for (const row of faults.rows) {
+    const other = Object.entries(row.outcomes)
+      .filter(([k]) => k !== 'ok')
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
+    const bad = (row.outcomes['hung'] ?? 0) + (row.outcomes['broken'] ?? 0);
+    const ms = (v: number | null) => (v === null ? '—' : `${v} ms`);
+    out.push(
+      `| ${row.fault} | ${row.requests} | ${row.successShare} | ${other || '—'} | ${bad} | ${ms(row.ejectMs)} | ${ms(row.recoverMs)} | ${row.ejectBy} | ${row.inflightAfter} |`,
+    );
+  }
+  out.push(
+    '',
+    "A 500 is not retried (contract: 502/503/504 only; a 500 may be the request's own fault), so the 500s counted",
+    'above reached clients before the replica was ejected. "All replicas down": `refused-clear` are 502/503 answers',
+    'with an OpenAI-shaped error (503 with Retry-After) while nothing was left to serve.',
+    '',
+  );
+}
+const hostile = sections['hostile'] as Hostile | undefined;
+if (hostile) {
+  out.push('## Hostile input', '', `${hostile.inputs} inputs (fast-check).`, '', '| kind | answers |', '| --- | --- |');
+  for (const [kind, answers] of Object.entries(hostile.byKind)) {
+    const list = Object.entries(answers)
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, v]) => `${k}: ${v}`)
+      .join(', ');
+    out.push(`| ${kind} | ${list} |`);
+  }
+  out.push(
+    '',
+    `A well-behaved client made ${hostile.goodClient.ok} requests meanwhile, ${hostile.goodClient.failed} failed.`,
+    `Slow loris: ${hostile.slowLoris.dropped} of ${hostile.slowLoris.sockets} byte-by-byte clients dropped within ${hostile.slowLoris.waitedMs} ms` +
+      (hostile.slowLoris.droppedAfterMs === null ? '.' : ` (last after ${hostile.slowLoris.droppedAfterMs} ms).`),
+    '',
+  );
+}
+writeFileSync(join(ROOT, 'RELIABILITY.md'), `${out.join('\n')}\n`);
