@@ -33,6 +33,7 @@ export function describeLiveExport(kind: GatewayKind): void {
     let base: string;
     let exported: string;
     let file: string;
+    let statsUrl: string | undefined;
     const env = { GW_TOKEN: CLIENT_TOKEN, SIM_KEY };
     const auth = { authorization: `Bearer ${CLIENT_TOKEN}` };
 
@@ -56,7 +57,8 @@ pools:
     replicas:${replicas(fleet.urls)}
   - name: sticky
     algorithm: consistent-hash
-    ${fastChecks}
+    # Stickiness must not hinge on a check timing out on a loaded machine: one slow check would move the keys.
+    healthCheck: { interval: 1s, timeout: 3s, rise: 1, fall: 3 }
     replicas:${replicas(fleet.urls)}
   - name: stream
     models: [lockstep]
@@ -79,8 +81,31 @@ pools:
         kind === 'nginx'
           ? exported.replace(/\$\{(GW_TOKEN|SIM_KEY)\}/g, (_, name: 'GW_TOKEN' | 'SIM_KEY') => env[name])
           : exported;
-      file = prepareGateway(kind, text, dir).file;
+      // HAProxy's bounded load (hash-balance-factor) counts a stream until HAProxy itself has closed it, which can be
+      // a moment after the client read the last byte; a stats listener lets the test wait for that instead of racing.
+      statsUrl = kind === 'haproxy' ? `http://127.0.0.1:${await freePort()}/stats;csv` : undefined;
+      const withStats = statsUrl
+        ? `${text}\nlisten vp_test_stats\n    bind ${new URL(statsUrl).host}\n    mode http\n    stats enable\n    stats uri /stats\n`
+        : text;
+      file = prepareGateway(kind, withStats, dir).file;
     });
+
+    /** HAProxy only: waits (bounded) until no server of the sticky pool's backend has an open session. */
+    const waitUntilStickyIdle = async () => {
+      if (!statsUrl) return;
+      const deadline = Date.now() + 5000;
+      while (Date.now() < deadline) {
+        const csv = await (await fetch(statsUrl)).text();
+        const busy = csv
+          .split('\n')
+          .map((line) => line.split(','))
+          .filter(([proxy, server]) => proxy?.includes('sticky') && server !== 'FRONTEND' && server !== 'BACKEND')
+          .some((columns) => Number(columns[4]) > 0);
+        if (!busy) return;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      assert.fail('the sticky backend never went idle');
+    };
 
     after(async () => {
       await gateway?.stop();
@@ -171,6 +196,7 @@ pools:
         const id = `session-${session}`;
         const replicas = new Set<number>();
         for (let i = 0; i < 4; i++) {
+          await waitUntilStickyIdle();
           const before = received(fleet);
           await chat(
             `${base}/v1/chat/completions`,
