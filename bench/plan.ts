@@ -44,15 +44,15 @@ export interface BenchPlan {
 
 export function multiTurnOptions(quick: boolean, seed: number): MultiTurnOptions {
   return quick
-    ? { sessions: 16, turns: 4, systemTokens: 1500, userTokens: 1200, historyAnswerTokens: 200, maxTokens: 32, seed }
-    : { sessions: 24, turns: 6, systemTokens: 1500, userTokens: 1200, historyAnswerTokens: 200, maxTokens: 48, seed };
+    ? { sessions: 24, turns: 3, systemTokens: 1500, userTokens: 1200, historyAnswerTokens: 200, maxTokens: 32, seed }
+    : { sessions: 64, turns: 4, systemTokens: 1500, userTokens: 1200, historyAnswerTokens: 200, maxTokens: 48, seed };
 }
 
 export function makePlan(quick: boolean): BenchPlan {
   const seed = 42;
   const prefix: PrefixRepetitionOptions = quick
     ? { prefixes: 12, prefixTokens: 8000, suffixTokens: 100, requests: 60, maxTokens: 32, seed }
-    : { prefixes: 24, prefixTokens: 8000, suffixTokens: 100, requests: 160, maxTokens: 48, seed };
+    : { prefixes: 32, prefixTokens: 8000, suffixTokens: 100, requests: 192, maxTokens: 48, seed };
   const random: RandomOptions = quick
     ? { requests: 60, medianPromptTokens: 600, longShare: 0.05, longTokens: 8000, minOutput: 8, maxOutput: 64, seed }
     : { requests: 120, medianPromptTokens: 600, longShare: 0.05, longTokens: 8000, minOutput: 8, maxOutput: 128, seed };
@@ -70,7 +70,7 @@ export function makePlan(quick: boolean): BenchPlan {
     quick,
     replicas: 4,
     timeScale: 0.5,
-    kvBlocks: quick ? 2200 : 3600,
+    kvBlocks: quick ? 2200 : 6300,
     blockSize: H100_LLAMA_8B.blockSize,
     seed,
     workloads: {
@@ -79,9 +79,9 @@ export function makePlan(quick: boolean): BenchPlan {
         levels: quick
           ? [{ rate: 24, contenders: 'core' }]
           : [
-              { rate: 6, contenders: 'core' },
-              { rate: 16, contenders: 'all' },
-              { rate: 32, contenders: 'all' },
+              { rate: 8, contenders: 'core' },
+              { rate: 20, contenders: 'all' },
+              { rate: 28, contenders: 'all' },
             ],
       },
       'prefix-repetition': {
