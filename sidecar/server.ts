@@ -96,7 +96,8 @@ async function handle(context: ServerContext, req: IncomingMessage, res: ServerR
     }
   }
 
-  const url = new URL(req.url ?? '/', 'http://sidecar');
+  const url = requestUrl(req.url);
+  if (!url) return sendError(res, 400, 'malformed request target');
   const path = url.pathname;
   const fleet = context.fleet();
 
@@ -134,6 +135,16 @@ async function handle(context: ServerContext, req: IncomingMessage, res: ServerR
     return sendJson(res, 200, listModels(fleet, Date.now()));
   }
   return proxyOpenAI(fleet, context.forwardDeps, config.limits.maxBodyBytes, req, res, v1Path + url.search);
+}
+
+/** The request target as a URL; `//x` stays a path (not a host), and a target URL cannot parse gives undefined. */
+function requestUrl(target: string | undefined): URL | undefined {
+  const path = target ?? '/';
+  try {
+    return new URL(`http://sidecar${path.startsWith('/') ? path : `/${path}`}`);
+  } catch {
+    return undefined;
+  }
 }
 
 function healthz(fleet: Fleet, res: ServerResponse): void {
