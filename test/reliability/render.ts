@@ -129,4 +129,17 @@ if (config) {
     '',
   );
 }
+const security = sections['security'] as { bytesScanned: number; leaks: number } | undefined;
+if (security) {
+  out.push(
+    '## Security',
+    '',
+    '`serve --host 0.0.0.0` or `::` without clientToken exits 2; a foreign Host or any Origin gets 403; /v1 without the',
+    'client token and /admin without the admin token get 401 (tokens compared with timingSafeEqual). Distinctive fake',
+    `keys (replica key, client token, admin token) were searched in ${security.bytesScanned} bytes of debug logs, error bodies,`,
+    `/admin/state, /admin/events, /metrics and response headers, after successes, 400/404/500/502/503 and mid-stream resets:`,
+    `${security.leaks} found. The untrusted-workspace rule is tested by test/integration/extension/shell.test.ts.`,
+    '',
+  );
+}
 writeFileSync(join(ROOT, 'RELIABILITY.md'), `${out.join('\n')}\n`);
