@@ -213,8 +213,12 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Runnin
       }
       const forced = fleet.inflight() > 0;
       if (forced) logger.warn('shutdown grace over; cutting requests still in flight', { inflight: fleet.inflight() });
-      server.closeAllConnections();
+      // Upstream first: each stream still in flight then ends with the SSE error event (and its socket is flushed)
+      // before the client connections are closed.
       await fleet.close(forced);
+      const cutDeadline = Date.now() + 1000;
+      while (fleet.inflight() > 0 && Date.now() < cutDeadline) await new Promise((resolve) => setTimeout(resolve, 10));
+      server.closeAllConnections();
       await serverClosed;
     })();
     return closed;
