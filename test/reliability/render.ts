@@ -129,6 +129,30 @@ if (config) {
     '',
   );
 }
+const shutdown = sections['shutdown'] as
+  | {
+      graceMs: number;
+      short: Record<string, number>;
+      long: Record<string, number>;
+      newRequestAfterSigterm: string;
+      exitCode: number;
+      exitAfterMs: number;
+    }
+  | undefined;
+if (shutdown) {
+  const list = (t: Record<string, number>) =>
+    Object.entries(t)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
+  out.push(
+    '## SIGTERM under load',
+    '',
+    `shutdownGrace ${shutdown.graceMs} ms. Streams that fit in the grace: ${list(shutdown.short)}. Streams longer than the grace:`,
+    `${list(shutdown.long)} (cut at the grace with the SSE error event and [DONE]). A new request after SIGTERM:`,
+    `${shutdown.newRequestAfterSigterm}. Exit code ${shutdown.exitCode}, ${shutdown.exitAfterMs} ms after SIGTERM.`,
+    '',
+  );
+}
 const security = sections['security'] as { bytesScanned: number; leaks: number } | undefined;
 if (security) {
   out.push(
