@@ -12,6 +12,7 @@ import {
   setAlgorithmEverywhere,
   setReplicaSecret,
 } from '../sidecar/config/edit';
+import { exportConfig, isExportFormat } from '../sidecar/export/exportConfig';
 import { type AlgorithmId, isAlgorithmId } from '../sidecar/protocol';
 import {
   type AlgorithmScopes,
@@ -26,6 +27,7 @@ import {
 } from './commandArgs';
 import { newConfigLocation } from './configLocation';
 import { showDashboard } from './dashboard/panel';
+import { exportErrorMessage, exportFormatItems, exportLanguageId } from './exportFormats';
 import { fetchModelIds } from './replicaProbe';
 import type { SecretStore } from './secretStore';
 import type { SidecarManager } from './sidecarManager';
@@ -54,6 +56,7 @@ export const COMMAND_IDS = [
   'vllmPools.createConfig',
   'vllmPools.showLogs',
   'vllmPools.openDashboard',
+  'vllmPools.exportConfig',
 ] as const;
 
 type CommandId = (typeof COMMAND_IDS)[number];
@@ -74,6 +77,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     'vllmPools.createConfig': () => createConfig(deps),
     'vllmPools.showLogs': () => deps.log.show(),
     'vllmPools.openDashboard': () => openDashboard(),
+    'vllmPools.exportConfig': (format) => exportConfigCommand(deps, format),
   };
   return COMMAND_IDS.map((id) =>
     vscode.commands.registerCommand(id, async (...args: unknown[]) => {
@@ -280,6 +284,32 @@ export async function copyEndpointUrl({ manager }: CommandDeps): Promise<string>
   await vscode.env.clipboard.writeText(endpoint);
   void vscode.window.showInformationMessage(`vLLM Pools: copied ${endpoint}`);
   return endpoint;
+}
+
+/** Quick pick of a gateway format, then the export of the saved config file in a new untitled editor. */
+export async function exportConfigCommand(deps: CommandDeps, formatArg: unknown): Promise<void> {
+  const uri = deps.manager.configUri;
+  if (!uri) throw new Error('no vllm-pools.yaml in this workspace (use "vLLM Pools: Open Config" to create one)');
+  let format = isExportFormat(formatArg) ? formatArg : undefined;
+  if (!format) {
+    const picked = await vscode.window.showQuickPick(exportFormatItems(), {
+      title: 'Export Config',
+      placeHolder: 'Which gateway? The export of the saved config opens in a new editor',
+      matchOnDescription: true,
+    });
+    if (!picked) return;
+    format = picked.format;
+  }
+  const { text, issues } = exportConfig(uri.fsPath, format);
+  if (text === undefined) {
+    const [message, ...lines] = exportErrorMessage(issues).split('\n');
+    deps.log.error(`export ${format}: ${lines.join('; ')}`);
+    void vscode.window.showErrorMessage(`vLLM Pools: ${message}`, { modal: true, detail: lines.join('\n') });
+    return;
+  }
+  const language = exportLanguageId(format, await vscode.languages.getLanguages());
+  const document = await vscode.workspace.openTextDocument({ content: text, language });
+  await vscode.window.showTextDocument(document, { preview: false });
 }
 
 export async function openConfig(deps: CommandDeps): Promise<void> {

@@ -1,0 +1,41 @@
+// The quick pick of `vllmPools.exportConfig` and the editor language of each export format. No vscode import.
+import { type ConfigIssue, formatIssue } from '../sidecar/config/types';
+import { EXPORT_FORMATS, type ExportFormat } from '../sidecar/export/exportConfig';
+
+export interface ExportFormatItem {
+  label: string;
+  description: string;
+  format: ExportFormat;
+}
+
+const DESCRIPTIONS: Record<ExportFormat, string> = {
+  nginx: 'upstream + server blocks, least_conn / consistent hash, proxy_buffering off',
+  haproxy: 'backend + frontend, active health checks (rise/fall/inter), leastconn / balance hdr',
+  caddy: 'Caddyfile reverse_proxy with lb_policy, health checks, flush_interval -1',
+  envoy: 'static bootstrap YAML: clusters, outlier detection, retry policy, streaming timeouts',
+};
+
+/** Editor language id to try first, then the fallback when that language is not installed. */
+const LANGUAGES: Record<ExportFormat, readonly string[]> = {
+  nginx: ['nginx', 'plaintext'],
+  haproxy: ['plaintext'],
+  caddy: ['caddyfile', 'plaintext'],
+  envoy: ['yaml'],
+};
+
+export function exportFormatItems(): ExportFormatItem[] {
+  return EXPORT_FORMATS.map((format) => ({ label: format, description: DESCRIPTIONS[format], format }));
+}
+
+/** The first preferred language of the format that the editor knows; plaintext if none. */
+export function exportLanguageId(format: ExportFormat, known: readonly string[]): string {
+  return LANGUAGES[format].find((id) => known.includes(id)) ?? 'plaintext';
+}
+
+/** The message shown when the config cannot be exported: one `file:line:col: message` per error. */
+export function exportErrorMessage(issues: readonly ConfigIssue[]): string {
+  const errors = issues.filter((issue) => issue.severity === 'error');
+  const listed = (errors.length > 0 ? errors : issues).map(formatIssue);
+  if (listed.length === 0) return 'cannot export: the config could not be loaded';
+  return `cannot export: the config is invalid\n${listed.join('\n')}`;
+}
