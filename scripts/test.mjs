@@ -1,9 +1,10 @@
-// Runs Node's built-in test runner over every *.test.ts below the given folders (Node 20 has no --test globs).
+// Runs Node's built-in test runner over every *.test.ts below the given folders (or given as files) (Node 20 has no --test globs).
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 function collect(dir) {
+  if (dir.endsWith('.test.ts')) return [dir];
   let entries;
   try {
     entries = readdirSync(dir);
