@@ -113,7 +113,7 @@ export function makePlan(quick: boolean): BenchPlan {
     },
     proxy: quick
       ? {
-          latencyRequests: 200,
+          latencyRequests: 800,
           concurrencies: [16, 64],
           streams: 8,
           eventsPerStream: 20,
