@@ -1,7 +1,7 @@
 // `vllm-pools bench`: routing benchmarks, the team scenario and proxy cost; rewrites BENCHMARKS.md and docs/bench-*.svg.
 import { parseArgs } from 'node:util';
 import { runEchoWorker } from './echoWorker';
-import { runBench } from './runBench';
+import { rewriteReport, runBench } from './runBench';
 import { runSimWorker } from './simWorker';
 
 const USAGE = `usage: vllm-pools bench [--quick] [--only PART] [--out BENCHMARKS.md] [--docs docs] [--contenders TEXT]
@@ -10,6 +10,7 @@ const USAGE = `usage: vllm-pools bench [--quick] [--only PART] [--out BENCHMARKS
   --contenders   only contenders whose label contains TEXT (comma-separated)
   --rates        override the load levels (requests/s, comma-separated) of the routing workloads
   --no-write     print the report instead of writing files
+  --from-json F  rewrite the report from a saved run (the raw results file a run names) without measuring
 `;
 
 export async function run(argv: string[]): Promise<number> {
@@ -21,6 +22,7 @@ export async function run(argv: string[]): Promise<number> {
     contenders?: string;
     rates?: string;
     'no-write'?: boolean;
+    'from-json'?: string;
     worker?: string;
     'worker-options'?: string;
     help?: boolean;
@@ -36,6 +38,7 @@ export async function run(argv: string[]): Promise<number> {
         contenders: { type: 'string' },
         rates: { type: 'string' },
         'no-write': { type: 'boolean' },
+        'from-json': { type: 'string' },
         worker: { type: 'string' },
         'worker-options': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -61,6 +64,9 @@ export async function run(argv: string[]): Promise<number> {
   if (values.only !== undefined && !parts.includes(values.only)) {
     process.stderr.write(`vllm-pools bench: --only takes one of ${parts.join(', ')}\n`);
     return 2;
+  }
+  if (values['from-json']) {
+    return rewriteReport(values['from-json'], values.out ?? 'BENCHMARKS.md', values.docs ?? 'docs');
   }
   return runBench({
     quick: values.quick ?? false,

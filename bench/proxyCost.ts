@@ -16,6 +16,8 @@ import { splitEvents } from './streamRequest';
 export type ProxyName = 'direct' | 'sidecar' | 'nginx' | 'haproxy' | 'haproxy-as-exported';
 
 export interface ProxyCostPlan {
+  /** Total request rate of the latency runs (paced); 0 runs them as a closed loop. Default 1,000. */
+  pacedRate?: number;
   /** Requests per latency run (per concurrency level). */
   latencyRequests: number;
   concurrencies: number[];
@@ -45,12 +47,13 @@ export interface ProxyCostResult {
 const wallNow = () => performance.timeOrigin + performance.now();
 
 /** Total request rate of a latency run: each of N connections sends one request every N / rate seconds. */
-const LATENCY_RATE_PER_SECOND = 1000;
+export const DEFAULT_PACED_RATE = 1000;
 
 async function latencyRun(
   url: string,
   requests: number,
   concurrency: number,
+  pacedRate = DEFAULT_PACED_RATE,
 ): Promise<{ times: number[]; errors: number }> {
   const dispatcher = new Agent({ connections: concurrency, keepAliveTimeout: 30_000 });
   const times: number[] = [];
@@ -78,7 +81,7 @@ async function latencyRun(
         errors++;
       }
       // Paced, not a closed loop: on a shared 2-core machine a closed loop measures CPU queueing, not the proxy.
-      const pause = (concurrency * 1000) / LATENCY_RATE_PER_SECOND - (performance.now() - t0);
+      const pause = pacedRate > 0 ? (concurrency * 1000) / pacedRate - (performance.now() - t0) : 0;
       if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
     }
   };
@@ -228,7 +231,7 @@ async function measureAll(proxies: Proxy[], plan: ProxyCostPlan): Promise<ProxyC
   for (let round = 0; round < ROUNDS; round++) {
     for (const concurrency of plan.concurrencies) {
       for (const p of proxies) {
-        const run = await latencyRun(p.url, Math.ceil(plan.latencyRequests / ROUNDS), concurrency);
+        const run = await latencyRun(p.url, Math.ceil(plan.latencyRequests / ROUNDS), concurrency, plan.pacedRate);
         const list = latency.get(p.name)!.get(concurrency) ?? [];
         list.push(...run.times);
         latency.get(p.name)!.set(concurrency, list);

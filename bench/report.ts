@@ -448,8 +448,11 @@ export function renderReport(results: BenchResults, docsDir: string): Report {
       ` time), health checks every ${f(5000 * plan.timeScale)} ms real; everything else default.`,
     '- **Proxy cost:** against a trivial backend (a worker process answering at once) so the proxy is what is measured;' +
       ' direct-to-backend runs in the same process run are the baseline. Latency: small non-streaming requests over' +
-      ' keep-alive on 16 and 64 concurrent connections, paced to 1,000 requests/s in all (a closed loop would measure' +
-      ' CPU queueing on this 2-core machine rather than the proxy); all proxies take turns in 4 rounds. Event delay: backend write time stamped into each SSE event, read time at the' +
+      ' keep-alive on 16 and 64 concurrent connections, ' +
+      (plan.proxy.pacedRate === 0
+        ? 'each a closed loop (on this 2-core machine that measures CPU queueing as much as the proxy)'
+        : `paced to ${(plan.proxy.pacedRate ?? 1000).toLocaleString('en-US')} requests/s in all (a closed loop would measure CPU queueing on this 2-core machine rather than the proxy)`) +
+      '; all proxies take turns in 4 rounds. Event delay: backend write time stamped into each SSE event, read time at the' +
       ' client (same machine clock). Max req/s: 64 concurrent closed loop for a few seconds; each proxy has one core' +
       ' (nginx `worker_processes 1`, HAProxy `nbthread 1`, Node is single-threaded) but the load generator and backend' +
       ' share the machine, so on 2 cores it is a lower bound. RSS from /proc (nginx: master + worker).',

@@ -1,5 +1,5 @@
 // Runs the parts in order (routing workloads, team, proxy cost) and writes the report.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { AlgorithmId } from '../sidecar/protocol';
@@ -135,6 +135,22 @@ async function teamPart(plan: BenchPlan, fleet: BenchFleet, results: RoutingResu
   }
 }
 
+function writeReport(results: BenchResults, out: string, docs: string): void {
+  const report = renderReport(results, docs);
+  mkdirSync(docs, { recursive: true });
+  for (const [file, svg] of Object.entries(report.charts)) writeFileSync(join(docs, file), svg);
+  mkdirSync(dirname(out) || '.', { recursive: true });
+  writeFileSync(out, report.markdown);
+  log(`wrote ${out} and ${Object.keys(report.charts).length} charts in ${docs}/`);
+}
+
+/** Renders the report again from a saved run (after a change to the report's wording or charts). */
+export async function rewriteReport(file: string, out: string, docs: string): Promise<number> {
+  const results = JSON.parse(readFileSync(file, 'utf8')) as BenchResults;
+  writeReport(results, out, docs);
+  return 0;
+}
+
 export async function runBench(options: BenchOptions): Promise<number> {
   const plan = makePlan(options.quick);
   const started = Date.now();
@@ -205,10 +221,6 @@ export async function runBench(options: BenchOptions): Promise<number> {
   const raw = join(tmpdir(), 'vllm-pools-bench-results.json');
   writeFileSync(raw, JSON.stringify(results, null, 1));
   log(`raw results: ${raw}`);
-  mkdirSync(options.docs, { recursive: true });
-  for (const [file, svg] of Object.entries(report.charts)) writeFileSync(join(options.docs, file), svg);
-  mkdirSync(dirname(options.out) || '.', { recursive: true });
-  writeFileSync(options.out, report.markdown);
-  log(`wrote ${options.out} and ${Object.keys(report.charts).length} charts in ${options.docs}/`);
+  writeReport(results, options.out, options.docs);
   return 0;
 }
