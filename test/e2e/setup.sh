@@ -47,7 +47,9 @@ if ! [ -x "$cs_bin" ] || ! grep -q "\"version\": \"$CODE_SERVER_VERSION\"" "$cs_
   fi
   echo "== e2e setup: code-server@$CODE_SERVER_VERSION into .e2e/code-server (about 5 minutes)"
   rm -f "$e2e/code-server/.installed-"*
-  PATH="$(dirname "$node22"):$PATH" npm_config_unsafe_perm=true npm_config_yes=true \
+  # Under `npm run test:e2e` the outer npm (Node 20) exports npm_config_user_agent; the inner npm would inherit it and
+  # code-server's postinstall, which reads the Node version from it, would refuse. Let the inner npm set its own.
+  env -u npm_config_user_agent PATH="$(dirname "$node22"):$PATH" npm_config_unsafe_perm=true npm_config_yes=true \
     npm install --no-audit --no-fund --prefix "$e2e/code-server" "code-server@$CODE_SERVER_VERSION" \
     >"$e2e/code-server-install.log" 2>&1 || {
     tail -40 "$e2e/code-server-install.log" >&2
