@@ -163,7 +163,19 @@ export class Workbench {
     await row.click({ button: 'right' });
     const item = this.page.locator('.context-view .monaco-menu .action-item', { hasText: entry }).first();
     await item.waitFor({ state: 'visible', timeout: 10_000 });
+    await item.hover();
     await item.click();
+    // A menu that has just opened can swallow the first click (seen in CI: the menu stayed open with the entry
+    // highlighted). The highlighted entry has focus, so Enter runs it; only when the menu did not close by itself.
+    const closed = await item
+      .waitFor({ state: 'hidden', timeout: 1500 })
+      .then(() => true)
+      .catch(() => false);
+    if (!closed) {
+      await item.hover();
+      await this.page.keyboard.press('Enter');
+      await item.waitFor({ state: 'hidden', timeout: 5000 });
+    }
   }
 
   statusBarItem(pattern: RegExp): Locator {
