@@ -69,6 +69,8 @@ function globalAndDefaults(plan: ExportPlan): string[] {
     '    option http-keep-alive',
     '    # Bodies stream to the replica as they arrive: `option http-buffer-request` stays off.',
     '    no option http-buffer-request',
+    '    # Each SSE event leaves at once: without this HAProxy sends with MSG_MORE and a small event can wait ~100 ms.',
+    '    option http-no-delay',
     '    timeout http-request 60s',
     '    timeout http-keep-alive 60s',
     '    timeout queue 30s',
