@@ -1,5 +1,6 @@
 // `vllm-pools bench`: routing benchmarks, the team scenario and proxy cost; rewrites BENCHMARKS.md and docs/bench-*.svg.
-import { parseArgs } from 'node:util';
+
+import { parseCommandArgs } from '../sidecar/commandArgs';
 import { runEchoWorker } from './echoWorker';
 import { rewriteReport, runBench } from './runBench';
 import { runSimWorker } from './simWorker';
@@ -14,45 +15,24 @@ const USAGE = `usage: vllm-pools bench [--quick] [--only PART] [--out BENCHMARKS
 `;
 
 export async function run(argv: string[]): Promise<number> {
-  let values: {
-    quick?: boolean;
-    only?: string;
-    out?: string;
-    docs?: string;
-    contenders?: string;
-    rates?: string;
-    'no-write'?: boolean;
-    'from-json'?: string;
-    worker?: string;
-    'worker-options'?: string;
-    help?: boolean;
-  };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        quick: { type: 'boolean' },
-        only: { type: 'string' },
-        out: { type: 'string' },
-        docs: { type: 'string' },
-        contenders: { type: 'string' },
-        rates: { type: 'string' },
-        'no-write': { type: 'boolean' },
-        'from-json': { type: 'string' },
-        worker: { type: 'string' },
-        'worker-options': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    }));
-  } catch (error) {
-    process.stderr.write(`vllm-pools bench: ${(error as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
+  const values = parseCommandArgs(
+    'bench',
+    argv,
+    {
+      quick: { type: 'boolean' },
+      only: { type: 'string' },
+      out: { type: 'string' },
+      docs: { type: 'string' },
+      contenders: { type: 'string' },
+      rates: { type: 'string' },
+      'no-write': { type: 'boolean' },
+      'from-json': { type: 'string' },
+      worker: { type: 'string' },
+      'worker-options': { type: 'string' },
+    },
+    USAGE,
+  );
+  if (typeof values === 'number') return values;
   if (values.worker) {
     const options = JSON.parse(values['worker-options'] ?? '{}');
     if (values.worker === 'sim') return runSimWorker(options);

@@ -1,6 +1,7 @@
 // `vllm-pools serve`: load the config (exit 2 with FILE:LINE:COL lines when invalid), start the sidecar, print the
 // one ready line on stdout, log to stderr; SIGTERM/SIGINT drain and exit 0, SIGHUP reloads.
-import { parseArgs } from 'node:util';
+
+import { parseCommandArgs } from './commandArgs';
 import { loadConfigFile } from './config/load';
 import { formatIssue } from './config/types';
 import { createLogger, isLogLevel, type LogFormat } from './log';
@@ -10,35 +11,19 @@ const USAGE =
   'usage: vllm-pools serve --config FILE [--host 127.0.0.1] [--port 8800] [--log-level debug|info|warn|error] [--log-format text|json]\n';
 
 export async function run(argv: string[]): Promise<number> {
-  let values: {
-    config?: string;
-    host?: string;
-    port?: string;
-    'log-level'?: string;
-    'log-format'?: string;
-    help?: boolean;
-  };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        config: { type: 'string', short: 'c' },
-        host: { type: 'string' },
-        port: { type: 'string', short: 'p' },
-        'log-level': { type: 'string' },
-        'log-format': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    }));
-  } catch (error) {
-    process.stderr.write(`vllm-pools serve: ${(error as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
+  const values = parseCommandArgs(
+    'serve',
+    argv,
+    {
+      config: { type: 'string', short: 'c' },
+      host: { type: 'string' },
+      port: { type: 'string', short: 'p' },
+      'log-level': { type: 'string' },
+      'log-format': { type: 'string' },
+    },
+    USAGE,
+  );
+  if (typeof values === 'number') return values;
   const level = values['log-level'] ?? 'info';
   const format = values['log-format'] ?? 'text';
   if (!isLogLevel(level) || (format !== 'text' && format !== 'json')) {

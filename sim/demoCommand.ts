@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from '../sidecar/commandArgs';
 import { loadConfigFile } from '../sidecar/config/load';
 import { formatIssue } from '../sidecar/config/types';
 import { createLogger, isLogLevel } from '../sidecar/log';
@@ -47,27 +47,19 @@ function isAddressInUse(error: unknown): boolean {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    values = parseArgs({
-      args: argv,
-      options: {
-        port: { type: 'string' },
-        replicas: { type: 'string' },
-        profile: { type: 'string' },
-        'time-scale': { type: 'string' },
-        'log-level': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }).values;
-  } catch (error) {
-    process.stderr.write(`vllm-pools demo: ${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (values['help']) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
+  const values = parseCommandArgs(
+    'demo',
+    argv,
+    {
+      port: { type: 'string' },
+      replicas: { type: 'string' },
+      profile: { type: 'string' },
+      'time-scale': { type: 'string' },
+      'log-level': { type: 'string' },
+    },
+    USAGE,
+  );
+  if (typeof values === 'number') return values;
   const wantedPort = values['port'] === undefined ? DEFAULT_PORT : Number(values['port']);
   const logLevel = (values['log-level'] as string | undefined) ?? 'warn';
   if (!Number.isInteger(wantedPort) || wantedPort < 0 || wantedPort > 65535 || !isLogLevel(logLevel)) {

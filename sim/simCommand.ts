@@ -1,5 +1,6 @@
 // `vllm-pools sim`: N simulated vLLM replicas on ports P..P+N-1 until SIGINT/SIGTERM.
-import { parseArgs } from 'node:util';
+
+import { parseCommandArgs } from '../sidecar/commandArgs';
 import { startSimFleet } from './fleet';
 import { PROFILES } from './profiles';
 
@@ -25,33 +26,25 @@ function number(value: string | undefined, name: string, fallback: number): numb
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    values = parseArgs({
-      args: argv,
-      options: {
-        replicas: { type: 'string' },
-        port: { type: 'string' },
-        model: { type: 'string' },
-        profile: { type: 'string' },
-        'time-scale': { type: 'string' },
-        seed: { type: 'string' },
-        'api-key': { type: 'string' },
-        host: { type: 'string' },
-        'kv-blocks': { type: 'string' },
-        'max-num-seqs': { type: 'string' },
-        'enable-prompt-tokens-details': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }).values;
-  } catch (error) {
-    process.stderr.write(`vllm-pools sim: ${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (values['help']) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
+  const values = parseCommandArgs(
+    'sim',
+    argv,
+    {
+      replicas: { type: 'string' },
+      port: { type: 'string' },
+      model: { type: 'string' },
+      profile: { type: 'string' },
+      'time-scale': { type: 'string' },
+      seed: { type: 'string' },
+      'api-key': { type: 'string' },
+      host: { type: 'string' },
+      'kv-blocks': { type: 'string' },
+      'max-num-seqs': { type: 'string' },
+      'enable-prompt-tokens-details': { type: 'boolean' },
+    },
+    USAGE,
+  );
+  if (typeof values === 'number') return values;
   let fleet: Awaited<ReturnType<typeof startSimFleet>>;
   try {
     const apiKey = (values['api-key'] as string | undefined) ?? process.env['VLLM_API_KEY'];

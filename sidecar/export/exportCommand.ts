@@ -1,34 +1,25 @@
 // `vllm-pools export --config FILE --format nginx|haproxy|caddy|envoy [--listen HOST:PORT] [--out FILE]`:
 // prints a gateway configuration equivalent to the pools, as far as the target can express them.
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from '../commandArgs';
 import { formatIssue } from '../config/types';
 import { EXPORT_FORMATS, exportConfig, isExportFormat } from './exportConfig';
 
 const USAGE = `usage: vllm-pools export --config FILE --format ${EXPORT_FORMATS.join('|')} [--listen HOST:PORT] [--out FILE]\n`;
 
 export async function run(argv: string[]): Promise<number> {
-  let values: { config?: string; format?: string; listen?: string; out?: string; help?: boolean };
-  try {
-    values = parseArgs({
-      args: argv,
-      options: {
-        config: { type: 'string', short: 'c' },
-        format: { type: 'string', short: 'f' },
-        listen: { type: 'string' },
-        out: { type: 'string', short: 'o' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    }).values;
-  } catch (error) {
-    process.stderr.write(`vllm-pools export: ${(error as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
+  const values = parseCommandArgs(
+    'export',
+    argv,
+    {
+      config: { type: 'string', short: 'c' },
+      format: { type: 'string', short: 'f' },
+      listen: { type: 'string' },
+      out: { type: 'string', short: 'o' },
+    },
+    USAGE,
+  );
+  if (typeof values === 'number') return values;
   const format = values.format;
   if (!values.config || !format || !isExportFormat(format)) {
     process.stderr.write(USAGE);
