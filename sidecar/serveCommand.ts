@@ -59,8 +59,8 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`vllm-pools serve: ${error instanceof Error ? error.message : String(error)}\n`);
     return (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? 1 : 2;
   }
-  process.stdout.write(`vllm-pools listening on ${sidecar.url}\n`);
-
+  // The handlers go in before the ready line: whoever reads that line may signal at once, and a SIGHUP that came
+  // before process.on('SIGHUP') would end the process (its default action).
   return new Promise<number>((resolve) => {
     let stopping = false;
     const stop = (signal: string) => {
@@ -102,5 +102,6 @@ export async function run(argv: string[]): Promise<number> {
     process.on('SIGTERM', onTerm);
     process.on('SIGINT', onInt);
     process.on('SIGHUP', onHup);
+    process.stdout.write(`vllm-pools listening on ${sidecar.url}\n`);
   });
 }
