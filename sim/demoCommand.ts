@@ -125,8 +125,6 @@ export async function run(argv: string[]): Promise<number> {
     '',
     'Ctrl-C stops everything.',
   ];
-  process.stdout.write(`${lines.join('\n')}\n`);
-
   await new Promise<void>((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);
@@ -135,6 +133,7 @@ export async function run(argv: string[]): Promise<number> {
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
+    process.stdout.write(`${lines.join('\n')}\n`);
   });
   process.stdout.write('Stopping...\n');
   await cleanUp();

@@ -71,21 +71,22 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`vllm-pools sim: ${(error as Error).message}\n`);
     return 2;
   }
-  fleet.replicas.forEach((replica, i) => {
-    process.stdout.write(`sim replica ${i} listening on ${replica.url}\n`);
-  });
-  const first = fleet.replicas[0]!;
-  process.stderr.write(
-    `sim: ${fleet.replicas.length} replica(s), profile ${first.profile.name}, model ${first.model}; Ctrl-C stops\n`,
-  );
   await new Promise<void>((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
       resolve();
     };
+    // Handlers first: whoever reads the ready lines may signal at once.
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
+    fleet.replicas.forEach((replica, i) => {
+      process.stdout.write(`sim replica ${i} listening on ${replica.url}\n`);
+    });
+    const first = fleet.replicas[0]!;
+    process.stderr.write(
+      `sim: ${fleet.replicas.length} replica(s), profile ${first.profile.name}, model ${first.model}; Ctrl-C stops\n`,
+    );
   });
   await fleet.close();
   return 0;
