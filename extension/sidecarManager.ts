@@ -126,6 +126,8 @@ export class SidecarManager implements vscode.Disposable {
     }
     const port = options.port ?? this.port();
     if (port !== 0 && !(await isPortFree(port))) {
+      // Failed until the user takes the offered port: dismissing the offer must not look like a clean stop.
+      this.process.markFailed(`port ${port} is in use`);
       void this.offerNextPort(port);
       return false;
     }

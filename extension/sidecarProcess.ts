@@ -103,6 +103,18 @@ export class SidecarProcess implements vscode.Disposable {
     clearTimeout(timer);
   }
 
+  /**
+   * A start that failed before any child was spawned (its port is taken): "failed" with the reason, as a run that
+   * ends on its own would be, so that the status bar, the tree and the output say why nothing runs.
+   */
+  markFailed(detail: string): void {
+    if (this.child) return;
+    this.clearRestart();
+    this.log.warn(`the sidecar did not start: ${detail}`);
+    this.setStatus('failed', detail);
+    this.settleReady(false);
+  }
+
   dispose(): void {
     this.clearRestart();
     this.stopping = true;

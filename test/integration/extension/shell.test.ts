@@ -198,6 +198,12 @@ test('a taken port is reported and the next free one, when accepted, is used', {
     await run('vllmPools.startSidecar');
     await waitFor(() => world.messages.some((m) => m.includes(`port ${port} is already in use`)), 'the port message');
     assert.equal(world.contexts['vllmPools.sidecarRunning'], false);
+    // Dismissed: a failed start with its reason in the status bar, the tree and the output, not a clean "stopped".
+    assert.equal(world.contexts['vllmPools.sidecarStatus'], 'failed');
+    assert.equal(world.statusBar.text, 'vLLM failed');
+    assert.match((world.statusBar.tooltip as { value: string }).value, new RegExp(`port ${port} is in use`));
+    assert.equal(world.treeMessage, `Sidecar port ${port} is in use`);
+    assert.ok(world.logs.some((l) => l.startsWith('warn') && l.includes(`port ${port} is in use`)));
     let offered = '';
     world.answers.push((buttons: string[]) => {
       offered = buttons.find((b) => b.startsWith('Use Port')) ?? '';

@@ -119,7 +119,9 @@ export interface StubWorld {
   trusted: boolean;
   messages: string[];
   contexts: Record<string, unknown>;
-  statusBar: { text: string; backgroundColor?: ThemeColor; visible: boolean };
+  statusBar: { text: string; tooltip?: unknown; backgroundColor?: ThemeColor; visible: boolean };
+  /** The message line of the tree view (TreeView.message). */
+  treeMessage?: string | undefined;
   treeProviders: Record<string, { getChildren(e?: unknown): unknown[]; getTreeItem(e: unknown): TreeItem }>;
   treeRefreshes: unknown[];
   /** Answers for quick picks, input boxes and message buttons, consumed in order. */
@@ -225,13 +227,23 @@ export function createVscodeStub(folder: string): { vscode: Record<string, unkno
       ) => {
         world.treeProviders[id] = options.treeDataProvider;
         options.treeDataProvider.onDidChangeTreeData((e) => world.treeRefreshes.push(e));
-        return { message: undefined as string | undefined, dispose: () => {} };
+        return {
+          set message(text: string | undefined) {
+            world.treeMessage = text;
+          },
+          get message() {
+            return world.treeMessage;
+          },
+          dispose: () => {},
+        };
       },
       createStatusBarItem: () => {
         const item = {
           name: '',
           command: '',
-          tooltip: undefined as unknown,
+          set tooltip(t: unknown) {
+            world.statusBar.tooltip = t;
+          },
           set text(t: string) {
             world.statusBar.text = t;
           },
