@@ -12,7 +12,7 @@ import {
   setAlgorithmEverywhere,
   setReplicaSecret,
 } from '../sidecar/config/edit';
-import { exportConfig, isExportFormat } from '../sidecar/export/exportConfig';
+import { isExportFormat } from '../sidecar/export/exportConfig';
 import { type AlgorithmId, isAlgorithmId } from '../sidecar/protocol';
 import {
   type AlgorithmScopes,
@@ -27,7 +27,7 @@ import {
 } from './commandArgs';
 import { newConfigLocation } from './configLocation';
 import { showDashboard } from './dashboard/panel';
-import { exportErrorMessage, exportFormatItems, exportLanguageId } from './exportFormats';
+import { exportConfigAsShown, exportErrorMessage, exportFormatItems, exportLanguageId } from './exportFormats';
 import { fetchModelIds } from './replicaProbe';
 import type { SecretStore } from './secretStore';
 import type { SidecarManager } from './sidecarManager';
@@ -286,7 +286,7 @@ export async function copyEndpointUrl({ manager }: CommandDeps): Promise<string>
   return endpoint;
 }
 
-/** Quick pick of a gateway format, then the export of the saved config file in a new untitled editor. */
+/** Quick pick of a gateway format, then the export of the config as its editor shows it, in a new untitled editor. */
 export async function exportConfigCommand(deps: CommandDeps, formatArg: unknown): Promise<void> {
   const uri = deps.manager.configUri;
   if (!uri) throw new Error('no vllm-pools.yaml in this workspace (use "vLLM Pools: Open Config" to create one)');
@@ -294,13 +294,14 @@ export async function exportConfigCommand(deps: CommandDeps, formatArg: unknown)
   if (!format) {
     const picked = await vscode.window.showQuickPick(exportFormatItems(), {
       title: 'Export Config',
-      placeHolder: 'Which gateway? The export of the saved config opens in a new editor',
+      placeHolder: 'Which gateway? The export of the config as open (unsaved edits included) opens in a new editor',
       matchOnDescription: true,
     });
     if (!picked) return;
     format = picked.format;
   }
-  const { text, issues } = exportConfig(uri.fsPath, format);
+  const open = vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri.toString());
+  const { text, issues } = exportConfigAsShown(uri.fsPath, format, open?.getText());
   if (text === undefined) {
     const [message, ...lines] = exportErrorMessage(issues).split('\n');
     deps.log.error(`export ${format}: ${lines.join('; ')}`);

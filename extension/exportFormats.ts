@@ -1,6 +1,8 @@
-// The quick pick of `vllmPools.exportConfig` and the editor language of each export format. No vscode import.
+// The quick pick of `vllmPools.exportConfig`, the editor language of each export format, and what is exported: the
+// open document's text when the config is open (unsaved edits included), else the file. No vscode import.
+import { parseConfig } from '../sidecar/config/load';
 import { type ConfigIssue, formatIssue } from '../sidecar/config/types';
-import { EXPORT_FORMATS, type ExportFormat } from '../sidecar/export/exportConfig';
+import { EXPORT_FORMATS, type ExportFormat, exportConfig } from '../sidecar/export/exportConfig';
 
 export interface ExportFormatItem {
   label: string;
@@ -38,4 +40,17 @@ export function exportErrorMessage(issues: readonly ConfigIssue[]): string {
   const listed = (errors.length > 0 ? errors : issues).map(formatIssue);
   if (listed.length === 0) return 'cannot export: the config could not be loaded';
   return `cannot export: the config is invalid\n${listed.join('\n')}`;
+}
+
+/**
+ * Exports the config as the user sees it: `openText` (the open document's current text, unsaved edits included)
+ * when given, else the file on disk. Issues name `file` either way, so their line:col point into the editor.
+ */
+export function exportConfigAsShown(
+  file: string,
+  format: ExportFormat,
+  openText: string | undefined,
+): { text?: string; issues: ConfigIssue[] } {
+  if (openText === undefined) return exportConfig(file, format);
+  return exportConfig(file, format, {}, (path, env) => parseConfig(openText, path, env));
 }

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { exportErrorMessage, exportFormatItems, exportLanguageId } from '../../../extension/exportFormats';
+import {
+  exportConfigAsShown,
+  exportErrorMessage,
+  exportFormatItems,
+  exportLanguageId,
+} from '../../../extension/exportFormats';
 import type { ConfigIssue } from '../../../sidecar/config/types';
 import { EXPORT_FORMATS } from '../../../sidecar/export/exportConfig';
 
@@ -40,4 +48,28 @@ test('the error message lists each error as file:line:col', () => {
   assert.ok(message.includes('/w/vllm-pools.yaml:9:3: unknown key "foo"'));
   assert.ok(!message.includes('literal API key'), 'warnings are not errors');
   assert.match(exportErrorMessage([]), /could not be loaded/);
+});
+
+test('export uses the open document text (unsaved edits included) over the saved file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vllm-pools-export-'));
+  try {
+    const file = join(dir, 'vllm-pools.yaml');
+    const saved = 'pools:\n  - name: saved-pool\n    replicas:\n      - url: http://10.0.0.1:8000\n';
+    writeFileSync(file, saved);
+    const open = 'pools:\n  - name: edited-pool\n    replicas:\n      - url: http://10.0.0.2:8000\n';
+    const fromDocument = exportConfigAsShown(file, 'nginx', open);
+    assert.ok(fromDocument.text?.includes('10.0.0.2:8000'), fromDocument.text);
+    assert.ok(!fromDocument.text?.includes('10.0.0.1:8000'), 'the saved file is not what is exported');
+    const fromFile = exportConfigAsShown(file, 'nginx', undefined);
+    assert.ok(fromFile.text?.includes('10.0.0.1:8000'), fromFile.text);
+    // Errors in the unsaved text are reported at the file's name, line and column (as the editor shows them).
+    const broken = exportConfigAsShown(file, 'haproxy', 'pools:\n  - name: p\n    replicas:\n      - url: 42\n');
+    assert.equal(broken.text, undefined);
+    assert.ok(
+      broken.issues.some((issue) => issue.file === file && issue.line === 4),
+      JSON.stringify(broken.issues),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
