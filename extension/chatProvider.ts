@@ -8,6 +8,7 @@ import { describeChatFailure } from './chat/errorText';
 import { buildChatRequest, estimateTokens } from './chat/messageMapping';
 import { buildModelCatalog, type ChatModelInfo, catalogKey } from './chat/modelCatalog';
 import { EndpointError } from './chat/streamAssembler';
+import { resolveClientToken } from './clientToken';
 
 /** The vendor id of contributes.languageModelChatProviders: selectChatModels({ vendor: CHAT_VENDOR }). */
 export const CHAT_VENDOR = 'vllm-pools';
@@ -18,6 +19,11 @@ export interface ChatProviderDeps {
   snapshot(): StateSnapshot | undefined;
   onDidChangeSnapshot: vscode.Event<StateSnapshot | undefined>;
   log: vscode.LogOutputChannel;
+  /**
+   * The sidecar's clientToken, resolved from SecretStorage and the environment (SidecarManager.clientToken).
+   * Without it, VLLM_POOLS_CLIENT_TOKEN of the extension host's environment.
+   */
+  clientToken?: () => Promise<string | undefined>;
 }
 
 export class PoolsChatProvider implements vscode.LanguageModelChatProvider<ChatModelInfo>, vscode.Disposable {
@@ -42,17 +48,18 @@ export class PoolsChatProvider implements vscode.LanguageModelChatProvider<ChatM
     this.changed.dispose();
   }
 
-  private options(): EndpointOptions | undefined {
+  private async options(): Promise<EndpointOptions | undefined> {
     const endpoint = this.deps.endpoint();
     if (!endpoint) return undefined;
-    return { endpoint, token: process.env['VLLM_POOLS_CLIENT_TOKEN'] };
+    const token = this.deps.clientToken ? await this.deps.clientToken() : resolveClientToken(undefined, process.env);
+    return { endpoint, token };
   }
 
   async provideLanguageModelChatInformation(
     prepare: vscode.PrepareLanguageModelChatModelOptions,
     token: vscode.CancellationToken,
   ): Promise<ChatModelInfo[]> {
-    const options = this.options();
+    const options = await this.options();
     if (!options) {
       // Asked interactively (Manage Models): offer to start the sidecar; silently, just offer nothing yet.
       if (!prepare.silent) {
@@ -82,7 +89,8 @@ export class PoolsChatProvider implements vscode.LanguageModelChatProvider<ChatM
     progress: vscode.Progress<vscode.LanguageModelResponsePart>,
     token: vscode.CancellationToken,
   ): Promise<void> {
-    const endpointOptions = this.options() ?? { endpoint: this.deps.endpoint() ?? 'http://127.0.0.1:8800/v1' };
+    const running = await this.options();
+    const endpointOptions = running ?? { endpoint: this.deps.endpoint() ?? 'http://127.0.0.1:8800/v1' };
     const abort = new AbortController();
     const cancel = token.onCancellationRequested(() => abort.abort());
     if (token.isCancellationRequested) abort.abort();
@@ -100,7 +108,7 @@ export class PoolsChatProvider implements vscode.LanguageModelChatProvider<ChatM
       modelOptions: options.modelOptions,
     });
     try {
-      if (!this.options()) throw new EndpointError('not running', 0, 'connection');
+      if (!running) throw new EndpointError('not running', 0, 'connection');
       let reported = false;
       const onPart = (part: Parameters<typeof report>[0]) => {
         reported = true;
@@ -164,6 +172,7 @@ export function chatProviderDeps(
   sidecar: {
     status: string;
     endpoint(): string;
+    clientToken(): Promise<string | undefined>;
     live: { snapshot: StateSnapshot | undefined; onDidChangeSnapshot: vscode.Event<StateSnapshot | undefined> };
   },
   log: vscode.LogOutputChannel,
@@ -173,5 +182,6 @@ export function chatProviderDeps(
     snapshot: () => sidecar.live.snapshot,
     onDidChangeSnapshot: sidecar.live.onDidChangeSnapshot,
     log,
+    clientToken: () => sidecar.clientToken(),
   };
 }

@@ -6,11 +6,9 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { StateSnapshot } from '../sidecar/protocol';
-import { fetchModels, type ModelCard } from './chat/chatClient';
-import { EndpointError } from './chat/streamAssembler';
+import { type EndpointFactsSource, gatherEndpointFacts } from './connectTool/endpointFacts';
 import {
   type EndpointFacts,
-  type EndpointModel,
   mergeContinueConfig,
   mergeCopilotModels,
   TOOL_CHOICES,
@@ -20,22 +18,20 @@ import {
 
 export const CONNECT_TOOL_COMMAND = 'vllmPools.connectTool';
 
-export interface ConnectToolDeps {
-  endpoint(): string;
-  running(): boolean;
-  snapshot(): StateSnapshot | undefined;
-}
+export type ConnectToolDeps = EndpointFactsSource;
 
 /** The command's view of the sidecar manager (extension/sidecarManager.ts). */
 export function connectToolDeps(sidecar: {
   status: string;
   endpoint(): string;
+  clientToken(): Promise<string | undefined>;
   live: { snapshot: StateSnapshot | undefined };
 }): ConnectToolDeps {
   return {
     endpoint: () => sidecar.endpoint(),
     running: () => sidecar.status === 'running',
     snapshot: () => sidecar.live.snapshot,
+    clientToken: () => sidecar.clientToken(),
   };
 }
 
@@ -58,7 +54,7 @@ async function connectTool(deps: ConnectToolDeps, preselected?: ToolId): Promise
       `vLLM Pools: the sidecar is not running; these settings are for ${deps.endpoint()}, where it will listen once started.`,
     );
   }
-  const facts = await gatherFacts(deps);
+  const facts = await gatherEndpointFacts(deps);
   const settings = toolSettings(tool, facts);
   const document = await vscode.workspace.openTextDocument({ language: settings.language, content: settings.text });
   await vscode.window.showTextDocument(document, { preview: true });
@@ -80,36 +76,6 @@ async function connectTool(deps: ConnectToolDeps, preselected?: ToolId): Promise
   } else if (action === addCopilot) {
     await addToCopilot(facts);
   }
-}
-
-/** The endpoint, the pools' models (with context lengths) and whether a client token is required. */
-async function gatherFacts(deps: ConnectToolDeps): Promise<EndpointFacts> {
-  const endpoint = deps.endpoint();
-  let cards: ModelCard[] = [];
-  let tokenRequired = false;
-  if (deps.running()) {
-    try {
-      // Asked with the placeholder key on purpose: a 401 means the config sets clientToken.
-      cards = await fetchModels({ endpoint });
-    } catch (error) {
-      if (error instanceof EndpointError && error.status === 401) {
-        tokenRequired = true;
-        const token = process.env['VLLM_POOLS_CLIENT_TOKEN'];
-        if (token) cards = await fetchModels({ endpoint, token }).catch(() => []);
-      }
-    }
-  }
-  const models = new Map<string, EndpointModel>();
-  for (const card of cards) models.set(card.id, { id: card.id, contextTokens: card.max_model_len });
-  for (const pool of deps.snapshot()?.pools ?? []) {
-    for (const id of pool.models) if (!models.has(id)) models.set(id, { id });
-  }
-  return {
-    endpoint,
-    models: [...models.values()],
-    tokenRequired,
-    platform: process.platform === 'win32' ? 'windows' : 'posix',
-  };
 }
 
 async function addToContinue(facts: EndpointFacts): Promise<void> {

@@ -1,6 +1,7 @@
 // The sidecar as the user sees it: which config, which port, whether it may start (settings, workspace trust),
 // the config file watched and applied by reload, and the live state followed while it runs.
 import * as vscode from 'vscode';
+import { resolveClientToken } from './clientToken';
 import { ConfigDiagnostics } from './configDiagnostics';
 import { CONFIG_GLOB, isBlockedByTrust, locateConfig } from './configLocation';
 import { LiveState } from './liveState';
@@ -81,6 +82,24 @@ export class SidecarManager implements vscode.Disposable {
       this.live.snapshot?.endpoint ??
       (this.process.connection ? `${this.process.connection.baseUrl}/v1` : `http://127.0.0.1:${this.port()}/v1`)
     );
+  }
+
+  /**
+   * The token for the extension's own calls to the local endpoint (chat, Connect an AI Tool): the clientToken of the
+   * config file the sidecar runs on, resolved from SecretStorage and the environment as for the child process.
+   */
+  async clientToken(): Promise<string | undefined> {
+    const file = this.process.configFile ?? this.configUri?.fsPath;
+    let text: string | undefined;
+    if (file) {
+      try {
+        text = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.file(file)));
+      } catch {
+        text = undefined;
+      }
+    }
+    const secretEnv = text === undefined ? {} : await this.secrets.envFor(text);
+    return resolveClientToken(text, { ...process.env, ...secretEnv });
   }
 
   /** Finds the config, shows its diagnostics and starts the sidecar when settings and trust allow. Never throws. */

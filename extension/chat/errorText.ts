@@ -2,6 +2,13 @@
 // Error or a LanguageModelError.
 import { EndpointError } from './streamAssembler';
 
+/** `${secret:NAME}`, written so that it reads as text, not as a template. */
+const SECRET_REF = `$${'{'}secret:NAME}`;
+const ENV_REF = `$${'{'}env:NAME}`;
+
+/** What to do about a 401 from the local endpoint. Names no token value, ever. */
+export const CLIENT_TOKEN_HELP = `vLLM Pools: the local endpoint requires a client token (clientToken in vllm-pools.yaml) and VS Code did not send the right one. Write it as clientToken: ${SECRET_REF} and store its value with "vLLM Pools: Set API Key" (it keeps any ${SECRET_REF} of the config in VS Code's secret storage), or as ${ENV_REF} set in the environment VS Code starts from.`;
+
 export interface FailureContext {
   endpoint: string;
   model: string;
@@ -28,8 +35,7 @@ export function describeChatFailure(error: unknown, context: FailureContext): De
     case 401:
       return {
         code: 'Unauthorized',
-        message:
-          'vLLM Pools: the local endpoint requires a client token (clientToken in vllm-pools.yaml). Set VLLM_POOLS_CLIENT_TOKEN in the environment VS Code starts from.',
+        message: CLIENT_TOKEN_HELP,
       };
     case 404:
       return { code: 'NotFound', message: `vLLM Pools: no pool serves the model ${context.model}. ${detail}` };
