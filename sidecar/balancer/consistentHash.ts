@@ -1,6 +1,10 @@
 // Consistent hashing with bounded loads (Mirrokni, Thorup, Zadimoghaddam): a ring of virtual nodes, VNODES_PER_WEIGHT
 // per unit of weight; a key goes to the first replica clockwise from its hash whose in-flight count stays under
-// ceil(c × (total in-flight + 1) × weight share). Keys stay on their replica; when one of N leaves, ~1/N of keys move.
+// max(ceil(c × (total in-flight + 1) × weight share), ceil((total in-flight + 1) × weight share) + MIN_BOUND_HEADROOM).
+// Keys stay on their replica; when one of N leaves, ~1/N of keys move. The headroom floor matters at low load, where
+// c × average rounds to the average itself (average 0.5 → bound 1) and every second concurrent request of a key
+// would spill; Mirrokni et al. bound the maximum relative to a large average, and HAProxy's hash-balance-factor
+// likewise only starts to bite once the average is several requests.
 // Key: the session key (x-session-id, else body user), else the first PROMPT_KEY_CHARS of the prompt.
 import { hash53 } from './hashing';
 import { replicaIdentity } from './rendezvous';
@@ -11,6 +15,8 @@ import type { Balancer, BalancerContext, ReplicaView, RoutedRequest } from './ty
 export const VNODES_PER_WEIGHT = 160;
 /** Load bound factor c: no replica takes more than c times its fair share of in-flight requests. */
 export const LOAD_BOUND_FACTOR = 1.25;
+/** The bound is never less than the fair share plus this many requests, so keys stay home while load is low. */
+export const MIN_BOUND_HEADROOM = 2;
 /** Characters of the prompt that key a request without a session key (~256 tokens). */
 export const PROMPT_KEY_CHARS = 1024;
 /** Rings kept for recent candidate sets (health changes the candidates; the ring for each set is built once). */
@@ -62,7 +68,8 @@ export function createConsistentHash(context: BalancerContext): Balancer {
         seen[owner] = 1;
         distinct += 1;
         const replica = candidates[owner]!;
-        const bound = Math.ceil((LOAD_BOUND_FACTOR * (totalInflight + 1) * effectiveWeight(replica)) / totalWeight);
+        const fairShare = ((totalInflight + 1) * effectiveWeight(replica)) / totalWeight;
+        const bound = Math.max(Math.ceil(LOAD_BOUND_FACTOR * fairShare), Math.ceil(fairShare) + MIN_BOUND_HEADROOM);
         if (Math.max(0, replica.inflight) + 1 <= bound) return replica;
       }
       return candidates[ring.owners[start % ring.positions.length]!];

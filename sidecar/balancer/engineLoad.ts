@@ -1,41 +1,110 @@
-// What the replicas' own /metrics say about load, corrected for the requests this sidecar sent since the scrape.
+// What the replicas' own /metrics say about load, corrected for what happened since the scrape.
 // Engine gauges are the shared truth (every developer's sidecar sends to the same replicas), but a scrape is up to one
-// interval old: requests started after it are not in it yet, so back-to-back picks would all land on the same replica.
+// interval old. The correction is this sidecar's net change since the scrape (starts − finishes after it: exactly its
+// in-flight now minus its in-flight then), divided by this sidecar's estimated share of the replicas' traffic, since
+// the other sidecars, unseen, are changing the load too. A lone sidecar has share 1 and corrects by its own starts
+// and finishes only; one of eight developers' sidecars counts each of its starts about eight times, so that eight
+// sidecars do not all pile onto the replica that looked idlest at the last scrape.
 import { forgetDeparted } from './selection';
 import type { BalancerContext, EngineLoad, ReplicaView } from './types';
 
-/** Start times remembered per replica; more starts than this within one scrape interval are counted as this many. */
-const STARTS_REMEMBERED = 128;
+/** Start/finish events remembered per replica; more within one scrape interval are counted as this many. */
+const EVENTS_REMEMBERED = 256;
+/** The traffic share is never estimated below this (at most 16× correction). */
+export const MIN_TRAFFIC_SHARE = 1 / 16;
+/** Weight of each new share sample in the moving average (one sample per scrape). */
+export const TRAFFIC_SHARE_ALPHA = 0.3;
+/** Engine requests (all candidates together) below which a scrape says too little about the share to sample it. */
+export const TRAFFIC_SHARE_MIN_REQUESTS = 4;
 
-export class RecentStarts {
-  private readonly starts = new Map<string, { times: Float64Array; next: number }>();
+interface EventRing {
+  times: Float64Array;
+  /** +1 for a start, -1 for a finish. */
+  deltas: Int8Array;
+  next: number;
+}
+
+export class EngineLoadEstimator {
+  private readonly events = new Map<string, EventRing>();
+  private share = 1;
+  private lastSampledScrape = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly context: BalancerContext) {}
 
-  record(replicaName: string): void {
-    let ring = this.starts.get(replicaName);
-    if (!ring) {
-      ring = { times: new Float64Array(STARTS_REMEMBERED).fill(Number.NEGATIVE_INFINITY), next: 0 };
-      this.starts.set(replicaName, ring);
-    }
-    ring.times[ring.next] = this.context.now();
-    ring.next = (ring.next + 1) % STARTS_REMEMBERED;
+  /** This sidecar's estimated share of the requests the candidates' engines carry, in [MIN_TRAFFIC_SHARE, 1]. */
+  get trafficShare(): number {
+    return this.share;
+  }
+
+  recordStart(replicaName: string): void {
+    this.record(replicaName, 1);
+  }
+
+  recordFinish(replicaName: string): void {
+    this.record(replicaName, -1);
   }
 
   /**
-   * Requests sent to the replica after `since` that may still be in flight: starts after `since`, at most the
-   * replica's current in-flight count (those that already finished are no load).
+   * This sidecar's net change of requests at the replica after `since`: starts minus finishes, at most its current
+   * in-flight count (a start since then that is still running is in flight).
    */
-  sinceScrape(replica: ReplicaView, since: number): number {
-    const ring = this.starts.get(replica.name);
+  netSince(replica: ReplicaView, since: number): number {
+    const ring = this.events.get(replica.name);
     if (!ring) return 0;
-    let count = 0;
-    for (const time of ring.times) if (time > since) count += 1;
-    return Math.min(count, Math.max(0, replica.inflight));
+    let net = 0;
+    for (let i = 0; i < ring.times.length; i++) if (ring.times[i]! > since) net += ring.deltas[i]!;
+    return Math.min(net, Math.max(0, replica.inflight));
+  }
+
+  /**
+   * Samples the traffic share once per new set of scrapes: this sidecar's in-flight at scrape time (in-flight now
+   * minus the net change since) over the engines' waiting + running. Call with candidates whose scrapes are all fresh.
+   */
+  observe(candidates: readonly ReplicaView[]): void {
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const replica of candidates) oldest = Math.min(oldest, replica.engine?.scrapedAt ?? Number.NEGATIVE_INFINITY);
+    if (!(oldest > this.lastSampledScrape)) return;
+    this.lastSampledScrape = oldest;
+    let local = 0;
+    let engine = 0;
+    for (const replica of candidates) {
+      const scrape = replica.engine;
+      if (!scrape) return;
+      local += Math.max(0, Math.max(0, replica.inflight) - this.netSince(replica, scrape.scrapedAt));
+      engine += gauge(scrape.running) + gauge(scrape.waiting);
+    }
+    if (engine < TRAFFIC_SHARE_MIN_REQUESTS) return;
+    const sample = Math.min(1, Math.max(MIN_TRAFFIC_SHARE, local / engine));
+    this.share += TRAFFIC_SHARE_ALPHA * (sample - this.share);
+  }
+
+  /** Requests at the replica now as estimated: engine waiting + running + net change since the scrape / share. */
+  requests(replica: ReplicaView, engine: EngineLoad): number {
+    return gauge(engine.waiting) + this.running(replica, engine);
+  }
+
+  /** The running count corrected as in `requests` (waiting is left as scraped). */
+  running(replica: ReplicaView, engine: EngineLoad): number {
+    return Math.max(0, gauge(engine.running) + this.netSince(replica, engine.scrapedAt) / this.share);
   }
 
   forgetDeparted(names: readonly string[]): void {
-    forgetDeparted(this.starts, names);
+    forgetDeparted(this.events, names);
+  }
+
+  private record(replicaName: string, delta: 1 | -1): void {
+    let ring = this.events.get(replicaName);
+    if (!ring) {
+      ring = {
+        times: new Float64Array(EVENTS_REMEMBERED).fill(Number.NEGATIVE_INFINITY),
+        deltas: new Int8Array(EVENTS_REMEMBERED),
+        next: 0,
+      };
+      this.events.set(replicaName, ring);
+    }
+    ring.times[ring.next] = this.context.now();
+    ring.deltas[ring.next] = delta;
+    ring.next = (ring.next + 1) % EVENTS_REMEMBERED;
   }
 }
 

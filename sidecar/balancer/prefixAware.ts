@@ -4,15 +4,19 @@
 // - The prompt is cut into chained block hashes (prefixBlocks.ts), seeded with the model and cache_salt.
 // - Each replica has a bounded LRU index of the block hashes this sidecar sent it; a replica's match is the longest
 //   run of the request's blocks, from the first, found in its index.
-// - The replica with the longest match takes the request when it covers MIN_MATCH_RATIO of the prompt.
-// - Every sidecar must agree on where a prefix goes without sharing state, so a prefix this sidecar has not seen (no
-//   match that long) goes by rendezvous hashing (rendezvous.ts) of its first ANCHOR_BLOCKS blocks over the candidates:
-//   the same replica in every sidecar. Equal matches are also broken by the rendezvous order.
-// - Load guard: the target is abandoned for the least-loaded replica when its load exceeds the least load by more than
-//   IMBALANCE_ABS and by a factor IMBALANCE_REL, or when its KV cache is over KV_USAGE_LIMIT. Load is the engine's
-//   waiting + running (+ requests sent since the scrape) when every candidate's scrape is fresh, else local in-flight.
-//   Replicas over the KV limit are not yielded to unless all are.
-import { allEnginesFresh, freshEngine, gauge, RecentStarts } from './engineLoad';
+// - Only the part of the best match that is longer than the runner-up's match says where this request belongs: a
+//   prefix that several replicas hold (a shared system prompt) is no reason to pick one of them. The best replica
+//   takes the request (affinity) when its lead is at least MIN_LEAD_BLOCKS and MIN_LEAD_RATIO of the prompt.
+// - Otherwise the request is cold: it goes to the rendezvous winner (rendezvous.ts) of its anchor, the hash of its
+//   first ANCHOR_BLOCKS blocks, over the candidates: the same replica in every sidecar, and different conversations
+//   (whose anchors include their first user message) spread over the replicas.
+// - Load guard: the target is abandoned when its load exceeds the least load by more than IMBALANCE_ABS and by a
+//   factor IMBALANCE_REL, or when its KV cache is over KV_USAGE_LIMIT. It yields along the request's own rendezvous
+//   order: the first replica in that order that is neither overloaded nor KV-full. That is the same replica in every
+//   sidecar that sees the same loads, and different requests yield to different replicas (no herd onto the least
+//   loaded). Load is the engine's waiting + running corrected since the scrape (engineLoad.ts) when every
+//   candidate's scrape is fresh, else local in-flight.
+import { allEnginesFresh, EngineLoadEstimator, freshEngine, gauge } from './engineLoad';
 import { LruSet } from './lruSet';
 import { prefixBlockHashes } from './prefixBlocks';
 import { rendezvousScore, replicaIdentity } from './rendezvous';
@@ -21,8 +25,13 @@ import type { Balancer, BalancerContext, ReplicaView, RoutedRequest } from './ty
 
 /** Blocks (of 128 characters) that key the cold, cross-sidecar decision: 64 × 128 = 8 KiB of prompt (~2K tokens). */
 export const ANCHOR_BLOCKS = 64;
-/** Below this share of the prompt matched anywhere, the request is cold and goes to the rendezvous winner. */
-export const MIN_MATCH_RATIO = 0.3;
+/**
+ * Affinity needs the best match to lead the runner-up by this many blocks (4 × 128 characters ≈ 128 tokens)...
+ * A smaller lead saves a few blocks of prefill, less than the balance the rendezvous spread buys.
+ */
+export const MIN_LEAD_BLOCKS = 4;
+/** ...and by this share of the prompt; else the request is cold and goes to the rendezvous winner of its anchor. */
+export const MIN_LEAD_RATIO = 0.1;
 /** Block hashes remembered per replica: 16Ki × 128 characters ≈ 2 MiB of prompt ≈ 500K tokens, a GPU's KV cache. */
 export const INDEX_BLOCKS_PER_REPLICA = 16_384;
 /** Load guard, absolute part: the target may carry this many more requests than the least-loaded replica. */
@@ -37,11 +46,13 @@ export type PrefixDecision = 'affinity' | 'cold' | 'yield' | 'no-prompt';
 export interface PrefixAwareBalancer extends Balancer {
   /** Why the last pick went where it did (for tests and diagnostics). */
   readonly lastDecision: PrefixDecision | undefined;
+  /** This sidecar's estimated share of the replicas' traffic (1 when alone). */
+  readonly trafficShare: number;
 }
 
 export function createPrefixAware(context: BalancerContext): PrefixAwareBalancer {
   const indexes = new Map<string, LruSet>();
-  const recentStarts = new RecentStarts(context);
+  const estimator = new EngineLoadEstimator(context);
   const hashesByRequest = new WeakMap<RoutedRequest, Float64Array>();
   let lastDecision: PrefixDecision | undefined;
 
@@ -65,57 +76,48 @@ export function createPrefixAware(context: BalancerContext): PrefixAwareBalancer
   function pick(candidates: readonly ReplicaView[], request: RoutedRequest): ReplicaView | undefined {
     if (candidates.length <= 1) return candidates[0];
     const engineFresh = allEnginesFresh(candidates, context);
-    const load = (replica: ReplicaView): number => replicaLoad(replica, engineFresh, context, recentStarts);
+    if (engineFresh) estimator.observe(candidates);
+    const load = (replica: ReplicaView): number => replicaLoad(replica, engineFresh, context, estimator);
     const hashes = hashesOf(request);
     if (hashes.length === 0) {
       lastDecision = 'no-prompt';
       return pickLowest(candidates, load, context.random);
     }
 
+    // The request's rendezvous order: candidate indexes by descending score for its anchor.
     const anchor = hashes[Math.min(hashes.length, ANCHOR_BLOCKS) - 1]!;
     const scores = candidates.map((r) => rendezvousScore(anchor, replicaIdentity(r), effectiveWeight(r)));
-    let rendezvousTop = 0;
-    for (let i = 1; i < candidates.length; i++) if (scores[i]! > scores[rendezvousTop]!) rendezvousTop = i;
+    const order = candidates.map((_, i) => i).sort((x, y) => scores[y]! - scores[x]! || x - y);
 
     const matches = candidates.map((r) => matchedBlocks(r, hashes));
-    let best = rendezvousTop;
-    for (let i = 0; i < candidates.length; i++) {
-      if (matches[i]! > matches[best]! || (matches[i] === matches[best] && scores[i]! > scores[best]!)) best = i;
-    }
-    let target = best;
-    lastDecision = 'affinity';
-    if (matches[best]! < MIN_MATCH_RATIO * hashes.length) {
-      target = rendezvousTop;
-      lastDecision = 'cold';
-    }
+    let best = order[0]!;
+    for (const i of order) if (matches[i]! > matches[best]!) best = i;
+    let runnerUp = 0;
+    for (let i = 0; i < candidates.length; i++) if (i !== best) runnerUp = Math.max(runnerUp, matches[i]!);
+    const lead = matches[best]! - runnerUp;
+    const hasAffinity = lead >= Math.max(MIN_LEAD_BLOCKS, MIN_LEAD_RATIO * hashes.length);
+    const target = hasAffinity ? best : order[0]!;
+    lastDecision = hasAffinity ? 'affinity' : 'cold';
 
     const loads = candidates.map(load);
     const kvFull = candidates.map(
       (r) => engineFresh && gauge(freshEngine(r, context)?.kvCacheUsage ?? 0) > KV_USAGE_LIMIT,
     );
     const leastLoad = Math.min(...loads);
-    const targetLoad = loads[target]!;
-    const imbalanced = targetLoad > leastLoad + IMBALANCE_ABS && targetLoad > IMBALANCE_REL * leastLoad;
-    if (!imbalanced && !kvFull[target]) return candidates[target];
+    const overloaded = (i: number): boolean =>
+      loads[i]! > leastLoad + IMBALANCE_ABS && loads[i]! > IMBALANCE_REL * leastLoad;
+    if (!overloaded(target) && !kvFull[target]) return candidates[target];
 
-    // Yield: the least-loaded replica with KV room (any, if none has room); among equals the longest match, then the
-    // rendezvous order.
+    // Yield along the rendezvous order: the first replica neither overloaded nor KV-full.
     lastDecision = 'yield';
+    for (const i of order) if (i !== target && !overloaded(i) && !kvFull[i]) return candidates[i];
+    // Every replica that is not overloaded is KV-full (or the target is the only one): the least loaded with KV room,
+    // any if none has room; ties in rendezvous order.
     const anyRoom = kvFull.includes(false);
-    let leastEligible = Number.POSITIVE_INFINITY;
-    for (let i = 0; i < candidates.length; i++) {
-      if (!(anyRoom && kvFull[i])) leastEligible = Math.min(leastEligible, loads[i]!);
-    }
     let chosen = -1;
-    for (let i = 0; i < candidates.length; i++) {
-      if ((anyRoom && kvFull[i]) || loads[i]! > leastEligible) continue;
-      if (
-        chosen < 0 ||
-        matches[i]! > matches[chosen]! ||
-        (matches[i] === matches[chosen] && scores[i]! > scores[chosen]!)
-      ) {
-        chosen = i;
-      }
+    for (const i of order) {
+      if (anyRoom && kvFull[i]) continue;
+      if (chosen < 0 || loads[i]! < loads[chosen]!) chosen = i;
     }
     return candidates[chosen];
   }
@@ -125,9 +127,12 @@ export function createPrefixAware(context: BalancerContext): PrefixAwareBalancer
     get lastDecision() {
       return lastDecision;
     },
+    get trafficShare() {
+      return estimator.trafficShare;
+    },
     pick,
     onStart(replica: ReplicaView, request: RoutedRequest): void {
-      recentStarts.record(replica.name);
+      estimator.recordStart(replica.name);
       const hashes = hashesOf(request);
       if (hashes.length === 0) return;
       let index = indexes.get(replica.name);
@@ -139,9 +144,12 @@ export function createPrefixAware(context: BalancerContext): PrefixAwareBalancer
       // evicts the ends of prompts before their shared beginnings).
       for (let i = hashes.length - 1; i >= 0; i--) index.touch(hashes[i]!);
     },
+    onFinish(replica: ReplicaView): void {
+      estimator.recordFinish(replica.name);
+    },
     onReplicasChanged(names: readonly string[]): void {
       forgetDeparted(indexes, names);
-      recentStarts.forgetDeparted(names);
+      estimator.forgetDeparted(names);
     },
   };
 }
@@ -151,11 +159,9 @@ function replicaLoad(
   replica: ReplicaView,
   engineFresh: boolean,
   context: BalancerContext,
-  recentStarts: RecentStarts,
+  estimator: EngineLoadEstimator,
 ): number {
   const engine = engineFresh ? freshEngine(replica, context) : undefined;
-  const requests = engine
-    ? gauge(engine.waiting) + gauge(engine.running) + recentStarts.sinceScrape(replica, engine.scrapedAt)
-    : Math.max(0, replica.inflight);
+  const requests = engine ? estimator.requests(replica, engine) : Math.max(0, replica.inflight);
   return requests / effectiveWeight(replica);
 }

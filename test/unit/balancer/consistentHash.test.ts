@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LOAD_BOUND_FACTOR } from '../../../sidecar/balancer/consistentHash';
+import { LOAD_BOUND_FACTOR, MIN_BOUND_HEADROOM } from '../../../sidecar/balancer/consistentHash';
 import { createBalancer } from '../../../sidecar/balancer/registry';
 import { counts, finish, type MutableReplica, replica, replicas, request, send, testContext } from './helpers';
 
@@ -81,6 +81,25 @@ test('consistent-hash with bounded load: one hot key cannot take more than c tim
   assert.equal(pool.find((r) => r.name === home)?.inflight, cap);
   for (const r of sent) finish(balancer, r, hot);
   assert.equal(balancer.pick(pool, hot)?.name, home, 'back home once load is gone');
+});
+
+test('consistent-hash at low load: a key keeps MIN_BOUND_HEADROOM concurrent requests more than its fair share home', () => {
+  const balancer = createBalancer('consistent-hash', testContext(35));
+  const pool = replicas(4);
+  const key = request({ sessionKey: 'agent-with-parallel-tool-calls' });
+  const home = balancer.pick(pool, key)?.name;
+  // Nothing else in flight: the fair share of the (n + 1)th request is (n + 1) / 4, below 1 for the first three.
+  // c × that rounds up to 1, which alone would spill the second request; the floor keeps 1 + headroom home.
+  const sent = Array.from({ length: 1 + MIN_BOUND_HEADROOM }, () => send(balancer, pool, key));
+  for (const r of sent) assert.equal(r.name, home);
+  const spilled = send(balancer, pool, key);
+  assert.notEqual(spilled.name, home, 'the bound still holds beyond the headroom');
+  // With other keys in flight the floor is the fair share rounded up plus the headroom.
+  for (const r of [...sent, spilled]) finish(balancer, r, key);
+  for (const r of pool) r.inflight = r.name === home ? 3 : 1;
+  assert.equal(balancer.pick(pool, key)?.name, home, '3 + 1 <= max(ceil(1.25 × 7 / 4), ceil(7 / 4) + 2) = 4');
+  for (const r of pool) if (r.name === home) r.inflight = 4;
+  assert.notEqual(balancer.pick(pool, key)?.name, home, '4 + 1 > max(ceil(1.25 × 8 / 4), ceil(8 / 4) + 2) = 4');
 });
 
 test('consistent-hash keys by session, else by the start of the prompt', () => {

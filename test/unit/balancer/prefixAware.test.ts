@@ -112,7 +112,7 @@ function loadedTarget(balancer: PrefixAwareBalancer, pool: MutableReplica[], req
   return home;
 }
 
-test('affinity yields to the least-loaded replica when the target is overloaded (local in-flight counts)', () => {
+test('an overloaded target yields along the request’s rendezvous order, not to the least-loaded replica', () => {
   const balancer = createPrefixAware(testContext(45));
   const pool = replicas(4);
   const req = chat([{ role: 'user', content: text(777, 5000) }]);
@@ -127,12 +127,114 @@ test('affinity yields to the least-loaded replica when the target is overloaded 
   home.inflight = IMBALANCE_ABS + 1;
   const yielded = balancer.pick(pool, req);
   assert.equal(balancer.lastDecision, 'yield');
-  assert.equal(yielded, others[0], 'to the least-loaded replica');
+  assert.notEqual(yielded, home);
+  // Which of the others is least loaded does not matter while none of them is overloaded: the order decides.
+  for (const least of others) {
+    for (const r of others) r.inflight = r === least ? 0 : 2;
+    assert.equal(balancer.pick(pool, req), yielded);
+  }
+  // An overloaded replica is skipped in the order.
+  (yielded as MutableReplica).inflight = IMBALANCE_ABS + 1;
+  const next = balancer.pick(pool, req);
+  assert.ok(next !== home && next !== yielded, 'the next one in the order');
 
   // The relative part: 8 is more than 2 + 4 but not more than 1.5 × 6.
   for (const r of others) r.inflight = 6;
   home.inflight = 8;
   assert.equal(balancer.pick(pool, req), home);
+});
+
+test('two sidecars with different histories yield alike, and different conversations yield to different replicas', () => {
+  const aliceContext = testContext(81);
+  const bobContext = testContext(82);
+  const alice = createPrefixAware(aliceContext);
+  const bob = createPrefixAware(bobContext);
+  // Separate views of the same four replicas (same URLs): each sidecar has its own in-flight counts.
+  const alicePool = replicas(4);
+  const bobPool = replicas(4);
+  // Alice has routed traffic before; Bob has not.
+  for (let i = 0; i < 30; i++) {
+    const req = chat([{ role: 'user', content: text(60_000 + i, 3000) }]);
+    finish(alice, send(alice, alicePool, req), req);
+  }
+  // The same scrapes in both: r0 is far busier than the rest; r3 is the least loaded.
+  const engines = [30, 6, 5, 4];
+  const scrapeAll = (pool: MutableReplica[], at: number) =>
+    pool.forEach((r, i) => {
+      r.engine = { running: engines[i]!, waiting: 0, kvCacheUsage: 0.5, scrapedAt: at };
+    });
+  scrapeAll(alicePool, aliceContext.now());
+  scrapeAll(bobPool, bobContext.now());
+  alicePool[1]!.inflight = 3; // local counts differ; they do not enter while the scrapes are fresh
+  const yieldedTo = new Set<string>();
+  let yields = 0;
+  for (let c = 0; c < 80; c++) {
+    const req = chat([
+      { role: 'system', content: text(1, 3000) },
+      { role: 'user', content: text(70_000 + c, 6000) },
+    ]);
+    const a = alice.pick(alicePool, req);
+    const aliceDecision = alice.lastDecision;
+    const b = bob.pick(bobPool, req);
+    assert.equal(a?.name, b?.name, `conversation ${c}`);
+    assert.notEqual(a?.name, 'r0', 'never the overloaded replica');
+    if (aliceDecision === 'yield') {
+      yields += 1;
+      yieldedTo.add(a!.name);
+    }
+  }
+  assert.ok(yields >= 10, `about a quarter of the conversations have r0 first: ${yields}`);
+  assert.ok(yieldedTo.size >= 2, `yields spread: ${[...yieldedTo].join(' ')}`);
+});
+
+test('a system prompt several replicas hold is no reason to go to them: new conversations go cold and spread', () => {
+  const balancer = createPrefixAware(testContext(83));
+  const pool = replicas(4);
+  const system = { role: 'system', content: text(2, 4000) };
+  // r0 and r1 hold the shared system prompt (earlier conversations that ended).
+  for (const holder of [pool[0]!, pool[1]!]) {
+    const req = chat([system, { role: 'user', content: `hello from ${holder.name}` }]);
+    holder.inflight += 1;
+    balancer.onStart?.(holder, req);
+    finish(balancer, holder, req);
+  }
+  const picks: string[] = [];
+  for (let c = 0; c < 60; c++) {
+    const req = chat([system, { role: 'user', content: text(80_000 + c, 4000) }]);
+    const sent = send(balancer, pool, req);
+    assert.equal(balancer.lastDecision, 'cold', `conversation ${c}`);
+    picks.push(sent.name);
+    finish(balancer, sent, req);
+  }
+  const tally = counts(picks);
+  for (const r of pool) assert.ok((tally[r.name] ?? 0) >= 8, `uneven: ${JSON.stringify(tally)}`);
+
+  // A conversation's own history is a lead over the shared part: its next turn has affinity, wherever it went.
+  const first = chat([system, { role: 'user', content: text(90_000, 4000) }]);
+  const home = send(balancer, pool, first);
+  finish(balancer, home, first);
+  const second = chat([
+    system,
+    { role: 'user', content: text(90_000, 4000) },
+    { role: 'assistant', content: text(90_001, 800) },
+    { role: 'user', content: text(90_002, 3000) },
+  ]);
+  assert.equal(balancer.pick(pool, second), home);
+  assert.equal(balancer.lastDecision, 'affinity');
+});
+
+test('a prefix only one replica holds leads by all of it: affinity', () => {
+  const balancer = createPrefixAware(testContext(84));
+  const pool = replicas(4);
+  const document = { role: 'system', content: text(3, 12_000) };
+  const firstReq = chat([document, { role: 'user', content: 'first question' }]);
+  const home = send(balancer, pool, firstReq);
+  finish(balancer, home, firstReq);
+  for (let q = 0; q < 20; q++) {
+    const req = chat([document, { role: 'user', content: text(95_000 + q, 300) }]);
+    assert.equal(balancer.pick(pool, req), home);
+    assert.equal(balancer.lastDecision, 'affinity');
+  }
 });
 
 test('affinity yields on engine load and on a full KV cache when the scrapes are fresh', () => {

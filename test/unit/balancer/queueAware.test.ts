@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { QueueAwareBalancer } from '../../../sidecar/balancer/queueAware';
 import { createBalancer } from '../../../sidecar/balancer/registry';
 import type { EngineLoad } from '../../../sidecar/balancer/types';
 import { counts, finish, replica, replicas, request, send, testContext } from './helpers';
@@ -90,4 +91,24 @@ test('queue-aware divides load by weight', () => {
     replica('small', { weight: 1, engine: scrape(context.now(), 8, 0, 0.3) }),
   ];
   assert.equal(balancer.pick(pool, request())?.name, 'big');
+});
+
+test('queue-aware in a team: a sidecar with an eighth of the traffic counts its starts eight-fold and does not herd', () => {
+  const context = testContext(56);
+  const balancer = createBalancer('queue-aware', context) as QueueAwareBalancer;
+  const pool = replicas(3, { inflight: 1 });
+  // Scrapes every 2 s: the engines carry 8 requests each, this sidecar 1 of them: share 1/8.
+  for (let round = 0; round < 15; round++) {
+    context.advance(2000);
+    for (const r of pool) r.engine = scrape(context.now(), 8, 0, 0.4);
+    balancer.pick(pool, request());
+  }
+  assert.ok(Math.abs(balancer.trafficShare - 1 / 8) < 0.02, `share ${balancer.trafficShare}`);
+  // r0 looks 4 lighter at the next scrape; one start there stands for about 8 across the team.
+  context.advance(2000);
+  for (const r of pool) r.engine = scrape(context.now(), r.name === 'r0' ? 4 : 8, 0, 0.4);
+  context.advance(10);
+  assert.equal(send(balancer, pool).name, 'r0');
+  context.advance(10);
+  assert.notEqual(send(balancer, pool).name, 'r0', 'the second pick already goes elsewhere');
 });
