@@ -25,6 +25,7 @@ import {
   resolveReplica,
   scopePickItems,
 } from './commandArgs';
+import { type ConfigEditOutcome, editConfigDocument } from './configDocumentEdit';
 import { newConfigLocation } from './configLocation';
 import { showDashboard } from './dashboard/panel';
 import { exportConfigAsShown, exportErrorMessage, exportFormatItems, exportLanguageId } from './exportFormats';
@@ -136,14 +137,22 @@ export async function switchAlgorithm(deps: CommandDeps, arg: unknown, algorithm
     if (!picked) return;
     algorithm = picked.algorithm;
   }
-  const client = deps.manager.client();
-  if (client) await client.setAlgorithm(algorithm, pool);
   const chosen = algorithm;
-  await editConfig(deps, (text) =>
+  const outcome = await editConfig(deps, (text) =>
     pool === undefined ? setAlgorithmEverywhere(text, chosen) : setAlgorithm(text, chosen, pool),
   );
+  if (outcome === 'cancelled') return;
+  const client = deps.manager.client();
+  if (client) await client.setAlgorithm(algorithm, pool);
+  const note = client
+    ? outcome === 'unsaved'
+      ? '; the config change is in the editor, unsaved'
+      : ''
+    : outcome === 'unsaved'
+      ? ' (in the editor, unsaved: applies when you save the config and start the sidecar)'
+      : ' (saved; applies when the sidecar starts)';
   void vscode.window.showInformationMessage(
-    `vLLM Pools: ${pool ? `pool ${pool} uses` : 'all pools use'} ${algorithm}${client ? '' : ' (saved; applies when the sidecar starts)'}`,
+    `vLLM Pools: ${pool ? `pool ${pool} uses` : 'all pools use'} ${algorithm}${note}`,
   );
 }
 
@@ -193,9 +202,10 @@ export async function addReplicaCommand(deps: CommandDeps, arg: unknown, urlArg:
     if (choice !== addAnyway) return;
   }
   const targetPool = pool;
-  await editConfig(deps, (t) => addReplica(t, targetPool, target));
+  const outcome = await editConfig(deps, (t) => addReplica(t, targetPool, target));
+  if (outcome === 'cancelled') return;
   const models = 'models' in probe ? ` serving ${probe.models.join(', ') || 'no models'}` : '';
-  void vscode.window.showInformationMessage(`vLLM Pools: added ${target} to ${pool}${models}`);
+  void vscode.window.showInformationMessage(`vLLM Pools: added ${target} to ${pool}${models}${outcomeNote(outcome)}`);
 }
 
 export async function removeReplicaCommand(deps: CommandDeps, arg: unknown): Promise<void> {
@@ -208,8 +218,13 @@ export async function removeReplicaCommand(deps: CommandDeps, arg: unknown): Pro
     remove,
   );
   if (choice !== remove) return;
-  await editConfig(deps, (text) => removeReplica(text, target.pool, { name: target.replica, url: target.url }));
-  void vscode.window.showInformationMessage(`vLLM Pools: removed ${target.replica} from ${target.pool}`);
+  const outcome = await editConfig(deps, (text) =>
+    removeReplica(text, target.pool, { name: target.replica, url: target.url }),
+  );
+  if (outcome === 'cancelled') return;
+  void vscode.window.showInformationMessage(
+    `vLLM Pools: removed ${target.replica} from ${target.pool}${outcomeNote(outcome)}`,
+  );
 }
 
 export async function setDraining(deps: CommandDeps, arg: unknown, drain: boolean): Promise<void> {
@@ -271,12 +286,17 @@ export async function setApiKey(deps: CommandDeps, arg: unknown): Promise<void> 
   if (!value) return;
   await deps.secrets.set(name, value);
   const secretName = name;
+  let note = '';
   if (reference) {
     const ref = reference;
-    await editConfig(deps, (t) => setReplicaSecret(t, ref.pool, { name: ref.replica, url: ref.url }, secretName));
+    const outcome = await editConfig(deps, (t) =>
+      setReplicaSecret(t, ref.pool, { name: ref.replica, url: ref.url }, secretName),
+    );
+    if (outcome === 'cancelled') note = `; the config does not reference it yet (write apiKey: \${secret:${name}})`;
+    else note = outcomeNote(outcome);
   }
   if (deps.manager.status === 'running') await deps.manager.restart();
-  void vscode.window.showInformationMessage(`vLLM Pools: API key \${secret:${name}} saved`);
+  void vscode.window.showInformationMessage(`vLLM Pools: API key \${secret:${name}} saved${note}`);
 }
 
 export async function copyEndpointUrl({ manager }: CommandDeps): Promise<string> {
@@ -386,36 +406,50 @@ async function readConfig(deps: CommandDeps): Promise<string> {
   return doc.getText();
 }
 
-/** Applies a text transformation to the config as one minimal edit of the document, then saves it (which reloads). */
-async function editConfig(deps: CommandDeps, transform: (text: string) => string): Promise<void> {
+/**
+ * Applies a text transformation to the config as one minimal edit of the open document and saves it (which reloads
+ * the sidecar). When the user has unsaved edits in it, asks before saving them too (extension/configDocumentEdit.ts).
+ */
+async function editConfig(deps: CommandDeps, transform: (text: string) => string): Promise<ConfigEditOutcome> {
   const uri = deps.manager.configUri;
   if (!uri) throw new Error('no vllm-pools.yaml in this workspace');
   const doc = await vscode.workspace.openTextDocument(uri);
-  const before = doc.getText();
-  let after: string;
-  try {
-    after = transform(before);
-  } catch (error) {
-    if (error instanceof ConfigEditError) throw new Error(`cannot edit ${uri.fsPath}: ${error.message}`);
-    throw error;
-  }
-  if (after === before) return;
-  let start = 0;
-  while (start < before.length && start < after.length && before[start] === after[start]) start++;
-  let end = 0;
-  while (
-    end < before.length - start &&
-    end < after.length - start &&
-    before[before.length - 1 - end] === after[after.length - 1 - end]
-  ) {
-    end++;
-  }
-  const edit = new vscode.WorkspaceEdit();
-  edit.replace(
-    uri,
-    new vscode.Range(doc.positionAt(start), doc.positionAt(before.length - end)),
-    after.slice(start, after.length - end),
+  const file = uri.path.slice(uri.path.lastIndexOf('/') + 1);
+  return editConfigDocument(
+    doc,
+    (text) => {
+      try {
+        return transform(text);
+      } catch (error) {
+        if (error instanceof ConfigEditError) throw new Error(`cannot edit ${uri.fsPath}: ${error.message}`);
+        throw error;
+      }
+    },
+    {
+      replace: (change) => {
+        const edit = new vscode.WorkspaceEdit();
+        edit.replace(uri, new vscode.Range(doc.positionAt(change.start), doc.positionAt(change.end)), change.text);
+        return vscode.workspace.applyEdit(edit);
+      },
+      askAboutUnsavedEdits: async () => {
+        const saveBoth = 'Save Both';
+        const applyOnly = 'Change Without Saving';
+        const choice = await vscode.window.showWarningMessage(
+          `${file} has unsaved changes.`,
+          {
+            modal: true,
+            detail: `Save them together with this change (the sidecar reloads the file), or make this change in the editor only and leave the file unsaved until you save it.`,
+          },
+          saveBoth,
+          applyOnly,
+        );
+        return choice === saveBoth ? 'save-both' : choice === applyOnly ? 'apply-only' : 'cancel';
+      },
+    },
   );
-  if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`could not edit ${uri.fsPath}`);
-  await doc.save();
+}
+
+/** What to add to a command's message about where its config change stands. */
+function outcomeNote(outcome: ConfigEditOutcome): string {
+  return outcome === 'unsaved' ? ' (in the editor, unsaved: it applies when you save the config)' : '';
 }

@@ -131,6 +131,38 @@ test('Switch Algorithm applies through the admin API and writes the YAML, commen
   await waitFor(() => world.statusBar.text === 'vLLM 3/3 · round-robin', 'the status bar showing it');
 });
 
+test("a command never saves the user's unsaved edits of the config without asking", { skip: !built }, async () => {
+  const file = join(folder, 'vllm-pools.yaml');
+  const onDisk = readFileSync(file, 'utf8');
+  const doc = await world.typeUnsaved(file, '# my unsaved note\n');
+  const asked = () => world.messages.filter((m) => m.includes('vllm-pools.yaml has unsaved changes')).length;
+
+  world.answers.push(undefined); // the modal question dismissed: nothing happens
+  await run('vllmPools.switchAlgorithm', { pool: 'default' }, 'least-connections');
+  assert.equal(asked(), 1);
+  assert.equal(readFileSync(file, 'utf8'), onDisk);
+  assert.match(doc.getText(), /^ {4}algorithm: round-robin$/m);
+  assert.equal(api.snapshot()?.pools[0]?.algorithm, 'round-robin', 'not switched either');
+
+  world.answers.push('Change Without Saving');
+  await run('vllmPools.switchAlgorithm', { pool: 'default' }, 'least-connections');
+  assert.equal(asked(), 2);
+  assert.equal(readFileSync(file, 'utf8'), onDisk, 'nothing saved');
+  assert.match(doc.getText(), /^ {4}algorithm: least-connections$/m);
+  assert.match(doc.getText(), /# my unsaved note\n$/);
+  assert.equal(doc.isDirty, true);
+  await waitFor(() => api.snapshot()?.pools[0]?.algorithm === 'least-connections', 'applied through the admin API');
+
+  world.answers.push('Save Both');
+  await run('vllmPools.switchAlgorithm', { pool: 'default' }, 'round-robin');
+  assert.equal(asked(), 3);
+  const saved = readFileSync(file, 'utf8');
+  assert.match(saved, /^ {4}algorithm: round-robin$/m);
+  assert.match(saved, /# my unsaved note\n$/, 'saved together, as the user chose');
+  assert.equal(doc.isDirty, false);
+  await waitFor(() => world.statusBar.text === 'vLLM 3/3 · round-robin', 'round-robin again');
+});
+
 test('Drain and Enable from a tree element change the replica state and its context value', {
   skip: !built,
 }, async () => {

@@ -130,8 +130,18 @@ export interface StubWorld {
   commands: Map<string, (...args: unknown[]) => unknown>;
   logs: string[];
   watchers: { fire(): void }[];
+  /** Types `text` at the end of the open document of `path` without saving it, as a user would. */
+  typeUnsaved: (path: string, text: string) => Promise<StubDocument>;
   /** The shell's diagnostics (collection "vllm-pools"), by file path. */
   diagnostics: Map<string, Diagnostic[]>;
+}
+
+/** An open text document of the stub. */
+export interface StubDocument {
+  readonly isDirty: boolean;
+  getText(): string;
+  positionAt(offset: number): Position;
+  applyEdit(range: Range, text: string): void;
 }
 
 export function createVscodeStub(folder: string): { vscode: Record<string, unknown>; world: StubWorld } {
@@ -150,6 +160,9 @@ export function createVscodeStub(folder: string): { vscode: Record<string, unkno
     logs: [],
     watchers: [],
     diagnostics: new Map(),
+    typeUnsaved: async () => {
+      throw new Error('set below');
+    },
   };
   const folderUri = Uri.file(folder);
   /** The next answer; a function answer picks from the offered buttons. */
@@ -161,10 +174,10 @@ export function createVscodeStub(folder: string): { vscode: Record<string, unkno
   };
   const log = (level: string) => (text: string) => world.logs.push(`${level} ${text}`);
 
-  const docs = new Map<string, { text: string }>();
+  const docs = new Map<string, { text: string; dirty: boolean }>();
   const openTextDocument = async (uri: Uri) => {
     const text = await readFile(uri.fsPath, 'utf8');
-    const doc = { text };
+    const doc = { text, dirty: false };
     docs.set(uri.fsPath, doc);
     const offsetAt = (p: Position) => {
       const lines = doc.text.split('\n');
@@ -172,6 +185,9 @@ export function createVscodeStub(folder: string): { vscode: Record<string, unkno
     };
     return {
       uri,
+      get isDirty() {
+        return doc.dirty;
+      },
       getText: () => doc.text,
       positionAt: (offset: number) => {
         const before = doc.text.slice(0, offset).split('\n');
@@ -180,11 +196,13 @@ export function createVscodeStub(folder: string): { vscode: Record<string, unkno
       offsetAt,
       save: async () => {
         await writeFile(uri.fsPath, doc.text);
+        doc.dirty = false;
         for (const w of world.watchers) w.fire();
         return true;
       },
       applyEdit: (range: Range, text: string) => {
         doc.text = doc.text.slice(0, offsetAt(range.start)) + text + doc.text.slice(offsetAt(range.end));
+        doc.dirty = true;
       },
     };
   };
@@ -303,6 +321,9 @@ export function createVscodeStub(folder: string): { vscode: Record<string, unkno
         },
       },
       openTextDocument: async (uri: Uri) => {
+        // An open document with unsaved edits is the one VS Code hands out again; otherwise the file as it is now.
+        const open = openDocs.get(uri.fsPath);
+        if (open?.isDirty) return open;
         const doc = await openTextDocument(uri);
         openDocs.set(uri.fsPath, doc);
         return doc;
@@ -355,6 +376,14 @@ export function createVscodeStub(folder: string): { vscode: Record<string, unkno
     (vscode as Record<string, unknown>)[name] = tolerant(vscode[name] as Record<string, unknown>);
   }
   (vscode as Record<string, unknown>)['lm'] = tolerant({});
+  world.typeUnsaved = async (path: string, text: string) => {
+    const doc = await (vscode.workspace as { openTextDocument(uri: Uri): Promise<StubDocument> }).openTextDocument(
+      Uri.file(path),
+    );
+    const end = doc.positionAt(doc.getText().length);
+    doc.applyEdit(new Range(end, end), text);
+    return doc;
+  };
   return { vscode, world };
 }
 
