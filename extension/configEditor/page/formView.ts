@@ -29,6 +29,7 @@ import {
   valueAt,
   writeReference,
 } from './fields';
+import { ItemIds } from './itemIds';
 
 export interface TestResult {
   pending: boolean;
@@ -44,7 +45,9 @@ export class FormView {
   private live: Map<string, LiveReplica> | null = null;
   private readonly tests = new Map<string, TestResult>();
   private notice: string | undefined;
-  private readonly drafts = new Drafts();
+  /** Pools and replicas by an id kept across document changes: drafts are keyed by it, not by position. */
+  private readonly ids = new ItemIds();
+  private readonly drafts = new Drafts((key) => this.ids.stableKey(key));
   /** True while the DOM is being replaced: blur events of removed inputs are not the user's. */
   private rendering = false;
 
@@ -62,10 +65,16 @@ export class FormView {
   }
 
   setModel(model: FormModel, fileName: string): void {
+    const focus = this.focusState();
     this.model = model;
     this.fileName = fileName;
+    // A broken text says nothing about which pool is which: the ids (and the drafts) wait for a parsable one.
+    if (model.syntaxOk) {
+      this.ids.update(model.values);
+      this.drafts.retain((key) => this.ids.isCurrent(key));
+    }
     this.notice = undefined;
-    this.render();
+    this.render(focus);
   }
 
   /** Live state changes often (every second): only the badges are updated, so typing in the form is undisturbed. */
@@ -101,11 +110,20 @@ export class FormView {
     return this.model.aliased.some((alias) => key === alias || key.startsWith(`${alias}.`));
   }
 
-  render(): void {
+  /** The focused control by its stable key (pool and replica ids, not positions), and its text selection. */
+  private focusState(): { stableKey: string; selection: [number, number] | undefined } | undefined {
     const active = document.activeElement as HTMLElement | null;
-    const activeKey = active?.dataset['key'];
-    const selection =
+    const key = active?.dataset['key'];
+    if (!key || !this.root.contains(active)) return undefined;
+    const selection: [number, number] | undefined =
       active instanceof HTMLInputElement ? [active.selectionStart ?? 0, active.selectionEnd ?? 0] : undefined;
+    return { stableKey: this.ids.stableKey(key), selection };
+  }
+
+  /** Rebuilds the form; focus goes back to the same control of the same pool or replica, wherever it now is. */
+  render(focus = this.focusState()): void {
+    const activeKey = focus ? this.ids.controlKey(focus.stableKey) : undefined;
+    const selection = focus?.selection;
 
     this.rendering = true;
     try {
@@ -345,10 +363,9 @@ export class FormView {
     return h('span', { class: `state ${live.state}`, title }, live.state);
   }
 
-  /** Removes a pool or a replica; drafts of later items move up with them. */
+  /** Removes a pool or a replica; its drafts go with it once the document no longer has it (setModel). */
   private remove(path: YamlPath): void {
     this.edit({ kind: 'delete', path });
-    this.drafts.afterDelete(path);
   }
 
   private move(pool: number, from: number, to: number): void {
@@ -357,7 +374,6 @@ export class FormView {
     // A field typed into and still focused commits first, at the index it was typed at.
     if (document.activeElement instanceof HTMLElement) document.activeElement.blur();
     this.edit({ kind: 'move', path: ['pools', pool, 'replicas'], from, to });
-    this.drafts.afterMove(['pools', pool, 'replicas'], from, to);
     const key = `pools.${pool}.replicas.${to}.${to < from ? 'up' : 'down'}`;
     requestAnimationFrame(() => this.root.querySelector<HTMLElement>(`[data-key="${CSS.escape(key)}"]`)?.focus());
   }

@@ -163,6 +163,36 @@ describe('config editor page keeps uncommitted input (headless Chromium)', {
     await page.close();
   });
 
+  it('keeps drafts and focus with their pool when a text edit inserts a pool before it', async () => {
+    const editor = await open();
+    const { page } = editor;
+    await page.locator('[data-key="pools.0.new.name"]').fill('gpu-d');
+    const qwenUrl = page.locator('[data-key="pools.1.new.url"]');
+    await qwenUrl.click();
+    await page.keyboard.type('http://10.0.0.24:8000');
+    const inserted = SAMPLE.replace(
+      'pools:\n',
+      'pools:\n  - name: mistral\n    replicas:\n      - url: http://10.0.0.40:8000\n',
+    );
+    await editor.send(modelMessage(inserted));
+    await waitFor(async () => ((await page.locator('.card.pool').count()) === 3 ? true : undefined), 'three pools');
+    // The new pool at the top has no drafts; llama-8b (now 1) and qwen-coder (now 2) keep theirs, focus included.
+    assert.equal(await page.locator('[data-key="pools.0.new.url"]').inputValue(), '');
+    assert.equal(await page.locator('[data-key="pools.0.new.name"]').inputValue(), '');
+    assert.equal(await page.locator('[data-key="pools.1.new.name"]').inputValue(), 'gpu-d');
+    assert.equal(await page.locator('[data-key="pools.2.new.url"]').inputValue(), 'http://10.0.0.24:8000');
+    assert.equal(await focusedKey(page), 'pools.2.new.url');
+    await page.keyboard.press('Enter');
+    const edits = await editsPosted(editor, 1);
+    assert.deepEqual(edits.at(-1), {
+      kind: 'append',
+      path: ['pools', 2, 'replicas'],
+      value: { url: 'http://10.0.0.24:8000' },
+    });
+    assert.deepEqual(editor.problems, []);
+    await page.close();
+  });
+
   it('moves a draft with its pool when the form removes an earlier pool', async () => {
     const editor = await open();
     const { page } = editor;
