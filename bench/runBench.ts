@@ -98,7 +98,12 @@ async function routingPart(
   }
 }
 
-async function teamPart(plan: BenchPlan, fleet: BenchFleet, results: RoutingResult[]): Promise<void> {
+async function teamPart(
+  plan: BenchPlan,
+  fleet: BenchFleet,
+  results: RoutingResult[],
+  contenders: readonly string[],
+): Promise<void> {
   const { workload } = plan.workloads['multi-turn'];
   const keys = workload.sessions.map((s) => s.key);
   const runs: Array<{ spec: ContenderSpec; label: string; team?: AlgorithmId }> = [
@@ -113,7 +118,9 @@ async function teamPart(plan: BenchPlan, fleet: BenchFleet, results: RoutingResu
     },
     { spec: { kind: 'limit' }, label: 'LIMIT (sessions pinned)' },
   ];
-  for (const run of runs) {
+  // --contenders filters the team's runs by label too (e.g. "prefix-aware,LIMIT").
+  const wanted = runs.filter((run) => contenders.length === 0 || contenders.some((c) => run.label.includes(c)));
+  for (const run of wanted) {
     try {
       const result = await runRouting({
         fleet,
@@ -190,7 +197,7 @@ export async function runBench(options: BenchOptions): Promise<number> {
       seed: plan.seed,
     });
     try {
-      await teamPart(plan, fleet, team);
+      await teamPart(plan, fleet, team, options.contenders);
       parts.push('team');
     } finally {
       await fleet.stop();
