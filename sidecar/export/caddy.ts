@@ -20,10 +20,12 @@ const ALGORITHMS: Record<AlgorithmId, string> = {
 
 function notes(plan: ExportPlan): TargetNotes {
   const extra = [
-    'Retries: `lb_try_duration` retries on another replica when the connection to a replica fails (the body is' +
-      ' kept by `buffer_requests` so it can be sent again), and `lb_retry_match` lets a POST whose round trip failed' +
-      ' before any answer be retried too. Caddy does not retry a 502/503/504 answer; those count as passive' +
-      ' failures (`unhealthy_status 5xx`).',
+    'Retries: `lb_try_duration` retries on another replica when the connection to a replica fails, and' +
+      ' `lb_retry_match` lets a POST whose round trip failed before any answer be retried too. Caddy does not retry' +
+      ' a 502/503/504 answer; those count as passive failures (`unhealthy_status 5xx`).',
+    'Caddy 2.6 (Debian 12) loses the request body on a retry (a Caddy bug: the retry fails with "ContentLength=N' +
+      ' with Body length 0"), so there a POST that meets a replica that just died fails' +
+      ' with 502 after `lb_try_duration`; the active check (within `health_interval`) then takes the replica out.',
     'Passive ejection: `max_fails` failures within `fail_duration` take a replica out until they age out of the' +
       ' window (the sidecar: out for failTimeout, then probed).',
     'Active checks: `health_uri`, `health_interval`, `health_timeout`; rise/fall need Caddy 2.7+' +
@@ -79,8 +81,8 @@ function poolSnippet(planned: PlannedPool): string[] {
     lines.push(
       `        lb_try_duration ${formatDuration(tryFor)}  # retries: ${pool.retries}`,
       '        lb_try_interval 250ms',
-      '        # Keep the request body (at most request_body max_size) so that a retry after a failed dial can send',
-      '        # it again; Caddy 2.7+ calls this `request_buffers <size>`.',
+      '        # Keep the request body (at most request_body max_size) so that a retry can send it again (Caddy 2.6',
+      '        # loses it: see the notes at the top); Caddy 2.7+ calls this `request_buffers <size>`.',
       '        buffer_requests',
       '        # Also retry a POST whose round trip failed before any answer (a reused connection to a replica that',
       '        # just died), as the sidecar does; Caddy never retries once the response has started.',
