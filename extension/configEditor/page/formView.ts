@@ -43,7 +43,10 @@ export class FormView {
   private model: FormModel | undefined;
   private fileName = 'vllm-pools.yaml';
   private live: Map<string, LiveReplica> | null = null;
+  /** "Test" results by the replica's stable key (ids, like the drafts), so they stay on the replica they are about. */
   private readonly tests = new Map<string, TestResult>();
+  /** The replica a pending test was asked for, by the indexes the host answers with. */
+  private readonly testedReplicas = new Map<string, string>();
   private notice: string | undefined;
   /** Pools and replicas by an id kept across document changes: drafts are keyed by it, not by position. */
   private readonly ids = new ItemIds();
@@ -72,6 +75,7 @@ export class FormView {
     if (model.syntaxOk) {
       this.ids.update(model.values);
       this.drafts.retain((key) => this.ids.isCurrent(key));
+      for (const key of [...this.tests.keys()]) if (!this.ids.isCurrent(key)) this.tests.delete(key);
     }
     this.notice = undefined;
     this.render(focus);
@@ -87,8 +91,16 @@ export class FormView {
   }
 
   setTestResult(pool: number, replica: number, result: TestResult): void {
-    this.tests.set(`${pool}.${replica}`, result);
+    const asked = `${pool}.${replica}`;
+    const key = this.testedReplicas.get(asked) ?? this.replicaKey(pool, replica);
+    if (result.pending) this.testedReplicas.set(asked, key);
+    else this.testedReplicas.delete(asked);
+    this.tests.set(key, result);
     this.render();
+  }
+
+  private replicaKey(pool: number, replica: number): string {
+    return this.ids.stableKey(`pools.${pool}.replicas.${replica}`);
   }
 
   showNotice(message: string): void {
@@ -318,7 +330,7 @@ export class FormView {
         this.move(pool, index, to);
       });
       rows.push(row);
-      const test = this.tests.get(`${pool}.${index}`);
+      const test = this.tests.get(this.replicaKey(pool, index));
       if (test) {
         rows.push(
           h(
@@ -369,8 +381,6 @@ export class FormView {
   }
 
   private move(pool: number, from: number, to: number): void {
-    this.tests.delete(`${pool}.${from}`);
-    this.tests.delete(`${pool}.${to}`);
     // A field typed into and still focused commits first, at the index it was typed at.
     if (document.activeElement instanceof HTMLElement) document.activeElement.blur();
     this.edit({ kind: 'move', path: ['pools', pool, 'replicas'], from, to });

@@ -193,6 +193,26 @@ describe('config editor page keeps uncommitted input (headless Chromium)', {
     await page.close();
   });
 
+  it('shows a Test result on the replica it was asked for after a pool is inserted before it', async () => {
+    const editor = await open();
+    const { page } = editor;
+    await page.locator('[data-key="pools.1.replicas.1.test"]').click();
+    const inserted = SAMPLE.replace(
+      'pools:\n',
+      'pools:\n  - name: mistral\n    replicas:\n      - url: http://10.0.0.40:8000\n',
+    );
+    await editor.send(modelMessage(inserted));
+    await waitFor(async () => ((await page.locator('.card.pool').count()) === 3 ? true : undefined), 'three pools');
+    // The host answers with the indexes it was asked with (pool 1, replica 1: coder-2 at the time).
+    await editor.send({ type: 'testResult', pool: 1, replica: 1, ok: true, message: 'coder-2 answers', models: [] });
+    await page.waitForSelector('.test-result.ok');
+    const row = page.locator('tr[data-path="pools.2.replicas.1"] + tr.test-row');
+    assert.match((await row.textContent()) ?? '', /coder-2 answers/);
+    assert.equal(await page.locator('.test-result').count(), 1);
+    assert.deepEqual(editor.problems, []);
+    await page.close();
+  });
+
   it('moves a draft with its pool when the form removes an earlier pool', async () => {
     const editor = await open();
     const { page } = editor;
