@@ -51,7 +51,10 @@ export class PoolsChatProvider implements vscode.LanguageModelChatProvider<ChatM
   private async options(): Promise<EndpointOptions | undefined> {
     const endpoint = this.deps.endpoint();
     if (!endpoint) return undefined;
-    const token = this.deps.clientToken ? await this.deps.clientToken() : resolveClientToken(undefined, process.env);
+    // A token that cannot be read (secret storage unavailable) is sent as none: the 401 then says what to do.
+    const token = this.deps.clientToken
+      ? await this.deps.clientToken().catch(() => undefined)
+      : resolveClientToken(undefined, process.env);
     return { endpoint, token };
   }
 

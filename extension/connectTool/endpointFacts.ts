@@ -28,7 +28,7 @@ export async function gatherEndpointFacts(
     } catch (error) {
       if (error instanceof EndpointError && error.status === 401) {
         tokenRequired = true;
-        const token = await source.clientToken();
+        const token = await source.clientToken().catch(() => undefined);
         if (token) cards = await fetchModels({ endpoint, token }).catch(() => []);
       }
     }
