@@ -34,8 +34,13 @@ export const MIN_LEAD_BLOCKS = 4;
 export const MIN_LEAD_RATIO = 0.1;
 /** Block hashes remembered per replica: 16Ki × 128 characters ≈ 2 MiB of prompt ≈ 500K tokens, a GPU's KV cache. */
 export const INDEX_BLOCKS_PER_REPLICA = 16_384;
-/** Load guard, absolute part: the target may carry this many more requests than the least-loaded replica. */
-export const IMBALANCE_ABS = 4;
+/**
+ * Load guard, absolute part: the target may carry this many more requests than the least-loaded replica. A yield
+ * costs the new replica a prefill of the whole matched prefix (a conversation's history: thousands of tokens) and
+ * moves the conversation, while a few more running requests only slow a continuous batch a little; AIBrix uses 8 (SMG's
+ * 64 is for large data-parallel fleets). With 4, the ordinary spread of 64 sessions hashed over 4 replicas moved them.
+ */
+export const IMBALANCE_ABS = 8;
 /** Load guard, relative part: ...and must also exceed this multiple of the least load before affinity yields. */
 export const IMBALANCE_REL = 1.5;
 /** Load guard: a replica whose KV cache is fuller than this takes no affinity traffic (it would evict or preempt). */

@@ -4,6 +4,7 @@ import {
   ANCHOR_BLOCKS,
   createPrefixAware,
   IMBALANCE_ABS,
+  IMBALANCE_REL,
   type PrefixAwareBalancer,
 } from '../../../sidecar/balancer/prefixAware';
 import { PREFIX_BLOCK_CHARS } from '../../../sidecar/balancer/prefixBlocks';
@@ -138,9 +139,11 @@ test('an overloaded target yields along the request’s rendezvous order, not to
   const next = balancer.pick(pool, req);
   assert.ok(next !== home && next !== yielded, 'the next one in the order');
 
-  // The relative part: 8 is more than 2 + 4 but not more than 1.5 × 6.
-  for (const r of others) r.inflight = 6;
-  home.inflight = 8;
+  // The relative part: more than the least + IMBALANCE_ABS, but not more than IMBALANCE_REL × the least.
+  const least = 3 * IMBALANCE_ABS;
+  for (const r of others) r.inflight = least;
+  home.inflight = least + IMBALANCE_ABS + 1;
+  assert.ok(home.inflight <= IMBALANCE_REL * least);
   assert.equal(balancer.pick(pool, req), home);
 });
 
