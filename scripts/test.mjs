@@ -26,9 +26,12 @@ if (files.length === 0) {
   console.error(`no *.test.ts files under ${dirs.join(', ')}`);
   process.exit(1);
 }
+// Node 20 applies --test-timeout to each test file as a whole too, not only to each test: 300 s leaves room for a long
+// file on a loaded 2-core machine (a test's own larger `timeout` was cut short at the file's 120 s) and still ends a
+// hang. A flag given on the command line wins.
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=120000', ...flags, ...files],
+  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', ...flags, ...files],
   { stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);
