@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
+import { freePort } from '../../../bench/freePort';
 import { type SimFleet, startSimFleet } from '../../../sim/fleet';
 import { createVscodeStub, fakeSecretStorage, installVscodeStub, type StubWorld } from './vscodeStub';
 
@@ -28,14 +29,6 @@ let extension: ExtensionModule;
 let api: ReturnType<ExtensionModule['activate']>;
 let uninstall: () => void;
 let context: { subscriptions: { dispose(): void }[] };
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 async function waitFor(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -3,6 +3,8 @@ import type { Config, PoolConfig } from '../../../sidecar/config/types';
 import { createLogger, type Logger } from '../../../sidecar/log';
 import type { AlgorithmId } from '../../../sidecar/protocol';
 
+export { waitFor } from '../../support/waitFor';
+
 export function testPool(
   name: string,
   replicas: { url: string; name?: string; weight?: number; apiKey?: string }[],
@@ -44,18 +46,4 @@ export function testConfig(pools: PoolConfig[], overrides: Partial<Config> = {})
 export function memoryLogger(): { logger: Logger; lines: string[] } {
   const lines: string[] = [];
   return { logger: createLogger({ level: 'debug', write: (line) => lines.push(line) }), lines };
-}
-
-/** Polls `check` until it returns true or `timeoutMs` passes. */
-export async function waitFor(
-  check: () => boolean | Promise<boolean>,
-  timeoutMs = 5000,
-  what = 'condition',
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }

@@ -1,5 +1,7 @@
 // Helpers for the simulator's integration tests: raw SSE reading and polling with a deadline.
 
+export { waitFor } from '../../support/waitFor';
+
 export interface SseResult {
   status: number;
   headers: Headers;
@@ -38,20 +40,6 @@ export async function postJson(
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
   return { status: res.status, body: (await res.json()) as Record<string, unknown>, headers: res.headers };
-}
-
-/** Polls `check` until it holds, every 10 ms, for at most `timeoutMs`. */
-export async function waitFor(
-  check: () => boolean | Promise<boolean>,
-  timeoutMs = 5000,
-  what = 'condition',
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 /** The value of a sample in Prometheus text, by metric name and a label filter (undefined if absent). */

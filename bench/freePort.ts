@@ -1,6 +1,7 @@
+// A loopback port for a child process that must be told its port up front (nginx, HAProxy, Caddy, code-server).
 import { createServer } from 'node:net';
 
-/** A TCP port that was free a moment ago on 127.0.0.1 (for a child that must be told its port up front). */
+/** A TCP port that was free a moment ago on 127.0.0.1. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
