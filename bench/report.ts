@@ -339,19 +339,28 @@ function reading(results: BenchResults): string[] {
           `${worst.contender}, ${f(worst.summary.ttft.p90)} ms` +
           `${nginx ? `; one shared nginx least_conn: ${f(nginx.summary.ttft.p90)} ms` : ''}. ` +
           (qa && pa
-            ? `The algorithms meant for this case did not hold up here: queue-aware ${f(qa.summary.ttft.p90)} ms and ` +
-              `prefix-aware ${f(pa.summary.ttft.p90)} ms (hit rate ${pct(pa.hitRate, 1)}` +
-              `${alone ? `, against ${pct(alone.hitRate, 1)} with one sidecar at ${alone.rate} req/s` : ''}). ` +
-              'Both lean on engine gauges scraped every 2 s ' +
-              '(modelled), longer than one request lives here, and each sidecar corrects them only with its own eighth ' +
-              'of the starts: queue-aware herds onto whichever replica looked idle at the last scrape, and the prefix-aware ' +
-              'load guard yields away from the replica holding the prefix on the same stale figures. Consistent hashing ' +
-              'on the session id needs no shared state and keeps its hit rate.'
+            ? `The algorithms meant for this case: queue-aware ${f(qa.summary.ttft.p90)} ms and prefix-aware ` +
+              `${f(pa.summary.ttft.p90)} ms (hit rate ${pct(pa.hitRate, 1)}` +
+              `${alone ? `, against ${pct(alone.hitRate, 1)} with one sidecar at ${alone.rate} req/s` : ''})` +
+              `${nginx ? `; ${heldUp([qa, pa], nginx)} against one shared nginx least_conn` : ''}. ` +
+              'Both read engine gauges scraped every 2 s (modelled), longer than one request lives here; between ' +
+              'scrapes each sidecar adds its own starts minus finishes scaled by its estimated share of the traffic ' +
+              "(about 1/8 here), and prefix-aware yields an overloaded target along the request's own rendezvous order, " +
+              'so the eight sidecars do not all move to the replica that looked idlest. Consistent hashing on the ' +
+              'session id needs no shared state and keeps its hit rate.'
             : ''),
       );
     }
   }
   return out;
+}
+
+/** "both held up", "neither held up" or which one did, by TTFT p90 against the shared nginx. */
+function heldUp(runs: RoutingResult[], nginx: RoutingResult): string {
+  const ok = runs.filter((r) => r.summary.ttft.p90 <= nginx.summary.ttft.p90);
+  if (ok.length === runs.length) return 'both held up (TTFT p90 no worse)';
+  if (ok.length === 0) return 'neither held up (TTFT p90 worse)';
+  return `only ${ok.map((r) => (r.spec.kind === 'sidecar' ? r.spec.algorithm : r.contender)).join(', ')} held up (TTFT p90 no worse)`;
 }
 
 function findings(results: BenchResults): string[] {
