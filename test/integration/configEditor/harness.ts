@@ -1,93 +1,31 @@
 // Runs the config editor page as VS Code would, in headless Debian Chromium: the real HTML (CSP with a nonce), the
 // page bundled like build.mjs does, served from loopback, and a stubbed acquireVsCodeApi that records what it posts.
-import { once } from 'node:events';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import * as esbuild from 'esbuild';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
 import type { HostToPage, PageToHost } from '../../../extension/configEditor/messages';
 import { configEditorHtml, newNonce } from '../../../extension/configEditor/pageHtml';
+import { type PageSite, ROOT, serveWebviewPage, themeAndCspScript, waitFor } from '../../support/webviewPage';
 import type { WebviewTheme } from './themes';
 
-const ROOT = resolve(import.meta.dirname, '../../..');
-export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+export { CHROMIUM, launchChromium, waitFor } from '../../support/webviewPage';
 
-export interface Site {
-  origin: string;
-  close(): Promise<void>;
-}
+export type Site = PageSite;
 
-export async function servePage(): Promise<Site> {
-  const outdir = await mkdtemp(join(tmpdir(), 'vllm-pools-config-editor-'));
-  await esbuild.build({
-    entryPoints: { configEditor: join(ROOT, 'extension/configEditor/page/main.ts') },
-    outdir,
-    bundle: true,
-    platform: 'browser',
-    format: 'iife',
-    target: 'es2022',
-    logLevel: 'silent',
-  });
-  const files: Record<string, [string, string]> = {
-    '/configEditor.js': [join(outdir, 'configEditor.js'), 'text/javascript'],
-    '/configEditor.css': [join(ROOT, 'media/configEditor.css'), 'text/css'],
-  };
-  let origin = '';
-  const server = createServer((request, response) => {
-    const url = new URL(request.url ?? '/', origin);
-    if (url.pathname === '/') {
-      const theme = url.searchParams.get('theme') ?? 'vscode-dark';
-      const html = configEditorHtml({
+export function servePage(): Promise<Site> {
+  return serveWebviewPage({
+    name: 'configEditor',
+    entry: 'extension/configEditor/page/main.ts',
+    files: (outdir) => ({
+      '/configEditor.js': [join(outdir, 'configEditor.js'), 'text/javascript'],
+      '/configEditor.css': [join(ROOT, 'media/configEditor.css'), 'text/css'],
+    }),
+    html: (origin) =>
+      configEditorHtml({
         cspSource: origin,
         nonce: newNonce(),
         scriptUri: `${origin}/configEditor.js`,
         styleUri: `${origin}/configEditor.css`,
-      }).replace('<body>', `<body class="${theme}" data-vscode-theme-kind="${theme}">`);
-      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
-      return;
-    }
-    const file = files[url.pathname];
-    if (url.pathname === '/favicon.ico') {
-      response.writeHead(204).end();
-      return;
-    }
-    if (!file) {
-      response.writeHead(404).end();
-      return;
-    }
-    readFile(file[0]).then(
-      (body) => response.writeHead(200, { 'content-type': file[1] }).end(body),
-      () => response.writeHead(500).end(),
-    );
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    origin,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((done) => server.close(() => done()));
-      await rm(outdir, { recursive: true, force: true });
-    },
-  };
-}
-
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
+      }),
   });
 }
 
@@ -112,19 +50,7 @@ function stubScript(variables: Record<string, string>): string {
     getState: () => undefined,
     setState: () => undefined,
   });
-  document.addEventListener('securitypolicyviolation', (event) => {
-    box.violations.push(event.violatedDirective + ' ' + event.blockedURI);
-  });
-  const variables = ${JSON.stringify(variables)};
-  const apply = () => {
-    for (const [name, value] of Object.entries(variables)) document.documentElement.style.setProperty(name, value);
-  };
-  if (document.documentElement) apply();
-  else new MutationObserver((records, observer) => {
-    if (!document.documentElement) return;
-    observer.disconnect();
-    apply();
-  }).observe(document, { childList: true });
+  ${themeAndCspScript('box', variables)}
 })();`;
 }
 
@@ -156,21 +82,4 @@ export async function openEditor(browser: Browser, site: Site, theme: WebviewThe
       return box.posted;
     },
   };
-}
-
-/** Polls `check` until it returns something other than undefined; fails after `timeoutMs`. */
-export async function waitFor<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (let attempt = 0; attempt < 500; attempt++) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) break;
-    await new Promise((done) => setTimeout(done, 20));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }

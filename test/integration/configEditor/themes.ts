@@ -1,15 +1,7 @@
 // The --vscode-* variables the config editor reads, as VS Code's Dark Modern and Light Modern themes set them.
+import { WEBVIEW_FONTS as FONTS, type WebviewTheme } from '../../support/webviewPage';
 
-export interface WebviewTheme {
-  bodyClass: 'vscode-dark' | 'vscode-light';
-  variables: Record<string, string>;
-}
-
-const FONTS = {
-  '--vscode-font-family': 'system-ui, "Ubuntu", "Droid Sans", "DejaVu Sans", sans-serif',
-  '--vscode-font-size': '13px',
-  '--vscode-editor-font-family': '"DejaVu Sans Mono", "Droid Sans Mono", monospace',
-};
+export type { WebviewTheme };
 
 export const DARK_MODERN: WebviewTheme = {
   bodyClass: 'vscode-dark',

@@ -1,98 +1,36 @@
 // Runs the dashboard page as VS Code would, but in headless Chromium: the real HTML shell (CSP with a nonce), the
 // bundled script and styles served from a loopback server, and a stubbed acquireVsCodeApi that records what the page
 // posts and keeps what it saves.
-import { once } from 'node:events';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import * as esbuild from 'esbuild';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
 import { DashboardFeed } from '../../../extension/dashboard/feed';
 import { dashboardHtml } from '../../../extension/dashboard/html';
 import type { FullMessage, HostToPageMessage, PageToHostMessage } from '../../../extension/dashboard/messages';
 import type { RequestEvent, StateSnapshot } from '../../../sidecar/protocol';
+import { type PageSite, ROOT, serveWebviewPage, themeAndCspScript } from '../../support/webviewPage';
 import type { RecordedEvent } from './fixture';
 import type { WebviewTheme } from './themes';
 
-const ROOT = resolve(__dirname, '../../..');
-export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+export { CHROMIUM, launchChromium, waitFor } from '../../support/webviewPage';
 
-export interface DashboardSite {
-  origin: string;
-  close(): Promise<void>;
-}
+export type DashboardSite = PageSite;
 
 /** Bundles the page like build.mjs does (into a temporary folder) and serves it with the HTML shell. */
-export async function serveDashboard(): Promise<DashboardSite> {
-  const outdir = await mkdtemp(join(tmpdir(), 'vllm-pools-dashboard-'));
-  await esbuild.build({
-    entryPoints: { dashboard: join(ROOT, 'extension/dashboard/page/main.ts') },
-    outdir,
-    bundle: true,
-    platform: 'browser',
-    format: 'iife',
-    target: 'es2022',
-    logLevel: 'silent',
-  });
-  const files: Record<string, [string, string]> = {
-    '/dashboard.js': [join(outdir, 'dashboard.js'), 'text/javascript'],
-    '/dashboard.css': [join(outdir, 'dashboard.css'), 'text/css'],
-    '/media/dashboard.css': [join(ROOT, 'media/dashboard.css'), 'text/css'],
-  };
-  let origin = '';
-  const server: Server = createServer((request, response) => {
-    const url = new URL(request.url ?? '/', origin);
-    if (url.pathname === '/favicon.ico') {
-      response.writeHead(204).end();
-      return;
-    }
-    if (url.pathname === '/') {
-      const bodyClass = url.searchParams.get('theme') ?? 'vscode-dark';
-      const html = dashboardHtml({
+export function serveDashboard(): Promise<DashboardSite> {
+  return serveWebviewPage({
+    name: 'dashboard',
+    entry: 'extension/dashboard/page/main.ts',
+    files: (outdir) => ({
+      '/dashboard.js': [join(outdir, 'dashboard.js'), 'text/javascript'],
+      '/dashboard.css': [join(outdir, 'dashboard.css'), 'text/css'],
+      '/media/dashboard.css': [join(ROOT, 'media/dashboard.css'), 'text/css'],
+    }),
+    html: (origin) =>
+      dashboardHtml({
         cspSource: origin,
         scriptUri: `${origin}/dashboard.js`,
         styleUris: [`${origin}/dashboard.css`, `${origin}/media/dashboard.css`],
-      }).replace('<body>', `<body class="${bodyClass}" data-vscode-theme-kind="${bodyClass}">`);
-      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
-      return;
-    }
-    const file = files[url.pathname];
-    if (!file) {
-      response.writeHead(404).end();
-      return;
-    }
-    readFile(file[0]).then(
-      (body) => response.writeHead(200, { 'content-type': file[1] }).end(body),
-      () => response.writeHead(500).end(),
-    );
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    origin,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((done) => server.close(() => done()));
-      await rm(outdir, { recursive: true, force: true });
-    },
-  };
-}
-
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
+      }),
   });
 }
 
@@ -133,20 +71,7 @@ function vsCodeStubScript(variables: Record<string, string>, savedState: unknown
       setState: (state) => { box.state = JSON.parse(JSON.stringify(state)); },
     };
   };
-  document.addEventListener('securitypolicyviolation', (event) => {
-    box.violations.push(event.violatedDirective + ' ' + event.blockedURI);
-  });
-  // VS Code sets the theme's variables on <html> through the CSSOM (an inline style attribute would break the CSP).
-  const variables = ${JSON.stringify(variables)};
-  const apply = () => {
-    for (const [name, value] of Object.entries(variables)) document.documentElement.style.setProperty(name, value);
-  };
-  if (document.documentElement) apply();
-  else new MutationObserver((records, observer) => {
-    if (!document.documentElement) return;
-    observer.disconnect();
-    apply();
-  }).observe(document, { childList: true });
+  ${themeAndCspScript('box', variables)}
 })();`;
 }
 
@@ -186,23 +111,6 @@ export async function openDashboard(
     savedState: () => page.evaluate(() => (window as unknown as { __vscode: { state: unknown } }).__vscode.state),
     renders: async () => Number(await page.getAttribute('#dashboard', 'data-renders')),
   };
-}
-
-/** Polls `check` until it returns a value that is not undefined, or fails after `timeoutMs`. */
-export async function waitFor<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (let attempt = 0; attempt < 2000; attempt++) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) break;
-    await new Promise((done) => setTimeout(done, 20));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }
 
 /** What the host would send after following a recording while the panel was hidden, then showing it. */

@@ -1,16 +1,8 @@
 // The --vscode-* variables a webview gets under VS Code's default Dark Modern and Light Modern themes (the subset
 // the dashboard reads), and the body class VS Code sets with them.
+import { WEBVIEW_FONTS as FONTS, type WebviewTheme } from '../../support/webviewPage';
 
-export interface WebviewTheme {
-  bodyClass: 'vscode-dark' | 'vscode-light' | 'vscode-high-contrast';
-  variables: Record<string, string>;
-}
-
-const FONTS = {
-  '--vscode-font-family': 'system-ui, "Ubuntu", "Droid Sans", "DejaVu Sans", sans-serif',
-  '--vscode-font-size': '13px',
-  '--vscode-editor-font-family': '"DejaVu Sans Mono", "Droid Sans Mono", monospace',
-};
+export type { WebviewTheme };
 
 export const DARK_MODERN: WebviewTheme = {
   bodyClass: 'vscode-dark',
