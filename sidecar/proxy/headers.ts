@@ -16,8 +16,12 @@ const HOP_BY_HOP = new Set([
 
 const NOT_FORWARDED_UPSTREAM = new Set(['host', 'content-length', 'accept-encoding', 'expect', 'origin']);
 
-function connectionTokens(value: string | string[] | undefined): Set<string> {
-  const text = Array.isArray(value) ? value.join(',') : (value ?? '');
+const NO_TOKENS: ReadonlySet<string> = new Set();
+
+function connectionTokens(value: string | string[] | undefined): ReadonlySet<string> {
+  // The usual values name no other header: no set to build for them.
+  if (value === undefined || value === 'keep-alive' || value === 'close') return NO_TOKENS;
+  const text = Array.isArray(value) ? value.join(',') : value;
   return new Set(
     text
       .split(',')

@@ -89,6 +89,7 @@ function carriesOutput(choice: unknown): boolean {
 
 /** completion_tokens from a non-streamed JSON body, when it is there. */
 export function usageTokensOf(body: string): number | null {
+  if (!body.includes('"completion_tokens"')) return null;
   try {
     const parsed = JSON.parse(body) as { usage?: { completion_tokens?: unknown } };
     return typeof parsed.usage?.completion_tokens === 'number' ? parsed.usage.completion_tokens : null;
