@@ -12,7 +12,7 @@ import { startGateway } from './gateways';
 import { type Distribution, distribution } from './stats';
 import { splitEvents } from './streamRequest';
 
-/** `haproxy-as-exported`: the export without `option http-no-delay`, to show what that option does to SSE. */
+/** `haproxy-as-exported`: the export as written (it sets `option http-no-delay`), without the benchmark's tuning. */
 export type ProxyName = 'direct' | 'sidecar' | 'nginx' | 'haproxy' | 'haproxy-as-exported';
 
 export interface ProxyCostPlan {
