@@ -8,12 +8,38 @@ import { parseReference, resolveReference } from '../sidecar/config/references';
 /** The variable users set before the config could say where the token comes from; still read as a fallback. */
 export const CLIENT_TOKEN_ENV = 'VLLM_POOLS_CLIENT_TOKEN';
 
+/** The variable the sidecar reads its admin token from first (before the config's admin.token). */
+export const ADMIN_TOKEN_ENV = 'VLLM_POOLS_ADMIN_TOKEN';
+
 /** The raw `clientToken` value of a config text (a literal or a reference), or undefined when it has none. */
 export function clientTokenField(configText: string): string | undefined {
+  return stringField(configText, ['clientToken']);
+}
+
+function stringField(configText: string, path: readonly string[]): string | undefined {
   const document = parseDocument(configText, { uniqueKeys: false });
   if (document.errors.length > 0 || !isMap(document.contents)) return undefined;
-  const value = document.contents.get('clientToken', true);
+  const value = document.contents.getIn(path, true);
   return isScalar(value) && typeof value.value === 'string' && value.value !== '' ? value.value : undefined;
+}
+
+function resolveField(field: string, env: NodeJS.ProcessEnv): string | undefined {
+  const reference = parseReference(field);
+  if (reference === 'malformed') return undefined;
+  if (reference === undefined) return field;
+  return resolveReference(reference, env);
+}
+
+/**
+ * The admin token the user chose, in the sidecar's own order: VLLM_POOLS_ADMIN_TOKEN, then the config's admin.token
+ * (resolved like clientToken). Undefined when neither is set (the extension then makes a random one per start), so a
+ * token the user configured keeps working for their scripts while the extension runs the sidecar.
+ */
+export function resolveAdminToken(configText: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  const fromEnv = env[ADMIN_TOKEN_ENV];
+  if (fromEnv) return fromEnv;
+  const field = configText === undefined ? undefined : stringField(configText, ['admin', 'token']);
+  return field === undefined ? undefined : resolveField(field, env) || undefined;
 }
 
 /**
@@ -26,8 +52,5 @@ export function resolveClientToken(configText: string | undefined, env: NodeJS.P
   const fallback = env[CLIENT_TOKEN_ENV] || undefined;
   const field = configText === undefined ? undefined : clientTokenField(configText);
   if (field === undefined) return fallback;
-  const reference = parseReference(field);
-  if (reference === 'malformed') return undefined;
-  if (reference === undefined) return field;
-  return resolveReference(reference, env);
+  return resolveField(field, env);
 }

@@ -1,7 +1,7 @@
 // The sidecar as the user sees it: which config, which port, whether it may start (settings, workspace trust),
 // the config file watched and applied by reload, and the live state followed while it runs.
 import * as vscode from 'vscode';
-import { resolveClientToken } from './clientToken';
+import { resolveAdminToken, resolveClientToken } from './clientToken';
 import { ConfigDiagnostics } from './configDiagnostics';
 import { CONFIG_GLOB, isBlockedByTrust, locateConfig } from './configLocation';
 import { LiveState } from './liveState';
@@ -158,7 +158,14 @@ export class SidecarManager implements vscode.Disposable {
       if (options.interactive) await this.showConfigErrors(uri);
       return false;
     }
-    const launch: SidecarLaunch = { configFile: uri.fsPath, port, logLevel: this.logLevel(), secretEnv };
+    const adminToken = resolveAdminToken(text, { ...process.env, ...secretEnv });
+    const launch: SidecarLaunch = {
+      configFile: uri.fsPath,
+      port,
+      logLevel: this.logLevel(),
+      secretEnv,
+      ...(adminToken ? { adminToken } : {}),
+    };
     return this.process.start(launch);
   }
 

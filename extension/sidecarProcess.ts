@@ -1,6 +1,7 @@
 // The bundled sidecar as a child process: spawn it (the editor's own Node, ELECTRON_RUN_AS_NODE), wait for its ready
 // line, pipe its logs to the output channel, restart it with backoff when it dies, stop it gracefully.
-// A new random admin token for every start; secrets reach it only through its environment.
+// A new random admin token for every start unless the user configured one; secrets reach it only through its
+// environment.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
@@ -19,6 +20,8 @@ export interface SidecarLaunch {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** VLLM_POOLS_SECRET_* variables: the values of ${secret:NAME} references. */
   secretEnv: Record<string, string>;
+  /** The admin token the user configured (VLLM_POOLS_ADMIN_TOKEN or admin.token); else a random one per start. */
+  adminToken?: string;
 }
 
 /** Why the last run ended, when it was not asked to. */
@@ -125,7 +128,7 @@ export class SidecarProcess implements vscode.Disposable {
 
   private spawnOnce(): void {
     const launch = this.launch!;
-    const token = randomBytes(32).toString('hex');
+    const token = launch.adminToken ?? randomBytes(32).toString('hex');
     const args = [
       this.cliPath,
       'serve',

@@ -104,3 +104,27 @@ test('an invalid config fails with its issues at line and column, without restar
     sidecar.dispose();
   }
 });
+
+test('an admin token the user configured is the one the sidecar and the extension use', { skip: !built }, async () => {
+  const file = join(folder, 'admin.vllm-pools.yaml');
+  const chosen = 'user-chosen-admin-token-0123456789';
+  writeFileSync(
+    file,
+    `admin:\n  token: ${chosen}\npools:\n  - name: p\n    replicas:\n      - url: ${fleet.urls[0]}\n`,
+  );
+  const sidecar = new SidecarProcess(CLI, log as never);
+  try {
+    const launch = { configFile: file, port: 0, logLevel: 'info' as const, secretEnv: {}, adminToken: chosen };
+    assert.equal(await sidecar.start(launch), true);
+    assert.equal(sidecar.connection!.token, chosen);
+    const state = await request(`${sidecar.connection!.baseUrl}/admin/state`, {
+      headers: { authorization: `Bearer ${chosen}` },
+    });
+    await state.body.text();
+    assert.equal(state.statusCode, 200, "the user's own token works for their scripts");
+    assert.ok(!logs.some((l) => l.includes(chosen)), 'the token never reaches the log');
+    await sidecar.stop();
+  } finally {
+    sidecar.dispose();
+  }
+});

@@ -1,7 +1,13 @@
 // The client token of the extension's own requests follows the config's clientToken, resolved like the sidecar does.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CLIENT_TOKEN_ENV, clientTokenField, resolveClientToken } from '../../../extension/clientToken';
+import {
+  ADMIN_TOKEN_ENV,
+  CLIENT_TOKEN_ENV,
+  clientTokenField,
+  resolveAdminToken,
+  resolveClientToken,
+} from '../../../extension/clientToken';
 import { secretEnvName } from '../../../sidecar/config/references';
 
 const config = (clientToken: string) => `listen: { host: 127.0.0.1, port: 8800 }
@@ -36,4 +42,15 @@ test('no clientToken, or no readable config: VLLM_POOLS_CLIENT_TOKEN as before',
   assert.equal(resolveClientToken(undefined, { [CLIENT_TOKEN_ENV]: 'env-token' }), 'env-token');
   assert.equal(resolveClientToken('pools: [unclosed', {}), undefined);
   assert.equal(resolveClientToken(without, {}), undefined);
+});
+
+test('admin token: VLLM_POOLS_ADMIN_TOKEN first, then admin.token resolved, else none (a random one per start)', () => {
+  const text = (token: string) =>
+    `admin:\n  token: ${token}\npools:\n  - name: p\n    replicas: [{ url: http://10.0.0.1:8000 }]\n`;
+  assert.equal(resolveAdminToken(text('"my-admin-token"'), {}), 'my-admin-token');
+  assert.equal(resolveAdminToken(text('"my-admin-token"'), { [ADMIN_TOKEN_ENV]: 'env-admin' }), 'env-admin');
+  assert.equal(resolveAdminToken(text('${secret:adm}'), { [secretEnvName('adm')]: 'from-secret' }), 'from-secret');
+  assert.equal(resolveAdminToken(text('${env:ADM}'), { ADM: '' }), undefined, 'an unset reference: random token');
+  assert.equal(resolveAdminToken(config('"client-only"'), {}), undefined, 'clientToken is not the admin token');
+  assert.equal(resolveAdminToken(undefined, {}), undefined);
 });
