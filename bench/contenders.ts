@@ -1,6 +1,6 @@
 // Everything that can stand between the load generator and the fleet: the sidecar with each algorithm, nginx and
 // HAProxy from the export module, one replica directly, and the LIMIT (a router told each session's identity).
-import type { AlgorithmId } from '../sidecar/protocol';
+import { ALGORITHM_IDS, type AlgorithmId } from '../sidecar/protocol';
 import { writeBenchConfig } from './benchConfig';
 import { startServe } from './childProcess';
 import { type GatewayKind, startGateway } from './gateways';
@@ -12,15 +12,7 @@ export type ContenderSpec =
   | { kind: 'direct' }
   | { kind: 'limit' };
 
-export const SIDECAR_ALGORITHMS: AlgorithmId[] = [
-  'round-robin',
-  'least-connections',
-  'least-response-time',
-  'consistent-hash',
-  'power-of-two',
-  'prefix-aware',
-  'queue-aware',
-];
+export const SIDECAR_ALGORITHMS: AlgorithmId[] = [...ALGORITHM_IDS];
 
 export const GATEWAY_CONTENDERS: ContenderSpec[] = [
   { kind: 'nginx', algorithm: 'round-robin', directive: 'round robin' },

@@ -1,5 +1,5 @@
 // What a run measures: fleet, workloads, load levels, contenders. `--quick` shrinks every count.
-import type { AlgorithmId } from '../sidecar/protocol';
+import { ALGORITHM_IDS, type AlgorithmId } from '../sidecar/protocol';
 import { H100_LLAMA_8B } from '../sim/profiles';
 import type { ProxyCostPlan } from './proxyCost';
 import {
@@ -99,17 +99,7 @@ export function makePlan(quick: boolean): BenchPlan {
       developers: 8,
       rate: 24,
       timeScale: 1,
-      algorithms: quick
-        ? ['least-connections', 'prefix-aware']
-        : [
-            'round-robin',
-            'least-connections',
-            'least-response-time',
-            'consistent-hash',
-            'power-of-two',
-            'prefix-aware',
-            'queue-aware',
-          ],
+      algorithms: quick ? ['least-connections', 'prefix-aware'] : [...ALGORITHM_IDS],
     },
     proxy: quick
       ? {

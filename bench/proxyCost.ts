@@ -59,23 +59,14 @@ async function latencyRun(
   const times: number[] = [];
   let errors = 0;
   let next = 0;
-  const body = JSON.stringify({ model: 'echo', messages: [{ role: 'user', content: 'hi' }], max_tokens: 1 });
   const deadline = Date.now() + 60_000;
   const worker = async () => {
     while (next < requests && Date.now() < deadline) {
       next++;
       const t0 = performance.now();
       try {
-        const response = await request(`${url}/v1/chat/completions`, {
-          method: 'POST',
-          dispatcher,
-          headers: { 'content-type': 'application/json' },
-          body,
-          headersTimeout: 10_000,
-          bodyTimeout: 10_000,
-        });
-        await response.body.text();
-        if (response.statusCode === 200) times.push(performance.now() - t0);
+        const status = await postEcho(url, dispatcher);
+        if (status === 200) times.push(performance.now() - t0);
         else errors++;
       } catch {
         errors++;
@@ -139,9 +130,24 @@ async function eventDelayRun(url: string, plan: ProxyCostPlan): Promise<{ delays
   }
 }
 
+/** The small non-streaming request both loops send, read to the end; its status code. */
+const ECHO_BODY = JSON.stringify({ model: 'echo', messages: [{ role: 'user', content: 'hi' }], max_tokens: 1 });
+
+async function postEcho(url: string, dispatcher: Agent): Promise<number> {
+  const response = await request(`${url}/v1/chat/completions`, {
+    method: 'POST',
+    dispatcher,
+    headers: { 'content-type': 'application/json' },
+    body: ECHO_BODY,
+    headersTimeout: 10_000,
+    bodyTimeout: 10_000,
+  });
+  await response.body.text();
+  return response.statusCode;
+}
+
 async function throughputRun(url: string, seconds: number, concurrency: number): Promise<number> {
   const dispatcher = new Agent({ connections: concurrency, keepAliveTimeout: 30_000 });
-  const body = JSON.stringify({ model: 'echo', messages: [{ role: 'user', content: 'hi' }], max_tokens: 1 });
   let done = 0;
   let counting = false;
   const warmEnd = performance.now() + 500;
@@ -149,17 +155,9 @@ async function throughputRun(url: string, seconds: number, concurrency: number):
   const worker = async () => {
     while (performance.now() < end) {
       try {
-        const response = await request(`${url}/v1/chat/completions`, {
-          method: 'POST',
-          dispatcher,
-          headers: { 'content-type': 'application/json' },
-          body,
-          headersTimeout: 10_000,
-          bodyTimeout: 10_000,
-        });
-        await response.body.text();
+        const status = await postEcho(url, dispatcher);
         if (!counting && performance.now() >= warmEnd) counting = true;
-        if (counting && response.statusCode === 200) done++;
+        if (counting && status === 200) done++;
       } catch {
         // counted as not done
       }

@@ -1,16 +1,7 @@
 // Seeded randomness for workloads and arrivals: the same seed gives the same run on every machine.
 
-/** Uniform in [0, 1) from a 32-bit seed (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Uniform in [0, 1) from a seed (mulberry32): the simulator's generator, so there is one. */
+export { seededRandom } from '../sim/hash';
 
 /** Integer in [min, max], both included. */
 export function randomInt(random: () => number, min: number, max: number): number {

@@ -1,5 +1,6 @@
 // A realistic, deterministic recording of what /admin/events sends: one state snapshot a second and the request
 // events between them, for two pools (one replica drained by hand, one failing its health checks).
+
 import type {
   PoolState,
   ReplicaHealth,
@@ -8,6 +9,7 @@ import type {
   StateSnapshot,
   StreamState,
 } from '../../../sidecar/protocol';
+import { seededRandom } from '../../../sim/hash';
 
 export interface RecordedEvent {
   event: 'state' | 'request';
@@ -66,7 +68,7 @@ export function recordFixture(options: FixtureOptions = {}): RecordedEvent[] {
   const end = options.end ?? FIXTURE_END;
   const seconds = options.seconds ?? 180;
   const streamCount = options.streams ?? 12;
-  const random = mulberry32(7);
+  const random = seededRandom(7);
   const startedAt = end - 42 * 60_000;
   const totals = new Map<string, { requests: number; errors: number; retries: number }>();
   const events: RecordedEvent[] = [];
@@ -240,16 +242,4 @@ function plan(
 function round(value: number, digits: number): number {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;
-}
-
-/** A small seeded PRNG so the recording is the same on every run. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

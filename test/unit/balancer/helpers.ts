@@ -6,6 +6,9 @@ import type {
   ReplicaView,
   RoutedRequest,
 } from '../../../sidecar/balancer/types';
+import { seededRandom } from '../../../sim/hash';
+
+export { seededRandom };
 
 export interface MutableReplica {
   name: string;
@@ -30,18 +33,6 @@ export function replica(name: string, fields: Partial<MutableReplica> = {}): Mut
 
 export function replicas(count: number, fields: Partial<MutableReplica> = {}): MutableReplica[] {
   return Array.from({ length: count }, (_, i) => replica(`r${i}`, fields));
-}
-
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export interface TestContext extends BalancerContext {
