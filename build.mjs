@@ -1,4 +1,5 @@
-// Bundles the extension, the CLI (sidecar + simulator + bench) and the webview page scripts into dist/.
+// Bundles the extension, the CLI (sidecar + simulator + bench), the extension's sidecar binary (serve only) and the
+// webview page scripts into dist/.
 import { existsSync, readFileSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 
@@ -24,20 +25,22 @@ const builds = [
     target: 'node20',
     external: ['vscode'],
   },
-  {
-    ...common,
-    entryPoints: ['sidecar/cli.ts'],
-    outfile: 'dist/cli.js',
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    banner: { js: '#!/usr/bin/env node' },
-  },
+  ...Object.entries({ 'dist/cli.js': 'cli/cli.ts', 'dist/sidecar.js': 'cli/sidecarMain.ts' }).map(
+    ([outfile, entry]) => ({
+      ...common,
+      entryPoints: [entry],
+      outfile,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      banner: { js: '#!/usr/bin/env node' },
+    }),
+  ),
 ];
 
 for (const [name, entry] of Object.entries({
-  dashboard: 'extension/dashboard/page/main.ts',
-  configEditor: 'extension/configEditor/page/main.ts',
+  dashboard: 'webview/dashboard/main.ts',
+  configEditor: 'webview/configEditor/main.ts',
 })) {
   if (!existsSync(entry)) continue;
   builds.push({

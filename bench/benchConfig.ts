@@ -3,9 +3,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfigFile } from '../sidecar/config/load';
-import { type Config, formatIssue } from '../sidecar/config/types';
-import type { AlgorithmId } from '../sidecar/protocol';
+import { loadConfigFile } from '../core/config/load';
+import { type Config, formatIssue } from '../core/config/types';
+import type { AlgorithmId } from '../core/protocol';
 
 export interface BenchConfigOptions {
   replicas: { url: string; name: string }[];

@@ -1,6 +1,6 @@
 // Everything that can stand between the load generator and the fleet: the sidecar with each algorithm, nginx and
 // HAProxy from the export module, one replica directly, and the LIMIT (a router told each session's identity).
-import { ALGORITHM_IDS, type AlgorithmId } from '../sidecar/protocol';
+import { ALGORITHM_IDS, type AlgorithmId } from '../core/protocol';
 import { writeBenchConfig } from './benchConfig';
 import { startServe } from './childProcess';
 import { type GatewayKind, startGateway } from './gateways';

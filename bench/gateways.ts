@@ -4,9 +4,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Config } from '../sidecar/config/types';
-import { renderExport } from '../sidecar/export/exportConfig';
-import { planExport } from '../sidecar/export/plan';
+import type { Config } from '../core/config/types';
+import { renderExport } from '../core/export/exportConfig';
+import { planExport } from '../core/export/plan';
 import { trackChild } from './childProcess';
 import { freePort } from './freePort';
 import { nginxMainConfig, spawnGateway, waitUntilGatewayReady } from './gatewayProcess';

@@ -1,5 +1,5 @@
 // What a run measures: fleet, workloads, load levels, contenders. `--quick` shrinks every count.
-import { ALGORITHM_IDS, type AlgorithmId } from '../sidecar/protocol';
+import { ALGORITHM_IDS, type AlgorithmId } from '../core/protocol';
 import { H100_LLAMA_8B } from '../sim/profiles';
 import type { ProxyCostPlan } from './proxyCost';
 import {

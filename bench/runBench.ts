@@ -2,7 +2,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { AlgorithmId } from '../sidecar/protocol';
+import type { AlgorithmId } from '../core/protocol';
 import { allContenders, type ContenderSpec, contenderLabel } from './contenders';
 import { machineInfo } from './machine';
 import { type BenchPlan, makePlan } from './plan';

@@ -1,7 +1,7 @@
 // The team scenario: every developer runs their own sidecar (a `serve` process each) in front of the same replicas;
 // each developer's sessions go through their own sidecar only. A sidecar that counts only its own in-flight requests
 // sees one developer's share of the load.
-import type { AlgorithmId } from '../sidecar/protocol';
+import type { AlgorithmId } from '../core/protocol';
 import { writeBenchConfig } from './benchConfig';
 import { startServe } from './childProcess';
 import type { FleetInfo, RunningContender } from './contenders';

@@ -2,7 +2,7 @@
 // of the pools. Requests stream through the sidecar's local endpoint, so they are load-balanced and counted like any
 // other client's. The logic lives in ./chat/* (no vscode import); this file adapts it to the VS Code API.
 import * as vscode from 'vscode';
-import type { StateSnapshot } from '../sidecar/protocol';
+import type { StateSnapshot } from '../core/protocol';
 import { type EndpointOptions, fetchModels, type ModelCard, streamChatCompletion } from './chat/chatClient';
 import { describeChatFailure } from './chat/errorText';
 import { buildChatRequest, estimateTokens } from './chat/messageMapping';

@@ -3,7 +3,7 @@
 // `${env:NAME}` from the environment, `${secret:NAME}` from VLLM_POOLS_SECRET_<NAME>, which the extension fills from
 // SecretStorage: SecretStore.envFor). The value is never logged nor shown. No vscode import.
 import { isMap, isScalar, parseDocument } from 'yaml';
-import { parseReference, resolveReference } from '../sidecar/config/references';
+import { parseReference, resolveReference } from '../core/config/references';
 
 /** The variable users set before the config could say where the token comes from; still read as a fallback. */
 export const CLIENT_TOKEN_ENV = 'VLLM_POOLS_CLIENT_TOKEN';

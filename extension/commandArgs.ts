@@ -1,6 +1,6 @@
 // How commands read their arguments: a tree node (context menus), a "pool/replica" string or an object (scripts, e2e),
 // or nothing (palette: the command asks). Plus the quick-pick items they show. No vscode import.
-import { ALGORITHM_DESCRIPTIONS, ALGORITHM_IDS, type AlgorithmId, type StateSnapshot } from '../sidecar/protocol';
+import { ALGORITHM_DESCRIPTIONS, ALGORITHM_IDS, type AlgorithmId, type StateSnapshot } from '../core/protocol';
 
 export interface PoolTarget {
   pool: string;

@@ -11,9 +11,9 @@ import {
   setAlgorithm,
   setAlgorithmEverywhere,
   setReplicaSecret,
-} from '../sidecar/config/edit';
-import { isExportFormat } from '../sidecar/export/exportConfig';
-import { type AlgorithmId, isAlgorithmId } from '../sidecar/protocol';
+} from '../core/config/edit';
+import { isExportFormat } from '../core/export/exportConfig';
+import { type AlgorithmId, isAlgorithmId } from '../core/protocol';
 import {
   type AlgorithmScopes,
   algorithmPickItems,

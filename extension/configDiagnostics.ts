@@ -1,8 +1,8 @@
 // Config problems as diagnostics on the file, at their line and column: from the loader run in the extension host
 // (on open and on every save), and from what the sidecar itself reported (exit status 2, a refused reload).
 import * as vscode from 'vscode';
-import { parseConfig } from '../sidecar/config/load';
-import type { ConfigIssue } from '../sidecar/config/types';
+import { parseConfig } from '../core/config/load';
+import type { ConfigIssue } from '../core/config/types';
 
 export class ConfigDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('vllm-pools');

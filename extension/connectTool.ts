@@ -5,7 +5,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
-import type { StateSnapshot } from '../sidecar/protocol';
+import type { StateSnapshot } from '../core/protocol';
 import { type EndpointFactsSource, gatherEndpointFacts } from './connectTool/endpointFacts';
 import {
   type EndpointFacts,

@@ -1,8 +1,8 @@
 // The quick pick of `vllmPools.exportConfig`, the editor language of each export format, and what is exported: the
 // open document's text when the config is open (unsaved edits included), else the file. No vscode import.
-import { parseConfig } from '../sidecar/config/load';
-import { type ConfigIssue, formatIssue } from '../sidecar/config/types';
-import { EXPORT_FORMATS, type ExportFormat, exportConfig } from '../sidecar/export/exportConfig';
+import { parseConfig } from '../core/config/load';
+import { type ConfigIssue, formatIssue } from '../core/config/types';
+import { EXPORT_FORMATS, type ExportFormat, exportConfig } from '../core/export/exportConfig';
 
 export interface ExportFormatItem {
   label: string;

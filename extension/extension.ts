@@ -1,7 +1,7 @@
 // Entry point of the VS Code extension: creates the pieces and wires them; nothing else. Never blocks: the sidecar
 // starts asynchronously after activate() has returned.
 import * as vscode from 'vscode';
-import type { StateSnapshot } from '../sidecar/protocol';
+import type { StateSnapshot } from '../core/protocol';
 import { chatProviderDeps, registerChatProvider } from './chatProvider';
 import { registerCommands } from './commands';
 import { configEditorDeps, registerConfigEditor } from './configEditor/register';

@@ -1,7 +1,7 @@
 // The latest state snapshot and the finished-request events of the running sidecar, from /admin/events.
 // The tree, the status bar and the dashboard listen here; nobody polls.
 import * as vscode from 'vscode';
-import type { RequestEvent, StateSnapshot } from '../sidecar/protocol';
+import type { RequestEvent, StateSnapshot } from '../core/protocol';
 import { type AdminConnection, type EventStream, watchAdminEvents } from './sidecarClient';
 
 export class LiveState implements vscode.Disposable {

@@ -1,7 +1,7 @@
 // The Pools view: pools -> replicas from the live state. Element objects are stable per key and updated in place,
 // and only the items whose rendering changed are refreshed, so the tree does not flicker at one snapshot a second.
 import * as vscode from 'vscode';
-import type { StateSnapshot } from '../sidecar/protocol';
+import type { StateSnapshot } from '../core/protocol';
 import { buildTreeModel, diffTreeModels, EMPTY_TREE, type TreeModel, type TreeNode } from './poolsTreeModel';
 
 export const POOLS_VIEW_ID = 'vllmPools.pools';

@@ -6,7 +6,7 @@ import {
   type ReplicaHealth,
   type ReplicaState,
   type StateSnapshot,
-} from '../sidecar/protocol';
+} from '../core/protocol';
 
 export const POOL_CONTEXT = 'vllmPools.pool';
 /** Replica context values are `vllmPools.replica.<state>`: healthy, unhealthy, draining, unknown. */

@@ -1,8 +1,8 @@
 // Replica API keys in the editor's SecretStorage, named like the `${secret:NAME}` references of the config.
 // They reach the sidecar only as VLLM_POOLS_SECRET_<NAME> environment variables; never a file, never a log.
 import type * as vscode from 'vscode';
-import { secretReferences } from '../sidecar/config/edit';
-import { secretEnvName } from '../sidecar/config/references';
+import { secretReferences } from '../core/config/edit';
+import { secretEnvName } from '../core/config/references';
 
 const PREFIX = 'vllmPools.secret.';
 

@@ -1,6 +1,6 @@
 // Typed client for the sidecar's admin API (CONTRACT.md "HTTP endpoints") and its /admin/events stream.
 // No vscode import: tested in plain Node against a local server.
-import type { AlgorithmId, ReloadResult, RequestEvent, SetAlgorithmRequest, StateSnapshot } from '../sidecar/protocol';
+import type { AlgorithmId, ReloadResult, RequestEvent, SetAlgorithmRequest, StateSnapshot } from '../core/protocol';
 import { Backoff } from './backoff';
 import { SseParser } from './sseParser';
 

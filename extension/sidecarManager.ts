@@ -40,7 +40,7 @@ export class SidecarManager implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
     private readonly secrets: SecretStore,
   ) {
-    this.process = new SidecarProcess(`${extensionPath}/dist/cli.js`, log);
+    this.process = new SidecarProcess(`${extensionPath}/dist/sidecar.js`, log);
     this.live = new LiveState(log);
     const watcher = vscode.workspace.createFileSystemWatcher(CONFIG_GLOB);
     const onFile = () => this.configFileChanged();

@@ -1,6 +1,6 @@
 // Reading what the sidecar child prints: the ready line on stdout, log lines and `FILE:LINE:COL: message` config
 // problems on stderr. No vscode import.
-import type { ConfigIssue } from '../sidecar/config/types';
+import type { ConfigIssue } from '../core/config/types';
 
 const READY = /^vllm-pools listening on (https?:\/\/\S+)/;
 

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import * as vscode from 'vscode';
-import type { ConfigIssue } from '../sidecar/config/types';
+import type { ConfigIssue } from '../core/config/types';
 import { Backoff } from './backoff';
 import type { AdminConnection } from './sidecarClient';
 import { isAddressInUse, parseIssueLine, parseLogLine, readyUrl } from './sidecarOutput';

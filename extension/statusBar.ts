@@ -1,6 +1,6 @@
 // The status bar item: `vLLM 3/3 · least-connections`, a warning background when a replica is down; opens the dashboard.
 import * as vscode from 'vscode';
-import type { StateSnapshot } from '../sidecar/protocol';
+import type { StateSnapshot } from '../core/protocol';
 import { type SidecarStatus, statusBarView } from './statusBarModel';
 
 export class PoolsStatusBar implements vscode.Disposable {

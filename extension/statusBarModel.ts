@@ -1,5 +1,5 @@
 // What the status bar item says for a sidecar state and snapshot. No vscode import.
-import type { StateSnapshot } from '../sidecar/protocol';
+import type { StateSnapshot } from '../core/protocol';
 
 export type SidecarStatus = 'stopped' | 'starting' | 'running' | 'failed';
 

@@ -1,5 +1,9 @@
 // Structured logs to stderr: text or one JSON object per line, with levels. Secret values registered with
-// `redact` are replaced wherever they appear, so a key can never reach the log even inside an error message.
+// `redact` (core/redact.ts) are replaced wherever they appear, so a key can never reach the log even inside an error message.
+
+import { scrub } from '../core/redact';
+
+export { redact, scrub } from '../core/redact';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFormat = 'text' | 'json';
@@ -14,19 +18,6 @@ export interface Logger {
 
 export function isLogLevel(value: unknown): value is LogLevel {
   return typeof value === 'string' && value in LEVELS;
-}
-
-const secrets = new Set<string>();
-
-/** Registers a secret value; it is masked in every log line from now on. Values shorter than 4 chars are ignored. */
-export function redact(secret: string | undefined): void {
-  if (secret && secret.length >= 4) secrets.add(secret);
-}
-
-export function scrub(text: string): string {
-  let out = text;
-  for (const secret of secrets) out = out.split(secret).join('[REDACTED]');
-  return out;
 }
 
 export function createLogger(options: {

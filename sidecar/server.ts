@@ -2,10 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
+import { isLoopbackHost } from '../core/config/defaults';
+import type { Config } from '../core/config/types';
 import { type AdminControl, handleAdmin, sendJson } from './admin/adminRoutes';
 import { hasToken } from './admin/auth';
-import { isLoopbackHost } from './config/defaults';
-import type { Config } from './config/types';
 import type { Logger } from './log';
 import type { Fleet } from './pool/fleet';
 import type { ForwardDeps } from './proxy/forward';

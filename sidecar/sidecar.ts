@@ -2,17 +2,17 @@
 // benchmarks and the tests all start it this way.
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { isLoopbackHost } from '../core/config/defaults';
+import { loadConfigFile } from '../core/config/load';
+import { type Config, formatIssue } from '../core/config/types';
+import type { AlgorithmId, ReloadResult, RequestEvent, StateSnapshot } from '../core/protocol';
 import type { AdminControl } from './admin/adminRoutes';
 import { EventHub } from './admin/eventStream';
 import { defaultBalancerContext } from './balancer/registry';
 import type { BalancerContext } from './balancer/types';
-import { isLoopbackHost } from './config/defaults';
-import { loadConfigFile } from './config/load';
-import { type Config, formatIssue } from './config/types';
 import { createLogger, type Logger, redact } from './log';
 import { type Clock, systemClock } from './pool/clock';
 import { Fleet } from './pool/fleet';
-import type { AlgorithmId, ReloadResult, RequestEvent, StateSnapshot } from './protocol';
 import type { ForwardDeps } from './proxy/forward';
 import { createSidecarServer } from './server';
 import { ActiveStreams } from './stats/activeStreams';

@@ -1,6 +1,6 @@
 // Which chat models VS Code is offered: every model of every pool in the sidecar's state snapshot, with context
 // sizes from the endpoint's /v1/models cards (vLLM's max_model_len) when known. No vscode import.
-import type { StateSnapshot } from '../../sidecar/protocol';
+import type { StateSnapshot } from '../../core/protocol';
 import type { ModelCard } from './chatClient';
 
 /** Structurally a vscode.LanguageModelChatInformation. */

@@ -4,12 +4,12 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { parse } from 'yaml';
-import { parseReference, secretEnvName } from '../../sidecar/config/references';
-import type { StateSnapshot } from '../../sidecar/protocol';
+import { parseReference, secretEnvName } from '../../core/config/references';
+import type { FormEdit, HostToPage, PageToHost } from '../../core/configEditor/messages';
+import type { StateSnapshot } from '../../core/protocol';
 import { testReplicaConnection } from './connectionTest';
 import { readFormModel } from './formModel';
 import { liveReplicas } from './liveReplicas';
-import type { FormEdit, HostToPage, PageToHost } from './messages';
 import { configEditorHtml, newNonce } from './pageHtml';
 import { minimalReplacement } from './textDiff';
 import type { TypingDiagnostics } from './typingDiagnostics';

@@ -1,9 +1,9 @@
 // The form's view of a vllm-pools.yaml text: its values as written, the aliased paths, and each validation issue
 // placed on the innermost value or key at its line and column. Pure: no vscode import.
 import { isAlias, isMap, isScalar, isSeq, type Node, parseDocument } from 'yaml';
-import type { ConfigIssue } from '../../sidecar/config/types';
-import type { FieldIssue, FormModel, FormValue, YamlPath } from './messages';
-import { pathKey } from './messages';
+import type { ConfigIssue } from '../../core/config/types';
+import type { FieldIssue, FormModel, FormValue, YamlPath } from '../../core/configEditor/messages';
+import { pathKey } from '../../core/configEditor/messages';
 
 export function readFormModel(text: string, issues: readonly ConfigIssue[]): FormModel {
   const doc = parseDocument(text, { uniqueKeys: false });

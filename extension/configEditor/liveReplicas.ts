@@ -1,6 +1,7 @@
 // The part of the sidecar's state snapshot that the form shows next to each replica. Pure.
-import type { StateSnapshot } from '../../sidecar/protocol';
-import type { LiveReplica } from './messages';
+
+import type { LiveReplica } from '../../core/configEditor/messages';
+import type { StateSnapshot } from '../../core/protocol';
 
 export function liveReplicas(snapshot: StateSnapshot | undefined): LiveReplica[] | null {
   if (!snapshot) return null;

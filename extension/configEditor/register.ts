@@ -1,7 +1,7 @@
 // Registers the config editor: the custom editor, its two commands (form <-> text), and validation as you type.
 import * as vscode from 'vscode';
-import { secretEnvName } from '../../sidecar/config/references';
-import type { StateSnapshot } from '../../sidecar/protocol';
+import { secretEnvName } from '../../core/config/references';
+import type { StateSnapshot } from '../../core/protocol';
 import { type ConfigEditorDeps, ConfigEditorProvider } from './configEditorProvider';
 import { CONFIG_EDITOR_VIEW_TYPE, isConfigFileName } from './configFiles';
 import { TypingDiagnostics } from './typingDiagnostics';

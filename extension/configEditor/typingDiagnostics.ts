@@ -3,7 +3,7 @@
 // environment; an issue it shows at the same place is not repeated here, and once a file is saved and is the
 // sidecar's config, its diagnostics are left to ConfigDiagnostics alone.
 import * as vscode from 'vscode';
-import type { ConfigIssue } from '../../sidecar/config/types';
+import type { ConfigIssue } from '../../core/config/types';
 import { isConfigFileName } from './configFiles';
 import { validateConfigText } from './validate';
 

@@ -1,7 +1,7 @@
 // Validation as you type, with the sidecar's own parser. References are checked for their form only: whether
 // ${env:NAME} is set is a fact of the sidecar's environment, not of the file being edited.
-import { parseConfig } from '../../sidecar/config/load';
-import type { ConfigIssue } from '../../sidecar/config/types';
+import { parseConfig } from '../../core/config/load';
+import type { ConfigIssue } from '../../core/config/types';
 
 /** An environment in which every variable is set (to a value too short to be registered for log redaction). */
 const EVERY_VARIABLE_SET: NodeJS.ProcessEnv = new Proxy(

@@ -3,7 +3,7 @@
 // meaning. Otherwise the edited Document is printed whole (comments survive, some formatting may not).
 import { isDeepStrictEqual } from 'node:util';
 import { type Document, isScalar, isSeq, parseDocument } from 'yaml';
-import type { FormEdit, FormValue } from './messages';
+import type { FormEdit, FormValue } from '../../core/configEditor/messages';
 import { effectiveDeletePath, resolvePath, spliceEdit } from './yamlSplice';
 
 export class FormEditError extends Error {

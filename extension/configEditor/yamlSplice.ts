@@ -13,7 +13,7 @@ import {
   type YAMLMap,
   type YAMLSeq,
 } from 'yaml';
-import type { FormEdit, FormValue, YamlPath } from './messages';
+import type { FormEdit, FormValue, YamlPath } from '../../core/configEditor/messages';
 import {
   afterLine,
   column,

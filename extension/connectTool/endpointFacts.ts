@@ -1,7 +1,7 @@
 // What "Connect an AI Tool…" needs to know about the running endpoint: its URL, the pools' models (with context
 // lengths from /v1/models) and whether the config sets clientToken. The token itself only authenticates the
 // extension's own /v1/models call; it never goes into the generated settings. No vscode import.
-import type { StateSnapshot } from '../../sidecar/protocol';
+import type { StateSnapshot } from '../../core/protocol';
 import { fetchModels, type ModelCard } from '../chat/chatClient';
 import { EndpointError } from '../chat/streamAssembler';
 import type { EndpointFacts, EndpointModel } from './toolSettings';

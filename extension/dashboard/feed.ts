@@ -1,9 +1,10 @@
 // The host side of the dashboard's data flow, without VS Code: keeps the chart history and the recent requests
 // while the panel is hidden, coalesces sidecar events into at most one page message per interval, and produces the
 // full message the page draws itself from when it (re)loads.
-import type { RequestEvent, StateSnapshot } from '../../sidecar/protocol';
-import { appendSamples, sampleOf } from './history';
-import type { ConnectionStatus, HistorySample, HostToPageMessage } from './messages';
+
+import { appendSamples, sampleOf } from '../../core/dashboard/history';
+import type { ConnectionStatus, HistorySample, HostToPageMessage } from '../../core/dashboard/messages';
+import type { RequestEvent, StateSnapshot } from '../../core/protocol';
 
 export interface FeedTimers {
   now(): number;

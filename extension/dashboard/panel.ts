@@ -1,15 +1,15 @@
 // The dashboard's WebviewPanel (host side): one panel at a time, fed from the live sidecar state through a
 // DashboardFeed; the page's buttons run the same commands as the palette and the Pools view.
 import * as vscode from 'vscode';
-import type { AlgorithmId, RequestEvent, StateSnapshot } from '../../sidecar/protocol';
-import { DashboardFeed } from './feed';
-import { dashboardHtml } from './html';
 import {
   type ActionResultMessage,
   type DashboardAction,
   isPageToHostMessage,
   type PageToHostMessage,
-} from './messages';
+} from '../../core/dashboard/messages';
+import type { AlgorithmId, RequestEvent, StateSnapshot } from '../../core/protocol';
+import { DashboardFeed } from './feed';
+import { dashboardHtml } from './html';
 
 export const DASHBOARD_VIEW_TYPE = 'vllmPools.dashboardPanel';
 const STALE_CHECK_INTERVAL_MS = 1000;

@@ -1,6 +1,6 @@
 // The admin API: state, events, algorithm switch, drain/enable, reload. Token-checked by the caller (server.ts).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ALGORITHM_IDS, isAlgorithmId, type ReloadResult, type StateSnapshot } from '../protocol';
+import { ALGORITHM_IDS, isAlgorithmId, type ReloadResult, type StateSnapshot } from '../../core/protocol';
 import { sendError } from '../proxy/openaiError';
 import { readBody } from '../proxy/readBody';
 import type { EventHub } from './eventStream';

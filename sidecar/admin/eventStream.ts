@@ -1,7 +1,7 @@
 // GET /admin/events: a Server-Sent Events stream with `event: state` (a snapshot at least once a second) and
 // `event: request` (each finished request). Slow clients are dropped rather than buffered without bound.
 import type { ServerResponse } from 'node:http';
-import type { RequestEvent, StateSnapshot } from '../protocol';
+import type { RequestEvent, StateSnapshot } from '../../core/protocol';
 
 const STATE_EVERY_MS = 900;
 /** A client this far behind (bytes queued in its socket) is disconnected. */

@@ -1,5 +1,5 @@
 // Algorithm id -> balancer. The proxy creates one balancer per pool and replaces it when the algorithm changes.
-import type { AlgorithmId } from '../protocol';
+import type { AlgorithmId } from '../../core/protocol';
 import { createConsistentHash } from './consistentHash';
 import { createLeastConnections } from './leastConnections';
 import { createLeastResponseTime } from './leastResponseTime';

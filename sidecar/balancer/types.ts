@@ -1,6 +1,6 @@
 // The one interface every load-balancing algorithm implements. Health decides the candidates; a balancer never
 // sees an ejected, unhealthy or draining replica.
-import type { AlgorithmId } from '../protocol';
+import type { AlgorithmId } from '../../core/protocol';
 
 /** Load reported by the replica's own /metrics (vLLM engine gauges). */
 export interface EngineLoad {

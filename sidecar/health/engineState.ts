@@ -1,8 +1,8 @@
 // Successive /metrics samples of one replica -> EngineState (with a prefix-cache hit rate between the last two
 // scrapes, and staleness after twice the scrape interval).
 
+import type { EngineState } from '../../core/protocol';
 import type { Clock } from '../pool/clock';
-import type { EngineState } from '../protocol';
 import type { EngineSample } from './engineMetricsParser';
 
 export class EngineTracker {

@@ -5,8 +5,8 @@
 //   then lets it back in (and asks for a probe);
 // - draining (admin or reload) keeps new requests away while in-flight ones finish.
 
+import type { ReplicaHealth as HealthState } from '../../core/protocol';
 import type { Clock } from '../pool/clock';
-import type { ReplicaHealth as HealthState } from '../protocol';
 
 export interface HealthPolicy {
   activeChecks: boolean;

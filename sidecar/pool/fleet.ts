@@ -1,10 +1,11 @@
 // All pools at run time plus their background monitors: model lookup, drain/enable, algorithm switches and the
 // application of a reloaded config (new replicas join, removed ones drain, streams in flight are never cut).
+
+import type { Config } from '../../core/config/types';
+import type { AlgorithmId } from '../../core/protocol';
 import type { BalancerContext } from '../balancer/types';
-import type { Config } from '../config/types';
 import { ReplicaMonitor } from '../health/monitor';
 import type { Logger } from '../log';
-import type { AlgorithmId } from '../protocol';
 import type { Clock } from './clock';
 import { PoolRuntime } from './pool';
 import type { Replica } from './replica';

@@ -1,8 +1,9 @@
 // A pool at run time: its replicas (including removed ones still draining), its algorithm and balancer, its models.
+
+import type { PoolConfig } from '../../core/config/types';
+import type { AlgorithmId } from '../../core/protocol';
 import { createBalancer } from '../balancer/registry';
 import type { Balancer, BalancerContext } from '../balancer/types';
-import type { PoolConfig } from '../config/types';
-import type { AlgorithmId } from '../protocol';
 import type { Clock } from './clock';
 import { Replica } from './replica';
 

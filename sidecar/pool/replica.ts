@@ -1,8 +1,8 @@
 // A replica at run time: its keep-alive connection pool, in-flight count, health, engine load, learned models and
 // statistics. The balancer sees it through the ReplicaView interface.
 import { Pool } from 'undici';
+import type { PoolConfig, ReplicaConfig } from '../../core/config/types';
 import type { EngineLoad, ReplicaView } from '../balancer/types';
-import type { PoolConfig, ReplicaConfig } from '../config/types';
 import { EngineTracker } from '../health/engineState';
 import { type HealthPolicy, ReplicaHealth } from '../health/replicaHealth';
 import { ReplicaStats } from '../stats/replicaStats';

@@ -2,12 +2,12 @@
 // nothing has been sent yet, try another replica. In-flight counts are taken per attempt and released in exactly
 // one `finally`; a client that goes away aborts the upstream request at once.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestEvent } from '../../core/protocol';
 import type { RoutedRequest } from '../balancer/types';
 import type { Logger } from '../log';
 import type { Clock } from '../pool/clock';
 import type { PoolRuntime } from '../pool/pool';
 import type { Replica } from '../pool/replica';
-import type { RequestEvent } from '../protocol';
 import type { ActiveStreams } from '../stats/activeStreams';
 import type { RequestCounters } from '../stats/requestCounters';
 import { clientResponseHeaders, upstreamRequestHeaders } from './headers';

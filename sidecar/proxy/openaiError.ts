@@ -1,7 +1,7 @@
 // Errors the sidecar makes itself, in the OpenAI shape {"error":{"message","type","param","code"}}.
 import type { ServerResponse } from 'node:http';
+import type { OpenAIErrorBody } from '../../core/protocol';
 import { scrub } from '../log';
-import type { OpenAIErrorBody } from '../protocol';
 
 const TYPES: Record<number, string> = {
   400: 'invalid_request_error',

@@ -1,6 +1,6 @@
 // Requests in flight, for the state snapshot. An entry lives exactly as long as its request, so the map is bounded by
 // concurrency, not by traffic.
-import type { StreamState } from '../protocol';
+import type { StreamState } from '../../core/protocol';
 
 export interface ActiveStream {
   id: string;

@@ -1,8 +1,9 @@
 // GET /metrics: the Prometheus text exposition (version 0.0.4). Names start vllm_pools_, labels pool and replica.
 // Each family is written once with HELP and TYPE, then all its series, so `promtool check metrics` accepts it.
+
+import { ALGORITHM_IDS } from '../../core/protocol';
 import type { Fleet } from '../pool/fleet';
 import type { Replica } from '../pool/replica';
-import { ALGORITHM_IDS } from '../protocol';
 import type { ActiveStreams } from './activeStreams';
 import type { CumulativeHistogram } from './cumulativeHistogram';
 import type { RequestCounters } from './requestCounters';

@@ -1,8 +1,8 @@
 // Percentiles over a sliding time window, in fixed memory: log-spaced buckets (about 5% wide) kept per sub-window
 // in a ring. Old sub-windows are cleared as time moves on, so nothing grows with the number of samples.
 
+import type { Percentiles } from '../../core/protocol';
 import type { Clock } from '../pool/clock';
-import type { Percentiles } from '../protocol';
 
 const MIN_VALUE = 0.05;
 const GROWTH = 1.05;

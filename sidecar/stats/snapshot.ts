@@ -1,8 +1,9 @@
-// The state snapshot of the admin API (sidecar/protocol.ts). API keys are never part of it.
+// The state snapshot of the admin API (core/protocol.ts). API keys are never part of it.
+
+import type { PoolState, ReplicaState, StateSnapshot } from '../../core/protocol';
 import type { Fleet } from '../pool/fleet';
 import type { PoolRuntime } from '../pool/pool';
 import type { Replica } from '../pool/replica';
-import type { PoolState, ReplicaState, StateSnapshot } from '../protocol';
 import type { ActiveStreams } from './activeStreams';
 
 export interface SnapshotSource {

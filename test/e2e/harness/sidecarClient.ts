@@ -5,7 +5,7 @@
 // test reads it where the sidecar does: from the environment of the process listening on the sidecar's port
 // (/proc/PID/environ; the test runs as the same user). A restarted sidecar has a new token; each call reads it afresh.
 import { readFileSync } from 'node:fs';
-import type { StateSnapshot } from '../../../sidecar/protocol';
+import type { StateSnapshot } from '../../../core/protocol';
 import { findListener } from './portOwner';
 
 export class SidecarClient {

@@ -1,5 +1,5 @@
 // How the Pools tree shows a replica's state (extension/poolsTreeModel.ts): a codicon per state and a description.
-import type { ReplicaHealth } from '../../../sidecar/protocol';
+import type { ReplicaHealth } from '../../../core/protocol';
 
 export const POOLS_VIEW = 'Pools';
 

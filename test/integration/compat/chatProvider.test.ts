@@ -3,7 +3,7 @@
 // CancellationToken, the change event, and errors. The real VS Code path is the e2e suite's.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { StateSnapshot } from '../../../sidecar/protocol';
+import type { StateSnapshot } from '../../../core/protocol';
 import { Disposable, EventEmitter, installVscodeStub } from '../extension/vscodeStub';
 import { waitFor } from '../sidecar/testConfig';
 import { type CompatSetup, RECORDED_MODEL, SIM_MODEL, startCompatSetup } from './compatSetup';

@@ -1,6 +1,6 @@
 // One sidecar in front of two pools: simulated replicas (fast profile) serving SIM_MODEL, and a recording replica
 // serving RECORDED_MODEL (to see exactly what reached a replica).
-import type { Config } from '../../../sidecar/config/types';
+import type { Config } from '../../../core/config/types';
 import { type RunningSidecar, startSidecar } from '../../../sidecar/sidecar';
 import { type SimFleet, startSimFleet } from '../../../sim/fleet';
 import { memoryLogger, testConfig, testPool } from '../sidecar/testConfig';

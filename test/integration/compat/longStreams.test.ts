@@ -2,7 +2,7 @@
 // and a pause between two events is judged against the pool's `timeouts.idle`, nothing else.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseConfig } from '../../../sidecar/config/load';
+import { parseConfig } from '../../../core/config/load';
 import { startSidecar } from '../../../sidecar/sidecar';
 import { memoryLogger, testConfig, testPool, waitFor } from '../sidecar/testConfig';
 import { readSseData, startRecordingReplica } from './recordingReplica';

@@ -2,7 +2,7 @@
 // page bundled like build.mjs does, served from loopback, and a stubbed acquireVsCodeApi that records what it posts.
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import type { HostToPage, PageToHost } from '../../../extension/configEditor/messages';
+import type { HostToPage, PageToHost } from '../../../core/configEditor/messages';
 import { configEditorHtml, newNonce } from '../../../extension/configEditor/pageHtml';
 import { type PageSite, ROOT, serveWebviewPage, themeAndCspScript, waitFor } from '../../support/webviewPage';
 import type { WebviewTheme } from './themes';
@@ -14,7 +14,7 @@ export type Site = PageSite;
 export function servePage(): Promise<Site> {
   return serveWebviewPage({
     name: 'configEditor',
-    entry: 'extension/configEditor/page/main.ts',
+    entry: 'webview/configEditor/main.ts',
     files: (outdir) => ({
       '/configEditor.js': [join(outdir, 'configEditor.js'), 'text/javascript'],
       '/configEditor.css': [join(ROOT, 'media/configEditor.css'), 'text/css'],

@@ -8,7 +8,7 @@ import type {
   RequestEvent,
   StateSnapshot,
   StreamState,
-} from '../../../sidecar/protocol';
+} from '../../../core/protocol';
 import { seededRandom } from '../../../sim/hash';
 
 export interface RecordedEvent {

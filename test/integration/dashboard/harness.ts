@@ -3,10 +3,10 @@
 // posts and keeps what it saves.
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import type { FullMessage, HostToPageMessage, PageToHostMessage } from '../../../core/dashboard/messages';
+import type { RequestEvent, StateSnapshot } from '../../../core/protocol';
 import { DashboardFeed } from '../../../extension/dashboard/feed';
 import { dashboardHtml } from '../../../extension/dashboard/html';
-import type { FullMessage, HostToPageMessage, PageToHostMessage } from '../../../extension/dashboard/messages';
-import type { RequestEvent, StateSnapshot } from '../../../sidecar/protocol';
 import { type PageSite, ROOT, serveWebviewPage, themeAndCspScript } from '../../support/webviewPage';
 import type { RecordedEvent } from './fixture';
 import type { WebviewTheme } from './themes';
@@ -19,7 +19,7 @@ export type DashboardSite = PageSite;
 export function serveDashboard(): Promise<DashboardSite> {
   return serveWebviewPage({
     name: 'dashboard',
-    entry: 'extension/dashboard/page/main.ts',
+    entry: 'webview/dashboard/main.ts',
     files: (outdir) => ({
       '/dashboard.js': [join(outdir, 'dashboard.js'), 'text/javascript'],
       '/dashboard.css': [join(outdir, 'dashboard.css'), 'text/css'],

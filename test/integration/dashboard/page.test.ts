@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { sampleOf } from '../../../extension/dashboard/history';
-import type { UpdateMessage } from '../../../extension/dashboard/messages';
-import type { StateSnapshot } from '../../../sidecar/protocol';
+import { sampleOf } from '../../../core/dashboard/history';
+import type { UpdateMessage } from '../../../core/dashboard/messages';
+import type { StateSnapshot } from '../../../core/protocol';
 import { lastSnapshot, recordFixture, requestEvents } from './fixture';
 import {
   CHROMIUM,

@@ -4,8 +4,8 @@
 //   node dist/cli.js demo --replicas 4 --port 0      (note the URL it prints)
 //   npx tsx test/integration/dashboard/recordDemo.ts http://127.0.0.1:PORT /tmp/demo-events.jsonl [seconds]
 import { createWriteStream } from 'node:fs';
+import type { StateSnapshot } from '../../../core/protocol';
 import { watchAdminEvents } from '../../../extension/sidecarClient';
-import type { StateSnapshot } from '../../../sidecar/protocol';
 
 const [baseUrl, outPath, secondsArg] = process.argv.slice(2);
 if (!baseUrl || !outPath) {

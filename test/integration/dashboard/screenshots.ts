@@ -3,7 +3,7 @@
 //   npx tsx test/integration/dashboard/screenshots.ts [/tmp/demo-events.jsonl]
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { StateSnapshot } from '../../../sidecar/protocol';
+import type { StateSnapshot } from '../../../core/protocol';
 import { type RecordedEvent, recordFixture } from './fixture';
 import { fullMessageAfter, launchChromium, openDashboard, serveDashboard, waitFor } from './harness';
 import { DARK_MODERN, LIGHT_MODERN } from './themes';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import type { StateSnapshot } from '../../../sidecar/protocol';
+import type { StateSnapshot } from '../../../core/protocol';
 import { lastSnapshot, recordFixture } from './fixture';
 import {
   CHROMIUM,

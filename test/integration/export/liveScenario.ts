@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { exportConfig } from '../../../sidecar/export/exportConfig';
+import { exportConfig } from '../../../core/export/exportConfig';
 import { type SimFleet, startSimFleet } from '../../../sim/fleet';
 import { type LockstepBackend, startLockstepBackend, streamInLockstep } from './backends';
 import {

@@ -1,5 +1,5 @@
 // The extension's shell in plain Node (a stub `vscode`, see vscodeStub.ts) against the real bundled sidecar
-// (dist/cli.js, `npm run build` first) and simulated replicas: activation, the sidecar's start, the live tree and
+// (dist/sidecar.js, `npm run build` first) and simulated replicas: activation, the sidecar's start, the live tree and
 // status bar, commands that call the admin API and edit the YAML, diagnostics, port-in-use, workspace trust, stop.
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { type SimFleet, startSimFleet } from '../../../sim/fleet';
 import { createVscodeStub, fakeSecretStorage, installVscodeStub, type StubWorld } from './vscodeStub';
 
 const ROOT = resolve(__dirname, '../../..');
-const built = existsSync(join(ROOT, 'dist/cli.js'));
+const built = existsSync(join(ROOT, 'dist/sidecar.js'));
 
 interface ExtensionModule {
   activate(context: unknown): {

@@ -1,4 +1,4 @@
-// SidecarProcess against the real bundled sidecar (dist/cli.js): ready line, per-start admin token, restart with
+// SidecarProcess against the real bundled sidecar (dist/sidecar.js): ready line, per-start admin token, restart with
 // backoff after a crash, an invalid config reported with line/col and not restarted, graceful stop.
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { type SimFleet, startSimFleet } from '../../../sim/fleet';
 import { createVscodeStub, installVscodeStub } from './vscodeStub';
 
 const ROOT = resolve(__dirname, '../../..');
-const CLI = join(ROOT, 'dist/cli.js');
+const CLI = join(ROOT, 'dist/sidecar.js');
 const built = existsSync(CLI);
 
 type SidecarProcessModule = typeof import('../../../extension/sidecarProcess');

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { Agent, request } from 'undici';
-import type { StateSnapshot } from '../../../sidecar/protocol';
+import type { StateSnapshot } from '../../../core/protocol';
 import { ADMIN_TOKEN, poolYaml, SIM_KEY, type SimSetup, startSimSetup } from './simSetup';
 import { waitFor } from './testConfig';
 

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Agent, request } from 'undici';
-import type { AlgorithmId } from '../../../sidecar/protocol';
+import type { AlgorithmId } from '../../../core/protocol';
 import { type RunningSidecar, startSidecar } from '../../../sidecar/sidecar';
 import { type SimFleet, startSimFleet } from '../../../sim/fleet';
 import { memoryLogger, testConfig, testPool, waitFor } from './testConfig';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Agent, request } from 'undici';
-import { loadConfigFile } from '../../../sidecar/config/load';
+import { loadConfigFile } from '../../../core/config/load';
 import { type RunningSidecar, startSidecar } from '../../../sidecar/sidecar';
 import { type SimFleet, startSimFleet } from '../../../sim/fleet';
 import { memoryLogger, waitFor } from './testConfig';

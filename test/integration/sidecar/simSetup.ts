@@ -2,8 +2,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfigFile } from '../../../sidecar/config/load';
-import { formatIssue } from '../../../sidecar/config/types';
+import { loadConfigFile } from '../../../core/config/load';
+import { formatIssue } from '../../../core/config/types';
 import { type RunningSidecar, startSidecar } from '../../../sidecar/sidecar';
 import { type SimFleet, startSimFleet } from '../../../sim/fleet';
 import { memoryLogger } from './testConfig';

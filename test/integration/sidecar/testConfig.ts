@@ -1,7 +1,7 @@
 // Builds a validated-looking Config for tests, with short timers and every default filled in.
-import type { Config, PoolConfig } from '../../../sidecar/config/types';
+import type { Config, PoolConfig } from '../../../core/config/types';
+import type { AlgorithmId } from '../../../core/protocol';
 import { createLogger, type Logger } from '../../../sidecar/log';
-import type { AlgorithmId } from '../../../sidecar/protocol';
 
 export { waitFor } from '../../support/waitFor';
 

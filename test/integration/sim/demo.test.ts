@@ -11,7 +11,7 @@ test('demo falls back from a taken port, streams through the sidecar, and stops 
   const takenPort = (blocker.address() as { port: number }).port;
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'sidecar/cli.ts', 'demo', '--port', String(takenPort), '--time-scale', '0.1'],
+    ['--import', 'tsx', 'cli/cli.ts', 'demo', '--port', String(takenPort), '--time-scale', '0.1'],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { ALGORITHM_IDS } from '../../../core/protocol';
 import { createBalancer, defaultBalancerContext } from '../../../sidecar/balancer/registry';
-import { ALGORITHM_IDS } from '../../../sidecar/protocol';
 import { finish, type MutableReplica, replica, request, seededRandom, testContext } from './helpers';
 
 test('the registry makes every algorithm of the contract, under its own id', () => {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { PoolState, StateSnapshot } from '../../../core/protocol';
 import { describeChatFailure } from '../../../extension/chat/errorText';
 import { buildModelCatalog, catalogKey, tokenBudget } from '../../../extension/chat/modelCatalog';
 import { EndpointError } from '../../../extension/chat/streamAssembler';
-import type { PoolState, StateSnapshot } from '../../../sidecar/protocol';
 
 const context = { endpoint: 'http://127.0.0.1:8800/v1', model: 'llama' };
 

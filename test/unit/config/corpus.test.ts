@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseConfig } from '../../../sidecar/config/load';
-import { formatIssue } from '../../../sidecar/config/types';
+import { parseConfig } from '../../../core/config/load';
+import { formatIssue } from '../../../core/config/types';
 import { CORPUS_ENV, readCorpus } from './corpus';
 
 const corpus = readCorpus();

@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { loadConfigFile, parseConfig } from '../../../sidecar/config/load';
-import { secretEnvName } from '../../../sidecar/config/references';
-import { formatIssue } from '../../../sidecar/config/types';
+import { loadConfigFile, parseConfig } from '../../../core/config/load';
+import { secretEnvName } from '../../../core/config/references';
+import { formatIssue } from '../../../core/config/types';
 import { scrub } from '../../../sidecar/log';
 
 const MINIMAL = `pools:

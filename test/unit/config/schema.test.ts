@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
-import { CONFIG_KEYS, parseConfig } from '../../../sidecar/config/load';
-import { ALGORITHM_IDS } from '../../../sidecar/protocol';
+import { CONFIG_KEYS, parseConfig } from '../../../core/config/load';
+import { ALGORITHM_IDS } from '../../../core/protocol';
 import { CORPUS_ENV, readCorpus } from './corpus';
 
 const schemaPath = join(__dirname, '..', '..', '..', 'schema', 'vllm-pools.schema.json');

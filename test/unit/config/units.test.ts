@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatDuration, parseDuration, parseSize } from '../../../sidecar/config/units';
+import { formatDuration, parseDuration, parseSize } from '../../../core/config/units';
 
 test('durations in every unit, and plain milliseconds', () => {
   assert.equal(parseDuration('250ms'), 250);

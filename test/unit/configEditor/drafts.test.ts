@@ -2,9 +2,9 @@
 // not with a position: a text edit that inserts, removes or reorders pools and replicas moves the drafts along.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { FormValue } from '../../../extension/configEditor/messages';
-import { Drafts } from '../../../extension/configEditor/page/drafts';
-import { ItemIds } from '../../../extension/configEditor/page/itemIds';
+import type { FormValue } from '../../../core/configEditor/messages';
+import { Drafts } from '../../../webview/configEditor/drafts';
+import { ItemIds } from '../../../webview/configEditor/itemIds';
 
 type Pool = { name: string; replicas: { url: string; name?: string }[] };
 

@@ -1,16 +1,16 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${env:..} and ${secret:..} are config references
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { StateSnapshot } from '../../../core/protocol';
 import { liveReplicas } from '../../../extension/configEditor/liveReplicas';
+import { minimalReplacement } from '../../../extension/configEditor/textDiff';
 import {
   displayValue,
   parseFieldInput,
   readReference,
   valueAt,
   writeReference,
-} from '../../../extension/configEditor/page/fields';
-import { minimalReplacement } from '../../../extension/configEditor/textDiff';
-import type { StateSnapshot } from '../../../sidecar/protocol';
+} from '../../../webview/configEditor/fields';
 
 describe('form fields', () => {
   it('turns typed text into YAML values: numbers stay numbers, empty means remove', () => {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isMap, isScalar, isSeq, type Node, parse, parseDocument } from 'yaml';
-import type { FormValue, YamlPath } from '../../../extension/configEditor/messages';
+import type { FormValue, YamlPath } from '../../../core/configEditor/messages';
 import { applyFormEdit } from '../../../extension/configEditor/yamlEdit';
 import { SAMPLE } from '../../integration/configEditor/sample';
 import { PLAIN, UNUSUAL } from './fixtures';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { HostToPageMessage } from '../../../core/dashboard/messages';
+import type { RequestEvent, StateSnapshot } from '../../../core/protocol';
 import { DashboardFeed, STALE_AFTER_MS } from '../../../extension/dashboard/feed';
-import type { HostToPageMessage } from '../../../extension/dashboard/messages';
-import type { RequestEvent, StateSnapshot } from '../../../sidecar/protocol';
 import { recordFixture } from '../../integration/dashboard/fixture';
 import { ManualTimers } from './manualTimers';
 

@@ -8,7 +8,7 @@ import {
   formatPercent,
   formatRate,
   NO_VALUE,
-} from '../../../extension/dashboard/page/format';
+} from '../../../webview/dashboard/format';
 
 test('milliseconds: decimals when small, seconds from 1000, no value for null', () => {
   assert.equal(formatMs(4.25), '4.3 ms');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { appendSamples, HISTORY_MAX_SAMPLES, sampleOf } from '../../../extension/dashboard/history';
-import { type HistorySample, replicaKey } from '../../../extension/dashboard/messages';
+import { appendSamples, HISTORY_MAX_SAMPLES, sampleOf } from '../../../core/dashboard/history';
+import { type HistorySample, replicaKey } from '../../../core/dashboard/messages';
 import { lastSnapshot, recordFixture } from '../../integration/dashboard/fixture';
 
 const sample = (t: number): HistorySample => ({ t, replicas: {} });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isPageToHostMessage } from '../../../extension/dashboard/messages';
+import { isPageToHostMessage } from '../../../core/dashboard/messages';
 
 test('the host accepts only well-formed page messages', () => {
   assert.ok(isPageToHostMessage({ type: 'ready' }));

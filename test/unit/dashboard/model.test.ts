@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { sampleOf } from '../../../extension/dashboard/history';
-import { replicaKey } from '../../../extension/dashboard/messages';
+import { sampleOf } from '../../../core/dashboard/history';
+import { replicaKey } from '../../../core/dashboard/messages';
+import type { RequestEvent, StateSnapshot } from '../../../core/protocol';
 import {
   applyHostMessage,
   emptyModel,
@@ -11,8 +12,7 @@ import {
   persistedOf,
   RECENT_REQUESTS_SHOWN,
   restoreModel,
-} from '../../../extension/dashboard/page/model';
-import type { RequestEvent, StateSnapshot } from '../../../sidecar/protocol';
+} from '../../../webview/dashboard/model';
 import { lastSnapshot, recordFixture, requestEvents } from '../../integration/dashboard/fixture';
 
 const recording = recordFixture({ seconds: 30 });

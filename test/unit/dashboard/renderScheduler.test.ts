@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { RenderScheduler } from '../../../extension/dashboard/page/renderScheduler';
+import { RenderScheduler } from '../../../webview/dashboard/renderScheduler';
 import { ManualTimers } from './manualTimers';
 
 test('many requests before a frame make one render', () => {

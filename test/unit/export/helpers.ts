@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { parseConfig } from '../../../sidecar/config/load';
-import { type ExportFormat, renderExport } from '../../../sidecar/export/exportConfig';
-import { type ExportPlan, planExport, referenceOnlyEnv } from '../../../sidecar/export/plan';
+import { parseConfig } from '../../../core/config/load';
+import { type ExportFormat, renderExport } from '../../../core/export/exportConfig';
+import { type ExportPlan, planExport, referenceOnlyEnv } from '../../../core/export/plan';
 
 /** A config with one pool of the given algorithm and settings, parsed the way `export` parses it. */
 export function planFor(yaml: string): ExportPlan {

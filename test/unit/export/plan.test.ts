@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { run } from '../../../sidecar/export/exportCommand';
-import { EXPORT_FORMATS, exportConfig } from '../../../sidecar/export/exportConfig';
+import { run } from '../../../cli/exportCommand';
+import { EXPORT_FORMATS, exportConfig } from '../../../core/export/exportConfig';
 import { headerOf, planFor, pool, render } from './helpers';
 
 test('references become variable names; a literal key becomes a placeholder variable, never copied', () => {

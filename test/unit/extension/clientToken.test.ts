@@ -1,6 +1,7 @@
 // The client token of the extension's own requests follows the config's clientToken, resolved like the sidecar does.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { secretEnvName } from '../../../core/config/references';
 import {
   ADMIN_TOKEN_ENV,
   CLIENT_TOKEN_ENV,
@@ -8,7 +9,6 @@ import {
   resolveAdminToken,
   resolveClientToken,
 } from '../../../extension/clientToken';
-import { secretEnvName } from '../../../sidecar/config/references';
 
 const config = (clientToken: string) => `listen: { host: 127.0.0.1, port: 8800 }
 clientToken: ${clientToken}   # who may call the endpoint

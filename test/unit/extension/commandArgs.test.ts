@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { ALGORITHM_IDS } from '../../../core/protocol';
 import {
   algorithmPickItems,
   currentAlgorithm,
@@ -10,7 +11,6 @@ import {
   scopePickItems,
 } from '../../../extension/commandArgs';
 import { buildTreeModel, poolKey, replicaKey } from '../../../extension/poolsTreeModel';
-import { ALGORITHM_IDS } from '../../../sidecar/protocol';
 import { snapshot } from './fixtures';
 
 test('a replica tree node as argument names its pool and replica', () => {

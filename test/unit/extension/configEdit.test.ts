@@ -11,8 +11,8 @@ import {
   setAlgorithm,
   setAlgorithmEverywhere,
   setReplicaSecret,
-} from '../../../sidecar/config/edit';
-import { secretEnvName } from '../../../sidecar/config/references';
+} from '../../../core/config/edit';
+import { secretEnvName } from '../../../core/config/references';
 
 const CONFIG = `# fleet config
 listen: { host: 127.0.0.1, port: 8800 }   # loopback only

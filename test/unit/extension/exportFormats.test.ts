@@ -3,14 +3,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import type { ConfigIssue } from '../../../core/config/types';
+import { EXPORT_FORMATS } from '../../../core/export/exportConfig';
 import {
   exportConfigAsShown,
   exportErrorMessage,
   exportFormatItems,
   exportLanguageId,
 } from '../../../extension/exportFormats';
-import type { ConfigIssue } from '../../../sidecar/config/types';
-import { EXPORT_FORMATS } from '../../../sidecar/export/exportConfig';
 
 test('one quick pick item per export format, each with a one-line description', () => {
   const items = exportFormatItems();

@@ -1,5 +1,5 @@
 // A state snapshot shaped like the sidecar's, for tests of the extension's logic.
-import type { ReplicaState, StateSnapshot } from '../../../sidecar/protocol';
+import type { ReplicaState, StateSnapshot } from '../../../core/protocol';
 
 export function replica(overrides: Partial<ReplicaState> = {}): ReplicaState {
   return {

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
+import type { StateSnapshot } from '../../../core/protocol';
 import { Backoff } from '../../../extension/backoff';
 import { fetchModelIds } from '../../../extension/replicaProbe';
 import { AdminApiError, SidecarClient, watchAdminEvents } from '../../../extension/sidecarClient';
 import { SseParser } from '../../../extension/sseParser';
-import type { StateSnapshot } from '../../../sidecar/protocol';
 import { snapshot } from './fixtures';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;

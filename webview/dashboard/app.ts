@@ -1,0 +1,179 @@
+// The dashboard page: applies host messages to the model and renders it, coalesced to a few frames a second.
+
+import { HISTORY_WINDOW_MS } from '../../core/dashboard/history';
+import { type HostToPageMessage, replicaKey } from '../../core/dashboard/messages';
+import type { AlgorithmId, StateSnapshot } from '../../core/protocol';
+import { type ChartSeries, ChartsPanel } from './charts';
+import { h, reconcileChildren, setHidden, setText } from './dom';
+import {
+  applyHostMessage,
+  noteAlgorithmChoice,
+  noteReplicaAction,
+  type PageModel,
+  persistedOf,
+  type ReplicaAction,
+  restoreModel,
+} from './model';
+import { PoolSection } from './poolSection';
+import { createRecentRequestsTable } from './recentRequests';
+import { RenderScheduler, type SchedulerTimers } from './renderScheduler';
+import { createStreamsTable, MAX_STREAM_ROWS, streamsInDisplayOrder } from './streamsTable';
+import { readChartTheme, watchTheme } from './theme';
+import { TopBar } from './topBar';
+import type { DashboardHost } from './vscodeApi';
+
+const HOST_MESSAGE_TYPES = new Set<string>(['full', 'update', 'connection', 'actionResult']);
+/** setState copies the whole model; once a second is plenty. */
+const SAVE_INTERVAL_MS = 1000;
+
+export class DashboardApp {
+  private readonly model: PageModel;
+  private readonly scheduler: RenderScheduler;
+  private readonly topBar = new TopBar();
+  private readonly poolsBox = h('div', { className: 'pools' });
+  private readonly pools = new Map<string, PoolSection>();
+  private readonly charts: ChartsPanel;
+  private readonly streams = createStreamsTable();
+  private readonly streamCount = h('span', { className: 'count' });
+  private readonly streamsMore = h('p', { className: 'more' });
+  private readonly recent = createRecentRequestsTable();
+  private theme = readChartTheme();
+  private renders = 0;
+  private lastSavedAt = Number.NEGATIVE_INFINITY;
+  private saveScheduled = false;
+
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly host: DashboardHost,
+    private readonly timers: SchedulerTimers,
+  ) {
+    this.model = restoreModel(host.loadState());
+    this.charts = new ChartsPanel(this.theme);
+    this.scheduler = new RenderScheduler(() => this.render(), timers);
+    root.append(
+      this.topBar.element,
+      this.poolsBox,
+      panel(`Last ${HISTORY_WINDOW_MS / 60_000} minutes`, 'charts-section', this.charts.element),
+      panel(
+        h('span', {}, 'Active streams ', this.streamCount),
+        'streams-section',
+        h('div', { className: 'table-scroll' }, this.streams.element),
+        this.streamsMore,
+      ),
+      panel('Recent requests', 'recent-section', h('div', { className: 'table-scroll' }, this.recent.element)),
+    );
+    watchTheme(() => {
+      this.theme = readChartTheme();
+      this.charts.setTheme(this.theme);
+      this.scheduler.request();
+    });
+  }
+
+  start(): void {
+    window.addEventListener('message', (event: MessageEvent) => this.receive(event.data));
+    this.render();
+    this.host.post({ type: 'ready' });
+  }
+
+  receive(data: unknown): void {
+    if (typeof data !== 'object' || data === null) return;
+    const type = (data as { type?: unknown }).type;
+    if (typeof type !== 'string' || !HOST_MESSAGE_TYPES.has(type)) return;
+    applyHostMessage(this.model, data as HostToPageMessage, this.timers.now());
+    this.scheduler.request();
+  }
+
+  private setAlgorithm(pool: string, algorithm: AlgorithmId): void {
+    noteAlgorithmChoice(this.model, pool, algorithm, this.timers.now());
+    this.host.post({ type: 'setAlgorithm', pool, algorithm });
+    this.scheduler.request();
+  }
+
+  private replicaAction(pool: string, replica: string, action: ReplicaAction): void {
+    noteReplicaAction(this.model, pool, replica, action, this.timers.now());
+    this.host.post({ type: action, pool, replica });
+    this.scheduler.request();
+  }
+
+  private render(): void {
+    const started = this.timers.now();
+    const { state, connection } = this.model;
+    this.topBar.update(state, connection);
+    const colors = this.colorsFor(state);
+    this.renderPools(state, (key) => colors.get(key)?.color ?? this.theme.series[0]!);
+    this.charts.update(this.model.history, [...colors.values()]);
+
+    const streams = state?.streams ?? [];
+    setText(this.streamCount, `(${streams.length})`);
+    this.streams.update(streamsInDisplayOrder(streams));
+    const hiddenStreams = streams.length - MAX_STREAM_ROWS;
+    setText(this.streamsMore, hiddenStreams > 0 ? `and ${hiddenStreams} more` : '');
+    setHidden(this.streamsMore, hiddenStreams <= 0);
+    this.recent.update(this.model.recent);
+
+    this.root.dataset.renders = String(++this.renders);
+    // How long the last render took (ms), for a look in DevTools or a measuring script.
+    this.root.dataset.renderMs = (this.timers.now() - started).toFixed(2);
+    this.save();
+  }
+
+  private renderPools(state: StateSnapshot | null, colorOf: (key: string) => string): void {
+    const sections = (state?.pools ?? []).map((pool) => {
+      let section = this.pools.get(pool.name);
+      if (!section) {
+        section = new PoolSection(pool.name, {
+          setAlgorithm: (p, algorithm) => this.setAlgorithm(p, algorithm),
+          replicaAction: (p, r, action) => this.replicaAction(p, r, action),
+        });
+        this.pools.set(pool.name, section);
+      }
+      section.update(pool, this.model, colorOf);
+      return { name: pool.name, section };
+    });
+    const keep = new Set(sections.map((s) => s.name));
+    for (const name of this.pools.keys()) if (!keep.has(name)) this.pools.delete(name);
+    reconcileChildren(
+      this.poolsBox,
+      sections.map((s) => s.section.element),
+    );
+  }
+
+  /** One colour per replica, in snapshot order, shared by its card and its chart lines. */
+  private colorsFor(state: StateSnapshot | null): Map<string, ChartSeries> {
+    const series = new Map<string, ChartSeries>();
+    const pools = state?.pools ?? [];
+    const palette = this.theme.series;
+    for (const pool of pools) {
+      for (const replica of pool.replicas) {
+        const key = replicaKey(pool.name, replica.name);
+        series.set(key, {
+          key,
+          label: pools.length > 1 ? `${pool.name} / ${replica.name}` : replica.name,
+          color: palette[series.size % palette.length]!,
+        });
+      }
+    }
+    return series;
+  }
+
+  /** Saves at most once per interval, and always the latest model (a throttled save is done later). */
+  private save(): void {
+    if (this.saveScheduled) return;
+    const wait = this.lastSavedAt + SAVE_INTERVAL_MS - this.timers.now();
+    const saveNow = () => {
+      this.saveScheduled = false;
+      this.lastSavedAt = this.timers.now();
+      this.host.saveState(persistedOf(this.model));
+    };
+    if (wait <= 0) {
+      saveNow();
+    } else {
+      this.saveScheduled = true;
+      this.timers.setTimeout(saveNow, wait);
+    }
+  }
+}
+
+function panel(title: string | Node, className: string, ...content: Node[]): HTMLElement {
+  return h('section', { className: `panel ${className}` }, h('h2', {}, title), ...content);
+}
