@@ -22,6 +22,7 @@ import {
 import { sendError, sendJson } from './http';
 import { parseSampling, resolveMaxTokens } from './params';
 import type { ChatMessage } from './responseStore';
+import { cancelResponse, runInBackground } from './responsesBackground';
 import { chatToolChoice, chatTools, inputMessages, outputMessages } from './responsesInput';
 import { planToolCall } from './toolCalls';
 
@@ -77,8 +78,13 @@ export function handleResponses(
     sendError(res, params);
     return;
   }
-  if (body['background'] === true) {
-    sendError(res, badRequest('background mode is not supported by the simulator', 'background'));
+  const background = body['background'] === true;
+  if (background && body['store'] === false) {
+    sendError(res, badRequest('background can only be used when `store` is true', 'background'));
+    return;
+  }
+  if (background && params.stream) {
+    sendError(res, badRequest('the simulator runs background responses without streaming', 'background'));
     return;
   }
   const instructions = body['instructions'];
@@ -146,7 +152,7 @@ export function handleResponses(
     tool_choice: body['tool_choice'] ?? 'auto',
     tools: Array.isArray(body['tools']) ? body['tools'] : [],
     top_p: typeof body['top_p'] === 'number' ? body['top_p'] : 1.0,
-    background: false,
+    background,
     max_output_tokens: maxTokens,
     max_tool_calls: null,
     previous_response_id: previousId ?? null,
@@ -169,6 +175,19 @@ export function handleResponses(
     if (store) ctx.responses.put(id, { response: final, messages });
     return final;
   };
+  const planFor = (promptHash: number, choice = 0) =>
+    planToolCall(
+      { tools, tool_choice: chatToolChoice(body['tool_choice']), messages },
+      ctx.seed,
+      promptHash,
+      choice,
+      maxTokens,
+    );
+  if (background) {
+    const lora = served?.kind === 'lora' ? served.adapter.name : undefined;
+    runInBackground(ctx, res, { id, tokens, maxTokens, params, lora, messages, planFor, response, finish });
+    return;
+  }
 
   const format: GenerationFormat = {
     idPrefix: '',
@@ -183,14 +202,7 @@ export function handleResponses(
     maxTokens: [maxTokens],
     params,
     format,
-    planFor: (_prompt, choice, promptHash) =>
-      planToolCall(
-        { tools, tool_choice: chatToolChoice(body['tool_choice']), messages },
-        ctx.seed,
-        promptHash,
-        choice,
-        maxTokens,
-      ),
+    planFor: (_prompt, choice, promptHash) => planFor(promptHash, choice),
   });
 }
 
@@ -307,7 +319,7 @@ export function handleStoredResponse(
     sendJson(res, 200, { id, object: 'response', deleted: true });
     return;
   }
-  // Only a background response can be cancelled, and the simulator runs none.
-  sendError(res, wireError(400, 'Cannot cancel a synchronous response.', null, 'invalid_request_error'));
-  return;
+  const cancelled = cancelResponse(ctx, id);
+  if (cancelled) sendJson(res, 200, cancelled);
+  else sendError(res, wireError(400, 'Cannot cancel a synchronous response.', null, 'invalid_request_error'));
 }

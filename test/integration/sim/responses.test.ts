@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import OpenAI from 'openai';
 import { type SimFleet, startSimFleet } from '../../../sim/fleet';
-import { postJson } from './helpers';
+import { postJson, waitFor } from './helpers';
 
 const MODEL = 'Qwen/Qwen3-0.6B';
 let fleet: SimFleet;
@@ -213,4 +213,42 @@ test('input items: messages with input_text parts, a function call, its output a
   assert.equal(bad.status, 400);
   const none = await postJson(`${base}/v1/responses`, { model: MODEL });
   assert.equal(none.status, 400);
+});
+
+test('background: queued at once, completed later on GET; a running one can be cancelled', async () => {
+  const queued = await client.responses.create({ model: MODEL, input: 'In the background.', background: true });
+  assert.equal(queued.status, 'queued');
+  assert.equal(queued.background, true);
+  await waitFor(async () => (await client.responses.retrieve(queued.id)).status === 'completed', 5000);
+  const done = await client.responses.retrieve(queued.id);
+  assert.ok(done.output_text.length > 0);
+  assert.ok(done.usage!.output_tokens > 0);
+
+  const long = await client.responses.create({
+    model: MODEL,
+    input: 'A long one.',
+    background: true,
+    max_output_tokens: 5000,
+  });
+  const cancelled = await client.responses.cancel(long.id);
+  assert.equal(cancelled.status, 'cancelled');
+  assert.equal((await client.responses.retrieve(long.id)).status, 'cancelled');
+  await assert.rejects(client.responses.cancel(long.id), (error: unknown) => error instanceof OpenAI.BadRequestError);
+  const unstored = await postJson(`${base}/v1/responses`, { model: MODEL, input: 'x', background: true, store: false });
+  assert.equal(unstored.status, 400);
+});
+
+test('a mid-stream failure is an error event that ends the stream (no [DONE])', async () => {
+  await fleet.replicas[0]!.setFault({ kind: 'error-mid-stream', afterChunks: 4 });
+  try {
+    const events = await rawEvents({ model: MODEL, input: 'x', stream: true });
+    assert.equal(events.length, 5);
+    const [name, data] = events.at(-1)!;
+    assert.equal(name, 'error');
+    const { sequence_number: sequence, ...rest } = data;
+    assert.deepEqual(rest, { type: 'error', code: '500', message: 'simulated engine error', param: null });
+    assert.ok(typeof sequence === 'number' && sequence > (events.at(-2)![1]['sequence_number'] as number));
+  } finally {
+    await fleet.replicas[0]!.setFault('none');
+  }
 });
