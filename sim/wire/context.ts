@@ -6,7 +6,7 @@ import type { ServedModels } from '../servedModels';
 import type { ResponseStore } from './responseStore';
 
 export interface ReplicaCounters {
-  /** Inference requests (chat, completions, embeddings) that reached the replica. */
+  /** Requests on the generation routes (chat, completions, embeddings, responses, messages, tokenize...) that reached the replica. */
   received: number;
   /** Of those, the ones the client gave up on (disconnected) before the answer ended. */
   aborted: number;

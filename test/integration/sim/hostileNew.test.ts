@@ -9,7 +9,7 @@ let fleet: SimFleet;
 let base: string;
 
 before(async () => {
-  fleet = await startSimFleet({ replicas: 1, profile: 'fast', enableLora: true });
+  fleet = await startSimFleet({ replicas: 1, profile: 'fast', enableLora: true, timeScale: 0.1 });
   base = fleet.urls[0]!;
 });
 
