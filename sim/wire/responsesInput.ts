@@ -48,8 +48,25 @@ function itemMessage(item: unknown, index: number): ChatMessage | undefined | Wi
       };
     case 'reasoning':
       return { role: 'assistant', content: '', reasoning_content: text(it['content']) || text(it['summary']) };
-    default:
+    case 'item_reference':
+      return undefined;
+    default: {
+      // Other tools' items as agents send them (Codex: local_shell_call, custom_tool_call and their outputs; hosted
+      // tools' *_call items): a call is the assistant's turn, an output the tool's.
+      if (typeof type === 'string' && type.endsWith('_output')) {
+        const output = it['output'];
+        return {
+          role: 'tool',
+          tool_call_id: it['call_id'] ?? '',
+          content: typeof output === 'string' ? output : JSON.stringify(output ?? ''),
+        };
+      }
+      if (typeof type === 'string' && type.endsWith('_call')) {
+        const { id: _id, status: _status, ...call } = it;
+        return { role: 'assistant', content: JSON.stringify(call) };
+      }
       return badRequest(`input[${index}]: unknown item type ${JSON.stringify(type)}`, 'input');
+    }
   }
 }
 

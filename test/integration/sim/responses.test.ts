@@ -252,3 +252,34 @@ test('a mid-stream failure is an error event that ends the stream (no [DONE])', 
     await fleet.replicas[0]!.setFault('none');
   }
 });
+
+test('a Codex-style turn: store false, hosted and custom tool items in the input, an item reference', async () => {
+  const body = {
+    model: MODEL,
+    instructions: INSTRUCTIONS,
+    store: false,
+    stream: true,
+    parallel_tool_calls: false,
+    tools: [...tools, { type: 'local_shell' }, { type: 'custom', name: 'apply_patch', description: 'Patch files' }],
+    input: [
+      { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Run the tests.' }] },
+      {
+        type: 'local_shell_call',
+        id: 'ls_1',
+        call_id: 'call_a',
+        status: 'completed',
+        action: { type: 'exec', command: ['npm', 'test'] },
+      },
+      { type: 'local_shell_call_output', call_id: 'call_a', output: 'ok 88 tests' },
+      { type: 'custom_tool_call', call_id: 'call_b', name: 'apply_patch', input: '*** Begin Patch' },
+      { type: 'custom_tool_call_output', call_id: 'call_b', output: 'Done' },
+      { type: 'item_reference', id: 'msg_old' },
+    ],
+  };
+  const events = await rawEvents(body);
+  const completed = events.at(-1)!;
+  assert.equal(completed[0], 'response.completed');
+  const response = completed[1]['response'] as { id: string; output: Array<{ type: string }> };
+  assert.equal(response.output[0]!.type, 'message');
+  assert.equal((await fetch(`${base}/v1/responses/${response.id}`)).status, 404);
+});
