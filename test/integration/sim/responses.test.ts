@@ -101,6 +101,8 @@ test('streamed: created, in_progress, item and part added, deltas, done events, 
   };
   assert.equal(completed.output[0]!.content[0]!.text, text);
   assert.ok(completed.usage['output_tokens']! > 0);
+  const stored = await (await fetch(`${base}/v1/responses/${(completed as unknown as { id: string }).id}`)).json();
+  assert.deepEqual(stored, completed);
 });
 
 test('responses.stream through the openai client gives the same text as its deltas', async () => {
