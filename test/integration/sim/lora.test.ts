@@ -126,3 +126,29 @@ test('vllm:lora_requests_info shows max_lora and the running adapter; replicas w
   const plain = await (await fetch(`${fleet.urls[0]}/metrics`)).text();
   assert.ok(!plain.includes('vllm:lora_requests_info'));
 });
+
+test('a restart keeps the --lora-modules adapters and forgets the ones loaded at run time and stored responses', async () => {
+  const replica = fleet.replicas[1]!;
+  const load = await fetch(`${replica.url}/v1/load_lora_adapter`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ lora_name: 'late', lora_path: '/late' }),
+  });
+  assert.equal(load.status, 200);
+  const stored = await postJson(`${replica.url}/v1/responses`, { model: 'qwen', input: 'remember me' });
+  assert.equal(stored.status, 200);
+  await replica.restart();
+  // The first request may meet a keep-alive socket the stop destroyed: poll until one gets through.
+  await waitFor(async () => {
+    try {
+      return (await fetch(`${replica.url}/health`)).ok;
+    } catch {
+      return false;
+    }
+  });
+  assert.deepEqual(
+    (await models(replica.url)).map((m) => m['id']),
+    ['qwen-small', 'qwen', 'sql-lora'],
+  );
+  assert.equal((await fetch(`${replica.url}/v1/responses/${stored.body['id']}`)).status, 404);
+});
