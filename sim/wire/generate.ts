@@ -167,6 +167,9 @@ export function runGeneration(
     }
   });
   const promptTokens = prompts.reduce((sum, p) => sum + p.length, 0);
+  /** Prompt tokens served from the prefix cache (the Responses API reports them always). */
+  const cachedTokens = () =>
+    choices.reduce((sum, c) => sum + (c.index % params.n === 0 ? (c.handle?.cachedTokens ?? 0) : 0), 0);
   const usage = (): Usage => {
     const completion = choices.reduce((sum, c) => sum + c.tokensOut, 0);
     const result: Usage = {
@@ -179,9 +182,6 @@ export function runGeneration(
     if (ctx.promptTokensDetails && cached > 0) result.prompt_tokens_details = { cached_tokens: cached };
     return result;
   };
-  /** Prompt tokens served from the prefix cache (the Responses API reports them always). */
-  const cachedTokens = () =>
-    choices.reduce((sum, c) => sum + (c.index % params.n === 0 ? (c.handle?.cachedTokens ?? 0) : 0), 0);
   const protocol = params.stream ? (format.stream?.(base) ?? openAIStream(format, base, params)) : undefined;
 
   let finished = false;

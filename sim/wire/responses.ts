@@ -141,7 +141,7 @@ export function handleResponses(
   const response = (status: string, output: unknown[], usage: Record<string, unknown> | null) => ({
     id,
     created_at: created,
-    incomplete_details: null,
+    incomplete_details: status === 'incomplete' ? { reason: 'max_output_tokens' } : null,
     instructions: instructions ?? null,
     metadata: body['metadata'] ?? null,
     model,
