@@ -40,6 +40,8 @@ export interface SimFleetOptions {
   apiKey?: string;
   /** Like `vllm serve --enable-prompt-tokens-details`: usage.prompt_tokens_details.cached_tokens on a hit. */
   promptTokensDetails?: boolean;
+  /** Like VLLM_ENABLE_RESPONSES_API_STORE=1; default true. False: `store` is ignored, as stock vLLM does. */
+  storeResponses?: boolean;
   /** Injected clock (tests); default the real one. */
   clock?: Clock;
   /** Served names, adapters and LoRA limits for every replica (fields of `perReplica[i]` replace them for replica i). */
@@ -96,6 +98,7 @@ export async function startSimFleet(options: SimFleetOptions = {}): Promise<SimF
           seed: options.seed ?? 0,
           ...(options.apiKey ? { apiKey: options.apiKey } : {}),
           promptTokensDetails: options.promptTokensDetails ?? false,
+          ...(options.storeResponses !== undefined ? { storeResponses: options.storeResponses } : {}),
           ...(options.clock ? { clock: options.clock } : {}),
         }),
       );

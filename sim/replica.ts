@@ -31,6 +31,8 @@ export interface SimReplicaOptions {
   apiKey?: string;
   /** Like `vllm serve --enable-prompt-tokens-details`. */
   promptTokensDetails?: boolean;
+  /** Like VLLM_ENABLE_RESPONSES_API_STORE=1 (default true here): Responses are kept for GET and previous_response_id. */
+  storeResponses?: boolean;
   clock?: Clock;
 }
 
@@ -64,6 +66,7 @@ export class SimReplica implements ServeContext {
   readonly seed: number;
   readonly apiKey: string | undefined;
   readonly promptTokensDetails: boolean;
+  readonly storeResponses: boolean;
   readonly counters: ReplicaCounters = { received: 0, aborted: 0, completed: 0 };
   startedUnix = Math.floor(Date.now() / 1000);
   engine: Engine;
@@ -92,6 +95,7 @@ export class SimReplica implements ServeContext {
     this.seed = options.seed ?? 0;
     this.apiKey = options.apiKey;
     this.promptTokensDetails = options.promptTokensDetails ?? false;
+    this.storeResponses = options.storeResponses ?? true;
     this.clock = options.clock ?? realClock();
     this.timeScale = options.timeScale ?? 1;
     this.engine = this.newEngine();

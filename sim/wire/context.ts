@@ -26,6 +26,8 @@ export interface ServeContext {
   readonly apiKey: string | undefined;
   /** Like --enable-prompt-tokens-details: usage reports prompt_tokens_details.cached_tokens on a cache hit. */
   readonly promptTokensDetails: boolean;
+  /** VLLM_ENABLE_RESPONSES_API_STORE: without it vLLM ignores `store` and refuses `background`. */
+  readonly storeResponses: boolean;
   /** Unix seconds when the replica started (the `created` of /v1/models). */
   readonly startedUnix: number;
   readonly counters: ReplicaCounters;

@@ -79,6 +79,12 @@ export function handleResponses(
     return;
   }
   const background = body['background'] === true;
+  if (background && !ctx.storeResponses) {
+    const message =
+      'This vLLM engine does not support `store=True` and therefore does not support the background mode. To enable these features, set the environment variable `VLLM_ENABLE_RESPONSES_API_STORE=1` when launching the vLLM server.';
+    sendError(res, wireError(400, message, null, 'invalid_request_error'));
+    return;
+  }
   if (background && body['store'] === false) {
     sendError(res, badRequest('background can only be used when `store` is true', 'background'));
     return;
@@ -134,7 +140,7 @@ export function handleResponses(
 
   const id = typeof body['request_id'] === 'string' && body['request_id'] ? body['request_id'] : `resp_${hex()}`;
   const ids: OutputIds = { message: `msg_${hex()}`, call: `call_${hex()}`, callItem: `fc_${hex()}` };
-  const store = body['store'] !== false;
+  const store = body['store'] !== false && ctx.storeResponses;
   const created = Math.floor(Date.now() / 1000);
   const served = ctx.models.resolve(body['model']);
   const model = served?.kind === 'lora' ? served.adapter.name : ctx.model;

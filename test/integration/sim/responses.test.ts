@@ -285,3 +285,18 @@ test('a Codex-style turn: store false, hosted and custom tool items in the input
   assert.equal(response.output[0]!.type, 'message');
   assert.equal((await fetch(`${base}/v1/responses/${response.id}`)).status, 404);
 });
+
+test('storeResponses false is stock vLLM: store is ignored (GET 404) and background is refused', async () => {
+  const stock = await startSimFleet({ replicas: 1, profile: 'fast', storeResponses: false });
+  try {
+    const url = stock.urls[0]!;
+    const created = await postJson(`${url}/v1/responses`, { model: MODEL, input: 'x' });
+    assert.equal(created.status, 200);
+    assert.equal((await fetch(`${url}/v1/responses/${created.body['id']}`)).status, 404);
+    const background = await postJson(`${url}/v1/responses`, { model: MODEL, input: 'x', background: true });
+    assert.equal(background.status, 400);
+    assert.match(String((background.body['error'] as { message: string }).message), /VLLM_ENABLE_RESPONSES_API_STORE/);
+  } finally {
+    await stock.close();
+  }
+});
