@@ -1,6 +1,6 @@
 // `vllm-pools sim`: N simulated vLLM replicas on ports P..P+N-1 until SIGINT/SIGTERM.
 
-import { startSimFleet } from '../sim/fleet';
+import { type LoraModule, parseLoraModule, startSimFleet } from '../sim/fleet';
 import { PROFILES } from '../sim/profiles';
 import { parseCommandArgs } from './commandArgs';
 
@@ -16,6 +16,10 @@ const USAGE = `vllm-pools sim [--replicas N] [--port P] [--model NAME] [--profil
   --kv-blocks N    KV cache capacity in 16-token blocks (default: the profile's; h100-llama-8b 25231)
   --max-num-seqs N most requests running at once (default: the profile's; h100-llama-8b 256)
   --enable-prompt-tokens-details   usage reports prompt_tokens_details.cached_tokens on a prefix-cache hit
+  --served-model-name NAME   a name the base model answers to (repeat for aliases; the first one answers carry)
+  --lora-modules name=path   a LoRA adapter loaded at start (repeat; or vLLM's JSON {"name","path","base_model_name"})
+  --enable-lora              /v1/load_lora_adapter and /v1/unload_lora_adapter work (implied by the two below)
+  --max-loras N              distinct adapters in one batch (default 1); more wait, and a swap costs step time
 `;
 
 function number(value: string | undefined, name: string, fallback: number): number {
@@ -41,6 +45,10 @@ export async function run(argv: string[]): Promise<number> {
       'kv-blocks': { type: 'string' },
       'max-num-seqs': { type: 'string' },
       'enable-prompt-tokens-details': { type: 'boolean' },
+      'served-model-name': { type: 'string', multiple: true },
+      'lora-modules': { type: 'string', multiple: true },
+      'enable-lora': { type: 'boolean' },
+      'max-loras': { type: 'string' },
     },
     USAGE,
   );
@@ -52,7 +60,19 @@ export async function run(argv: string[]): Promise<number> {
     const profile = values['profile'] as string | undefined;
     const kvBlocks = values['kv-blocks'] as string | undefined;
     const maxNumSeqs = values['max-num-seqs'] as string | undefined;
+    const served = values['served-model-name'] as string[] | undefined;
+    const loraModules: LoraModule[] = [];
+    for (const text of (values['lora-modules'] as string[] | undefined) ?? []) {
+      const parsed = parseLoraModule(text);
+      if (typeof parsed === 'string') throw new Error(parsed);
+      loraModules.push(parsed);
+    }
+    const maxLoras = values['max-loras'] as string | undefined;
     fleet = await startSimFleet({
+      ...(served && served.length > 0 ? { servedModelNames: served } : {}),
+      ...(loraModules.length > 0 ? { loraModules } : {}),
+      ...(values['enable-lora'] === true ? { enableLora: true } : {}),
+      ...(maxLoras !== undefined ? { maxLoras: number(maxLoras, 'max-loras', 1) } : {}),
       replicas: number(values['replicas'] as string | undefined, 'replicas', 3),
       port: number(values['port'] as string | undefined, 'port', 8000),
       host: (values['host'] as string | undefined) ?? '127.0.0.1',

@@ -8,7 +8,7 @@ export type Fault =
   | { kind: 'refuse' }
   | { kind: 'hang' }
   | { kind: 'slow'; factor: number }
-  | { kind: 'status'; status: number }
+  | { kind: 'status'; status: number; retryAfter?: number; retryAfterMs?: number; count?: number }
   | { kind: 'reset-mid-stream'; afterChunks: number }
   | { kind: 'error-mid-stream'; afterChunks: number; status: number };
 
@@ -30,6 +30,40 @@ export function faultDuration(value: unknown): number | undefined | string {
   return duration;
 }
 
+function optionalNonNegative(
+  body: Record<string, unknown>,
+  key: string,
+  integer: boolean,
+): number | undefined | string {
+  const value = body[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !(value >= 0) || (integer && !Number.isInteger(value))) {
+    return `"${key}" must be a ${integer ? 'whole' : 'non-negative'} number`;
+  }
+  return value;
+}
+
+/** `status` (addition): `retryAfter` (seconds) and `retryAfterMs` set Retry-After / retry-after-ms; `count` answers
+ * that many requests so, then the fault clears itself. */
+function parseStatusFault(body: Record<string, unknown>): Fault | string {
+  const status = body['status'] ?? 503;
+  if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599) {
+    return '"status" must be an HTTP status (100-599)';
+  }
+  const fault: Fault = { kind: 'status', status };
+  for (const [key, integer] of [
+    ['retryAfter', true],
+    ['retryAfterMs', false],
+    ['count', true],
+  ] as const) {
+    const value = optionalNonNegative(body, key, integer);
+    if (typeof value === 'string') return value;
+    if (value !== undefined) fault[key] = value;
+  }
+  if (fault.count === 0) return '"count" must be at least 1';
+  return fault;
+}
+
 /** A fault from its JSON form (defaults: status 503, factor 5, afterChunks 3), or an error message. */
 export function parseFault(value: unknown): Fault | string {
   if (typeof value !== 'object' || value === null) return 'the body must be a JSON object';
@@ -46,13 +80,8 @@ export function parseFault(value: unknown): Fault | string {
       if (typeof factor !== 'number' || !(factor > 0)) return '"factor" must be a positive number';
       return { kind: 'slow', factor };
     }
-    case 'status': {
-      const status = body['status'] ?? 503;
-      if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599) {
-        return '"status" must be an HTTP status (100-599)';
-      }
-      return { kind: 'status', status };
-    }
+    case 'status':
+      return parseStatusFault(body);
     case 'reset-mid-stream':
     case 'error-mid-stream': {
       const afterChunks = body['afterChunks'] ?? 3;

@@ -2,9 +2,22 @@
 import type { Clock } from './clock';
 import { DEFAULT_PROFILE, getProfile, PROFILES, type SimProfile } from './profiles';
 import { SimReplica } from './replica';
+import type { LoraModule } from './servedModels';
 
 export { getProfile, PROFILES, type SimProfile } from './profiles';
 export { type FaultInput, SimReplica, type SimReplicaStats } from './replica';
+export { type LoraModule, parseLoraModule } from './servedModels';
+
+/** What one replica serves (vLLM's --served-model-name, --lora-modules, --enable-lora, --max-loras). */
+export interface ReplicaModels {
+  /** The base model's path or id (`root` in /v1/models); default the fleet's `model`, else the profile's. */
+  model?: string;
+  /** Names the base model answers to; default [model]. */
+  servedModelNames?: string[];
+  loraModules?: LoraModule[];
+  enableLora?: boolean;
+  maxLoras?: number;
+}
 
 export interface SimFleetOptions {
   /** Default 3. */
@@ -27,8 +40,17 @@ export interface SimFleetOptions {
   apiKey?: string;
   /** Like `vllm serve --enable-prompt-tokens-details`: usage.prompt_tokens_details.cached_tokens on a hit. */
   promptTokensDetails?: boolean;
+  /** Like VLLM_ENABLE_RESPONSES_API_STORE=1; default true. False: `store` is ignored, as stock vLLM does. */
+  storeResponses?: boolean;
   /** Injected clock (tests); default the real one. */
   clock?: Clock;
+  /** Served names, adapters and LoRA limits for every replica (fields of `perReplica[i]` replace them for replica i). */
+  servedModelNames?: string[];
+  loraModules?: LoraModule[];
+  enableLora?: boolean;
+  maxLoras?: number;
+  /** Per replica, by index: a mixed fleet (e.g. an adapter on one replica of three, another base model on one). */
+  perReplica?: Array<ReplicaModels | undefined>;
 }
 
 export interface SimFleet {
@@ -55,17 +77,28 @@ export async function startSimFleet(options: SimFleetOptions = {}): Promise<SimF
   const replicas: SimReplica[] = [];
   try {
     for (let i = 0; i < count; i++) {
+      const own = options.perReplica?.[i] ?? {};
+      const model = own.model ?? options.model;
+      const served = own.servedModelNames ?? options.servedModelNames;
+      const loras = own.loraModules ?? options.loraModules;
+      const enableLora = own.enableLora ?? options.enableLora;
+      const maxLoras = own.maxLoras ?? options.maxLoras;
       replicas.push(
         await SimReplica.start({
           name: `sim-${i}`,
           host: options.host ?? '127.0.0.1',
           port: basePort === 0 ? 0 : basePort + i,
           profile,
-          ...(options.model ? { model: options.model } : {}),
+          ...(model ? { model } : {}),
+          ...(served ? { servedModelNames: served } : {}),
+          ...(loras ? { loraModules: loras } : {}),
+          ...(enableLora !== undefined ? { enableLora } : {}),
+          ...(maxLoras !== undefined ? { maxLoras } : {}),
           timeScale,
           seed: options.seed ?? 0,
           ...(options.apiKey ? { apiKey: options.apiKey } : {}),
           promptTokensDetails: options.promptTokensDetails ?? false,
+          ...(options.storeResponses !== undefined ? { storeResponses: options.storeResponses } : {}),
           ...(options.clock ? { clock: options.clock } : {}),
         }),
       );

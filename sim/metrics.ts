@@ -2,6 +2,7 @@
 import type { Engine } from './engine/engine';
 import type { Histogram } from './engine/stats';
 import type { SimProfile } from './profiles';
+import type { ServedModels } from './servedModels';
 
 export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
@@ -85,8 +86,10 @@ class Exposition {
   }
 }
 
-export function renderMetrics(engine: Engine, model: string, profile: SimProfile): string {
+/** `models` or just the served name; LoRA adds vllm:lora_requests_info (labels only: it is not per model). */
+export function renderMetrics(engine: Engine, models: ServedModels | string, profile: SimProfile): string {
   const stats = engine.stats;
+  const model = typeof models === 'string' ? models : models.primary;
   const out = new Exposition({ engine: '0', model_name: model }, stats.createdUnix);
   out.gauge('vllm:num_requests_running', 'Number of requests in model execution batches.', engine.numRunning);
   out.gauge('vllm:num_requests_waiting', 'Number of requests waiting to be processed.', engine.numWaiting);
@@ -122,5 +125,15 @@ export function renderMetrics(engine: Engine, model: string, profile: SimProfile
     num_gpu_blocks: String(profile.numGpuBlocks),
     prefix_caching_hash_algo: 'sha256',
   });
+  if (typeof models !== 'string' && models.loraEnabled) {
+    // vLLM sets it to the current time at each stats update; adapters comma-joined.
+    const adapters = engine.loraAdapters();
+    out.family('vllm:lora_requests_info', 'gauge', 'Running stats on lora requests.');
+    out.raw('vllm:lora_requests_info', Date.now() / 1000, {
+      max_lora: String(models.maxLoras),
+      running_lora_adapters: adapters.running.join(','),
+      waiting_lora_adapters: adapters.waiting.join(','),
+    });
+  }
   return out.text();
 }

@@ -29,6 +29,8 @@ export interface SimProfile {
   /** Natural answer length (tokens, EOS included) when neither max_tokens nor ignore_eos cut it. */
   outputTokens: { min: number; max: number };
   embeddingDims: number;
+  /** Moving one LoRA adapter into a GPU slot (from the CPU cache), ms, added to the step that first runs it. */
+  loraSwapMs?: number;
 }
 
 /** Llama-3.1-8B-Instruct BF16 on one H100 SXM, vLLM >= 0.8 (coefficients: reference §4.3, mid-range). */
@@ -50,6 +52,7 @@ export const H100_LLAMA_8B: SimProfile = {
   apiOverheadMs: 8,
   outputTokens: { min: 32, max: 384 },
   embeddingDims: 4096,
+  loraSwapMs: 12,
 };
 
 /** A small model with short delays, for tests of other components: answers of 4-24 tokens at ~1 ms per step. */
@@ -71,6 +74,7 @@ export const FAST: SimProfile = {
   apiOverheadMs: 1,
   outputTokens: { min: 4, max: 24 },
   embeddingDims: 32,
+  loraSwapMs: 2,
 };
 
 export const PROFILES: Readonly<Record<string, SimProfile>> = {

@@ -5,7 +5,9 @@ import { type Clock, realClock } from './clock';
 import { Engine } from './engine/engine';
 import { type Fault, type FaultKind, faultDuration, parseFault } from './faults';
 import type { SimProfile } from './profiles';
+import { type LoraModule, ServedModels } from './servedModels';
 import type { ReplicaCounters, ServeContext } from './wire/context';
+import { ResponseStore } from './wire/responseStore';
 import { createRequestHandler } from './wire/server';
 
 export interface SimReplicaOptions {
@@ -16,11 +18,21 @@ export interface SimReplicaOptions {
   profile: SimProfile;
   /** Served model name; defaults to the profile's. */
   model?: string;
+  /** Like --served-model-name: every name the base model answers to (the first is the one answers carry). */
+  servedModelNames?: string[];
+  /** Like --lora-modules: adapters loaded at start (more can be loaded at run time once LoRA is enabled). */
+  loraModules?: LoraModule[];
+  /** Like --enable-lora (implied by loraModules or maxLoras): /v1/load_lora_adapter works, metrics show adapters. */
+  enableLora?: boolean;
+  /** Like --max-loras (default 1): distinct adapters in one batch; others wait, and a swap costs step time. */
+  maxLoras?: number;
   timeScale?: number;
   seed?: number;
   apiKey?: string;
   /** Like `vllm serve --enable-prompt-tokens-details`. */
   promptTokensDetails?: boolean;
+  /** Like VLLM_ENABLE_RESPONSES_API_STORE=1 (default true here): Responses are kept for GET and previous_response_id. */
+  storeResponses?: boolean;
   clock?: Clock;
 }
 
@@ -28,7 +40,17 @@ export interface SimReplicaOptions {
 /** `durationMs` (optional) clears the fault after that long, so a CLI user can end a `refuse`. */
 export type FaultInput =
   | FaultKind
-  | { kind: FaultKind; status?: number; factor?: number; afterChunks?: number; durationMs?: number };
+  | {
+      kind: FaultKind;
+      status?: number;
+      factor?: number;
+      afterChunks?: number;
+      durationMs?: number;
+      /** `status` only: Retry-After seconds, retry-after-ms, and how many requests get it before it clears. */
+      retryAfter?: number;
+      retryAfterMs?: number;
+      count?: number;
+    };
 
 export interface SimReplicaStats extends ReplicaCounters {
   running: number;
@@ -41,14 +63,18 @@ export class SimReplica implements ServeContext {
   readonly name: string;
   readonly host: string;
   readonly profile: SimProfile;
-  readonly model: string;
   readonly seed: number;
   readonly apiKey: string | undefined;
   readonly promptTokensDetails: boolean;
+  readonly storeResponses: boolean;
   readonly counters: ReplicaCounters = { received: 0, aborted: 0, completed: 0 };
   startedUnix = Math.floor(Date.now() / 1000);
   engine: Engine;
+  models: ServedModels;
+  responses = new ResponseStore();
   fault: Fault = { kind: 'none' };
+  /** Requests a counted `status` fault still answers. */
+  private faultRemaining: number | undefined;
   private portNumber: number;
   private server: Server | undefined;
   private readonly servers = new Set<Server>();
@@ -57,16 +83,19 @@ export class SimReplica implements ServeContext {
   private readonly timeScale: number;
   private isStopped = false;
   private faultTimer: NodeJS.Timeout | undefined;
+  private readonly options: SimReplicaOptions;
 
   private constructor(options: SimReplicaOptions) {
     this.name = options.name;
     this.host = options.host;
     this.portNumber = options.port;
     this.profile = options.profile;
-    this.model = options.model ?? options.profile.model;
+    this.options = options;
+    this.models = this.newModels();
     this.seed = options.seed ?? 0;
     this.apiKey = options.apiKey;
     this.promptTokensDetails = options.promptTokensDetails ?? false;
+    this.storeResponses = options.storeResponses ?? true;
     this.clock = options.clock ?? realClock();
     this.timeScale = options.timeScale ?? 1;
     this.engine = this.newEngine();
@@ -76,6 +105,11 @@ export class SimReplica implements ServeContext {
     const replica = new SimReplica(options);
     await replica.listen();
     return replica;
+  }
+
+  /** The first served name: the `model` of answers and the `model_name` label of metrics. */
+  get model(): string {
+    return this.models.primary;
   }
 
   get port(): number {
@@ -130,9 +164,22 @@ export class SimReplica implements ServeContext {
       this.faultTimer.unref();
     }
     this.fault = fault;
+    this.faultRemaining = fault.kind === 'status' ? fault.count : undefined;
     this.engine.slowFactor = fault.kind === 'slow' ? fault.factor : 1;
     if (fault.kind === 'refuse') this.closeListener();
     else if (!this.server && !this.isStopped) await this.listen();
+  }
+
+  /** A request was answered by a counted `status` fault: the last one clears it. */
+  faultAnswered(): void {
+    if (this.faultRemaining === undefined) return;
+    this.faultRemaining--;
+    if (this.faultRemaining <= 0) this.setFault('none').catch(() => {});
+  }
+
+  /** The fault in force, with what a counted one has left. */
+  faultState(): Fault & { remaining?: number } {
+    return this.faultRemaining === undefined ? this.fault : { ...this.fault, remaining: this.faultRemaining };
   }
 
   /** Like a crashed process: the port refuses, every connection drops, in-flight work is lost. */
@@ -152,7 +199,11 @@ export class SimReplica implements ServeContext {
     if (!this.isStopped) await this.stop();
     this.isStopped = false;
     this.fault = { kind: 'none' };
+    this.faultRemaining = undefined;
     this.engine = this.newEngine();
+    // Like a restarted server: adapters loaded at run time and stored responses are gone.
+    this.models = this.newModels();
+    this.responses = new ResponseStore();
     this.startedUnix = Math.floor(Date.now() / 1000);
     await this.listen();
   }
@@ -162,7 +213,24 @@ export class SimReplica implements ServeContext {
   }
 
   private newEngine(): Engine {
-    return new Engine({ profile: this.profile, clock: this.clock, timeScale: this.timeScale });
+    return new Engine({
+      profile: this.profile,
+      clock: this.clock,
+      timeScale: this.timeScale,
+      maxLoras: this.options.maxLoras ?? 1,
+    });
+  }
+
+  private newModels(): ServedModels {
+    const options = this.options;
+    const root = options.model ?? options.profile.model;
+    return new ServedModels({
+      names: options.servedModelNames && options.servedModelNames.length > 0 ? options.servedModelNames : [root],
+      root,
+      ...(options.enableLora !== undefined ? { enableLora: options.enableLora } : {}),
+      ...(options.loraModules ? { loras: options.loraModules } : {}),
+      ...(options.maxLoras !== undefined ? { maxLoras: options.maxLoras } : {}),
+    });
   }
 
   private async listen(): Promise<void> {

@@ -16,3 +16,10 @@ export function tokenize(text: string): number[] {
 export function countTokens(text: string): number {
   return Math.ceil(text.length / CHARS_PER_TOKEN);
 }
+
+/** The text of each token of `text` (what `return_token_strs` shows). */
+export function tokenPieces(text: string): string[] {
+  const pieces: string[] = [];
+  for (let i = 0; i < text.length; i += CHARS_PER_TOKEN) pieces.push(text.slice(i, i + CHARS_PER_TOKEN));
+  return pieces;
+}

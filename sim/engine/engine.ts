@@ -15,6 +15,8 @@ export interface EngineRequestSpec {
   /** Reported when the last of `outputLength` tokens is out. */
   finishReason: 'stop' | 'length';
   cacheSalt?: string;
+  /** The LoRA adapter the request runs with, if any (at most `maxLoras` distinct adapters per batch). */
+  lora?: string;
 }
 
 export interface EngineListener {
@@ -68,6 +70,8 @@ export interface EngineOptions {
   clock: Clock;
   /** Multiplies every modelled delay (0.1 = ten times faster). */
   timeScale?: number;
+  /** --max-loras: distinct adapters one batch may hold (vLLM's default 1). */
+  maxLoras?: number;
 }
 
 /** Modelled duration of one step, ms, for the scheduled work (reference §4.3). */
@@ -111,11 +115,15 @@ export class Engine {
   private readonly running: Request[] = [];
   private current: { timer: TimerHandle; endAt: number; batch: Scheduled[] } | undefined;
   private closed = false;
+  private readonly maxLoras: number;
+  /** Adapters in the GPU's LoRA slots, least recently used first. */
+  private readonly gpuLoras: string[] = [];
 
   constructor(options: EngineOptions) {
     this.profile = options.profile;
     this.clock = options.clock;
     this.timeScale = options.timeScale ?? 1;
+    this.maxLoras = options.maxLoras ?? 1;
     this.kv = new KvCache(this.profile.numGpuBlocks, this.profile.blockSize);
   }
 
@@ -136,6 +144,12 @@ export class Engine {
     return this.kv.usage;
   }
 
+  /** Distinct adapters of running and of waiting requests (the labels of vllm:lora_requests_info). */
+  loraAdapters(): { running: string[]; waiting: string[] } {
+    const names = (list: Request[]) => [...new Set(list.map((r) => r.spec.lora).filter((l): l is string => !!l))];
+    return { running: names(this.running), waiting: names(this.waiting) };
+  }
+
   /** Wall-clock delay for a modelled duration. */
   scaled(modelMs: number): number {
     return modelMs * this.timeScale * this.slowFactor;
@@ -147,7 +161,9 @@ export class Engine {
     if (blocksNeeded > this.kv.numBlocks) {
       throw new Error(`request needs ${blocksNeeded} KV blocks; the cache has ${this.kv.numBlocks}`);
     }
-    const hashes = blockHashes(spec.promptTokens, this.profile.blockSize, spec.cacheSalt);
+    // vLLM keys cached blocks by adapter too: two adapters never share a prefix.
+    const salt = spec.lora ? `${spec.lora}\u0000${spec.cacheSalt ?? ''}` : spec.cacheSalt;
+    const hashes = blockHashes(spec.promptTokens, this.profile.blockSize, salt);
     const request: Request = new Request(spec, listener, hashes, this.clock.now(), () => this.abort(request));
     this.pending.add(request);
     request.timer = this.clock.setTimer(() => {
@@ -189,9 +205,25 @@ export class Engine {
   private startStep(virtualStart: number): void {
     const batch = this.schedule();
     if (batch.length === 0) return;
-    const endAt = virtualStart + this.scaled(stepDurationMs(this.profile, batch));
+    const swapMs = this.swapLoras(batch) * (this.profile.loraSwapMs ?? 0);
+    const endAt = virtualStart + this.scaled(stepDurationMs(this.profile, batch) + swapMs);
     const timer = this.clock.setTimer(() => this.endStep(), endAt - this.clock.now());
     this.current = { timer, endAt, batch };
+  }
+
+  /** Puts the batch's adapters in GPU slots (evicting the least recently used); returns how many had to be loaded. */
+  private swapLoras(batch: readonly Scheduled[]): number {
+    let swaps = 0;
+    for (const { request } of batch) {
+      const lora = request.spec.lora;
+      if (!lora) continue;
+      const at = this.gpuLoras.indexOf(lora);
+      if (at >= 0) this.gpuLoras.splice(at, 1);
+      else swaps++;
+      this.gpuLoras.push(lora);
+      if (this.gpuLoras.length > this.maxLoras) this.gpuLoras.shift();
+    }
+    return swaps;
   }
 
   private endStep(): void {
@@ -266,8 +298,18 @@ export class Engine {
     }
     if (preempted) return batch;
     const bs = this.profile.blockSize;
-    while (this.waiting.length > 0 && this.running.length < this.profile.maxNumSeqs && budget > 0) {
-      const request = this.waiting[0]!;
+    // Adapters of the batch so far: a waiting request with another adapter is skipped (stays waiting, keeps its
+    // place) once the batch holds maxLoras of them, as vLLM's scheduler does.
+    const loras = new Set<string>();
+    for (const request of this.running) if (request.spec.lora) loras.add(request.spec.lora);
+    let next = 0;
+    while (next < this.waiting.length && this.running.length < this.profile.maxNumSeqs && budget > 0) {
+      const request = this.waiting[next]!;
+      const lora = request.spec.lora;
+      if (lora && !loras.has(lora) && loras.size >= this.maxLoras) {
+        next++;
+        continue;
+      }
       const hitBlocks = this.kv.lookup(request.hashes, Math.floor((request.known - 1) / bs));
       const cached = this.kv.touch(request.hashes, hitBlocks);
       const computed = hitBlocks * bs;
@@ -277,7 +319,8 @@ export class Engine {
         this.kv.free(cached);
         break;
       }
-      this.waiting.shift();
+      this.waiting.splice(next, 1);
+      if (lora) loras.add(lora);
       this.stats.prefixCacheQueries += request.known;
       this.stats.prefixCacheHits += computed;
       if (!request.admitted) request.cachedTokens = computed;

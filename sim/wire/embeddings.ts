@@ -47,6 +47,8 @@ export function handleEmbeddings(
       return;
     }
   }
+  const served = ctx.models.resolve(body['model']);
+  const lora = served?.kind === 'lora' ? served.adapter.name : undefined;
   const id = `embd-${requestId(req, body)}`;
   const created = Math.floor(Date.now() / 1000);
   const handles: EngineRequestHandle[] = [];
@@ -67,7 +69,7 @@ export function handleEmbeddings(
       id,
       object: 'list',
       created,
-      model: ctx.model,
+      model: lora ?? ctx.model,
       data: inputs.map((tokens, index) => {
         const vector = embeddingOf(tokens, ctx.profile.embeddingDims, ctx.seed);
         return { index, object: 'embedding', embedding: format === 'base64' ? base64Floats(vector) : vector };
@@ -84,7 +86,7 @@ export function handleEmbeddings(
     for (const tokens of inputs) {
       handles.push(
         ctx.engine.submit(
-          { promptTokens: tokens, outputLength: 0, finishReason: 'stop' },
+          { promptTokens: tokens, outputLength: 0, finishReason: 'stop', ...(lora ? { lora } : {}) },
           { onToken: () => {}, onFinish: done },
         ),
       );

@@ -38,3 +38,7 @@ export function badRequest(message: string, param: string | null = null): WireEr
 export function unknownModel(model: string): WireError {
   return wireError(404, `The model \`${model}\` does not exist.`, 'model');
 }
+
+export function anthropicErrorBody(error: WireError): { type: 'error'; error: { type: string; message: string } } {
+  return { type: 'error', error: { type: error.type, message: error.message } };
+}

@@ -7,7 +7,7 @@ import type { EngineRequestHandle } from '../engine/engine';
 import { hashInts } from '../hash';
 import { type OutputPlan, planOutput } from '../textGen';
 import type { ServeContext } from './context';
-import { badRequest, errorBody, wireError } from './errors';
+import { badRequest, errorBody, type WireError, wireError } from './errors';
 import { sendError, sendJson } from './http';
 import type { SamplingParams } from './params';
 
@@ -44,14 +44,60 @@ export interface ResponseBase {
   model: string;
 }
 
-/** How one API (chat or completions) shapes its chunks and its final body. */
+/** One protocol's SSE events (each a complete `event:`/`data:` block) for a streamed answer. */
+export interface StreamProtocol {
+  /** Sent with the headers, before any token (the Responses API's response.created). */
+  start?(): string[];
+  token(token: TokenOut, usage: () => Usage): string[];
+  /** After the last token of every choice. */
+  end(usage: Usage, results: ChoiceResult[], cachedTokens: number): string[];
+  /** An in-band error after the 200; the stream ends after it. */
+  error(status: number): string[];
+}
+
+/** How one API shapes its chunks and its final body. */
 export interface GenerationFormat {
   idPrefix: string;
   chunkObject: string;
   /** The choice of the chunk sent once per choice before its first token (chat's role chunk), if any. */
   firstChoice?(index: number): Record<string, unknown>;
   tokenChoice(token: TokenOut): Record<string, unknown>;
-  finalBody(base: ResponseBase, choices: ChoiceResult[], usage: Usage): Record<string, unknown>;
+  finalBody(base: ResponseBase, choices: ChoiceResult[], usage: Usage, cachedTokens: number): Record<string, unknown>;
+  /** Another protocol's stream (Responses, Anthropic Messages); default: OpenAI chunks and [DONE]. */
+  stream?(base: ResponseBase): StreamProtocol;
+  /** Errors in the protocol's own shape; default vLLM's. */
+  sendError?(res: ServerResponse, error: WireError): void;
+}
+
+export const sseData = (payload: unknown): string => `data: ${JSON.stringify(payload)}\n\n`;
+export const sseEvent = (event: string, payload: unknown): string =>
+  `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
+
+/** The OpenAI chunk stream of chat and completions (reference §1.4). */
+function openAIStream(format: GenerationFormat, base: ResponseBase, params: SamplingParams): StreamProtocol {
+  const chunk = (choice: Record<string, unknown>) => ({
+    id: base.id,
+    object: format.chunkObject,
+    created: base.created,
+    model: base.model,
+    choices: [choice],
+  });
+  return {
+    token: (token, usage) => {
+      const events: Array<Record<string, unknown>> = [];
+      if (token.tokenIndex === 0 && format.firstChoice) events.push(chunk(format.firstChoice(token.index)));
+      events.push(chunk(format.tokenChoice(token)));
+      if (params.continuousUsage) for (const event of events) event['usage'] = usage();
+      return events.map(sseData);
+    },
+    end: (usage) => {
+      const events: string[] = [];
+      if (params.includeUsage) events.push(sseData({ ...chunk({}), choices: [], usage }));
+      events.push('data: [DONE]\n\n');
+      return events;
+    },
+    error: (status) => [sseData(errorBody(wireError(status, 'simulated engine error'))), 'data: [DONE]\n\n'],
+  };
 }
 
 export interface GenerationRequest {
@@ -62,6 +108,8 @@ export interface GenerationRequest {
   maxTokens: number[];
   params: SamplingParams;
   format: GenerationFormat;
+  /** The response id without the format's prefix; default from X-Request-Id, `request_id` or a random one. */
+  id?: string;
 }
 
 export function requestId(req: IncomingMessage, body: Record<string, unknown>): string {
@@ -88,11 +136,14 @@ export function runGeneration(
   generation: GenerationRequest,
 ): void {
   const { params, format, prompts } = generation;
+  const served = ctx.models.resolve(body['model']);
+  const lora = served?.kind === 'lora' ? served.adapter.name : undefined;
   const base: ResponseBase = {
-    id: `${format.idPrefix}${requestId(req, body)}`,
+    id: `${format.idPrefix}${generation.id ?? requestId(req, body)}`,
     created: Math.floor(Date.now() / 1000),
-    model: ctx.model,
+    model: lora ?? ctx.model,
   };
+  const fail = (error: WireError) => (format.sendError ? format.sendError(res, error) : sendError(res, error));
   const fault = ctx.fault;
   const resetAfter = fault.kind === 'reset-mid-stream' ? fault.afterChunks : undefined;
   const errorAfter = fault.kind === 'error-mid-stream' ? fault : undefined;
@@ -116,6 +167,9 @@ export function runGeneration(
     }
   });
   const promptTokens = prompts.reduce((sum, p) => sum + p.length, 0);
+  /** Prompt tokens served from the prefix cache (the Responses API reports them always). */
+  const cachedTokens = () =>
+    choices.reduce((sum, c) => sum + (c.index % params.n === 0 ? (c.handle?.cachedTokens ?? 0) : 0), 0);
   const usage = (): Usage => {
     const completion = choices.reduce((sum, c) => sum + c.tokensOut, 0);
     const result: Usage = {
@@ -124,10 +178,11 @@ export function runGeneration(
       completion_tokens: completion,
     };
     // The prompt's cached tokens, counted once per prompt (its first choice).
-    const cached = choices.reduce((sum, c) => sum + (c.index % params.n === 0 ? (c.handle?.cachedTokens ?? 0) : 0), 0);
+    const cached = cachedTokens();
     if (ctx.promptTokensDetails && cached > 0) result.prompt_tokens_details = { cached_tokens: cached };
     return result;
   };
+  const protocol = params.stream ? (format.stream?.(base) ?? openAIStream(format, base, params)) : undefined;
 
   let finished = false;
   let chunks = 0;
@@ -147,20 +202,18 @@ export function runGeneration(
     res.socket?.destroy();
   };
 
-  // What vLLM does when the generator raises after the 200: an error event, then [DONE] (reference §1.4).
+  // What vLLM does when the generator raises after the 200: the protocol's in-band error (reference §1.4).
   const failInBand = (status: number) => {
     finished = true;
     abortAll();
-    const error = wireError(status, 'simulated engine error');
-    if (!params.stream) return sendError(res, error);
-    res.write(`data: ${JSON.stringify(errorBody(error))}\n\n`);
-    res.end('data: [DONE]\n\n');
+    if (!protocol) return fail(wireError(status, 'simulated engine error'));
+    const events = protocol.error(status);
+    for (const event of events.slice(0, -1)) res.write(event);
+    res.end(events[events.length - 1] ?? '');
   };
 
-  const write = (payload: Record<string, unknown>) => {
-    if (params.continuousUsage && Array.isArray(payload['choices']) && payload['choices'].length > 0) {
-      payload['usage'] = usage();
-    }
+  const write = (event: string) => {
+    if (finished) return;
     chunks++;
     if (errorAfter && chunks > errorAfter.afterChunks) {
       failInBand(errorAfter.status);
@@ -170,60 +223,38 @@ export function runGeneration(
       // Stop generating now; drop the connection once this chunk has reached the socket.
       finished = true;
       abortAll();
-      res.write(`data: ${JSON.stringify(payload)}\n\n`, () => res.socket?.destroy());
+      res.write(event, () => res.socket?.destroy());
       return;
     }
-    res.write(`data: ${JSON.stringify(payload)}\n\n`);
+    res.write(event);
   };
-  const chunk = (choice: Record<string, unknown>) => ({
-    id: base.id,
-    object: format.chunkObject,
-    created: base.created,
-    model: base.model,
-    choices: [choice],
-  });
 
   const onToken = (choice: Choice, index: number) => {
     if (finished) return;
     choice.tokensOut = index + 1;
     tokens++;
-    if (!params.stream) {
+    if (!protocol) {
       if (resetAfter !== undefined && tokens >= resetAfter) reset();
       else if (errorAfter && tokens >= errorAfter.afterChunks) failInBand(errorAfter.status);
       return;
     }
-    if (index === 0 && format.firstChoice) write(chunk(format.firstChoice(choice.index)));
-    if (finished) return;
     const { plan } = choice;
     const last = index === plan.pieces.length - 1;
-    write(
-      chunk(
-        format.tokenChoice({
-          index: choice.index,
-          tokenIndex: index,
-          piece: plan.pieces[index]!,
-          plan,
-          ...(last ? { finish: { reason: plan.finishReason, stopReason: plan.stopReason } } : {}),
-        }),
-      ),
+    const events = protocol.token(
+      {
+        index: choice.index,
+        tokenIndex: index,
+        piece: plan.pieces[index]!,
+        plan,
+        ...(last ? { finish: { reason: plan.finishReason, stopReason: plan.stopReason } } : {}),
+      },
+      usage,
     );
+    for (const event of events) write(event);
   };
 
-  const onChoiceDone = (choice: Choice) => {
-    choice.done = true;
-    if (finished || !choices.every((c) => c.done)) return;
-    finished = true;
-    ctx.counters.completed++;
-    if (params.stream) {
-      if (params.includeUsage) {
-        res.write(
-          `data: ${JSON.stringify({ id: base.id, object: format.chunkObject, created: base.created, model: base.model, choices: [], usage: usage() })}\n\n`,
-        );
-      }
-      res.end('data: [DONE]\n\n');
-      return;
-    }
-    const results = choices.map((c): ChoiceResult => {
+  const results = (): ChoiceResult[] =>
+    choices.map((c): ChoiceResult => {
       const text = c.plan.pieces.join('');
       const { toolCall } = c.plan;
       return {
@@ -234,7 +265,19 @@ export function runGeneration(
         ...(toolCall ? { toolCall: { ...toolCall, arguments: text } } : {}),
       };
     });
-    sendJson(res, 200, format.finalBody(base, results, usage()));
+
+  const onChoiceDone = (choice: Choice) => {
+    choice.done = true;
+    if (finished || !choices.every((c) => c.done)) return;
+    finished = true;
+    ctx.counters.completed++;
+    if (protocol) {
+      const events = protocol.end(usage(), results(), cachedTokens());
+      for (const event of events.slice(0, -1)) res.write(event);
+      res.end(events[events.length - 1] ?? '');
+      return;
+    }
+    sendJson(res, 200, format.finalBody(base, results(), usage(), cachedTokens()));
   };
 
   try {
@@ -245,6 +288,7 @@ export function runGeneration(
           outputLength: choice.plan.pieces.length,
           finishReason: choice.plan.finishReason === 'length' ? 'length' : 'stop',
           ...(params.cacheSalt ? { cacheSalt: params.cacheSalt } : {}),
+          ...(lora ? { lora } : {}),
         },
         { onToken: (index) => onToken(choice, index), onFinish: () => onChoiceDone(choice) },
       );
@@ -252,14 +296,15 @@ export function runGeneration(
   } catch (error) {
     finished = true;
     abortAll();
-    sendError(res, badRequest(error instanceof Error ? error.message : String(error)));
+    fail(badRequest(error instanceof Error ? error.message : String(error)));
     return;
   }
-  if (params.stream) {
+  if (protocol) {
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
     res.flushHeaders();
     if (resetAfter === 0) reset();
     if (errorAfter?.afterChunks === 0) failInBand(errorAfter.status);
+    for (const event of protocol.start?.() ?? []) write(event);
   } else if (resetAfter === 0) {
     reset();
   }

@@ -1,6 +1,6 @@
 // Small node:http helpers for the simulator's server.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { errorBody, type WireError } from './errors';
+import { anthropicErrorBody, errorBody, type WireError } from './errors';
 
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
@@ -37,8 +37,13 @@ export function sendJson(
   res.end(text);
 }
 
-export function sendError(res: ServerResponse, error: WireError): void {
-  sendJson(res, error.status, errorBody(error));
+export function sendError(res: ServerResponse, error: WireError, headers: Record<string, string> = {}): void {
+  sendJson(res, error.status, errorBody(error), headers);
+}
+
+/** vLLM's Anthropic routes: `{"type":"error","error":{"type","message"}}`, the type being vLLM's error type. */
+export function sendAnthropicError(res: ServerResponse, error: WireError, headers: Record<string, string> = {}): void {
+  sendJson(res, error.status, anthropicErrorBody(error), headers);
 }
 
 export function sendText(res: ServerResponse, status: number, text: string, contentType: string): void {

@@ -7,9 +7,13 @@ import { handleChat } from './chat';
 import { handleCompletions } from './completions';
 import type { ServeContext } from './context';
 import { handleEmbeddings } from './embeddings';
-import { badRequest, unknownModel, wireError } from './errors';
-import { readBody, sendError, sendJson, sendText } from './http';
+import { badRequest, unknownModel, type WireError, wireError } from './errors';
+import { readBody, sendAnthropicError, sendError, sendJson, sendText } from './http';
+import { handleLoraRoute } from './lora';
+import { handleCountTokens, handleMessages } from './messages';
 import { modelList } from './models';
+import { handleResponses, handleStoredResponse } from './responses';
+import { handleDetokenize, handleTokenize } from './tokenize';
 
 export const SIM_VLLM_VERSION = '0.11.0';
 
@@ -19,7 +23,18 @@ const INFERENCE: Record<string, Inference> = {
   '/v1/chat/completions': handleChat,
   '/v1/completions': handleCompletions,
   '/v1/embeddings': handleEmbeddings,
+  '/v1/responses': handleResponses,
+  '/v1/messages': handleMessages,
+  '/v1/messages/count_tokens': handleCountTokens,
+  '/tokenize': handleTokenize,
+  '/detokenize': handleDetokenize,
 };
+
+/** Routes that answer errors in Anthropic's shape. */
+const ANTHROPIC_ROUTES = new Set(['/v1/messages', '/v1/messages/count_tokens']);
+
+/** `/v1/responses/{id}` and `/v1/responses/{id}/cancel`. */
+const STORED_RESPONSE = /^\/v1\/responses\/([^/]+)(\/cancel)?$/;
 
 const GUARDED_PREFIXES = ['/v1', '/v2', '/inference', '/cohere'];
 
@@ -74,37 +89,50 @@ async function route(ctx: ServeContext, req: IncomingMessage, res: ServerRespons
       return sendJson(res, 200, { server_load: ctx.engine.numInFlight });
     case '/metrics':
       if (method !== 'GET') return methodNotAllowed(res);
-      return sendText(res, 200, renderMetrics(ctx.engine, ctx.model, ctx.profile), METRICS_CONTENT_TYPE);
+      return sendText(res, 200, renderMetrics(ctx.engine, ctx.models, ctx.profile), METRICS_CONTENT_TYPE);
     case '/v1/models':
       if (method !== 'GET') return methodNotAllowed(res);
-      return sendJson(res, 200, modelList(ctx.model, ctx.startedUnix, ctx.profile.maxModelLen));
+      return sendJson(res, 200, modelList(ctx.models, ctx.startedUnix, ctx.profile.maxModelLen));
+    case '/v1/load_lora_adapter':
+    case '/v1/unload_lora_adapter':
+      // vLLM registers these only with LoRA enabled (and VLLM_ALLOW_RUNTIME_LORA_UPDATING, which the sim assumes).
+      if (!ctx.models.loraEnabled) return sendJson(res, 404, { detail: 'Not Found' });
+      if (method !== 'POST') return methodNotAllowed(res);
+      return handleLoraRoute(ctx, res, path, await readBody(req));
+  }
+  const stored = STORED_RESPONSE.exec(path);
+  if (stored) {
+    const [, id, cancel] = stored;
+    const allowed = cancel ? method === 'POST' : method === 'GET' || method === 'DELETE';
+    if (!allowed) return methodNotAllowed(res);
+    return handleStoredResponse(ctx, req, res, decodeURIComponent(id!), cancel ? 'CANCEL' : method);
   }
   const handler = INFERENCE[path];
   if (!handler) return sendJson(res, 404, { detail: 'Not Found' });
   if (method !== 'POST') return methodNotAllowed(res);
   ctx.counters.received++;
   const raw = await readBody(req);
+  const fail = (error: WireError, headers: Record<string, string> = {}) =>
+    ANTHROPIC_ROUTES.has(path) ? sendAnthropicError(res, error, headers) : sendError(res, error, headers);
   if (fault.kind === 'status') {
-    return sendError(res, wireError(fault.status, `simulated fault: status ${fault.status}`));
+    const headers: Record<string, string> = {};
+    if (fault.retryAfter !== undefined) headers['retry-after'] = String(fault.retryAfter);
+    if (fault.retryAfterMs !== undefined) headers['retry-after-ms'] = String(fault.retryAfterMs);
+    ctx.faultAnswered();
+    return fail(wireError(fault.status, `simulated fault: status ${fault.status}`), headers);
   }
   let body: unknown;
   try {
     body = JSON.parse(raw.toString('utf8'));
   } catch (error) {
-    return sendError(
-      res,
-      wireError(400, `1 validation error: invalid JSON: ${(error as Error).message}`, 'body', 'Bad Request'),
-    );
+    return fail(wireError(400, `1 validation error: invalid JSON: ${(error as Error).message}`, 'body', 'Bad Request'));
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    return sendError(res, wireError(400, '1 validation error: the body must be a JSON object', 'body', 'Bad Request'));
+    return fail(wireError(400, '1 validation error: the body must be a JSON object', 'body', 'Bad Request'));
   }
   const model = (body as Record<string, unknown>)['model'];
-  if (model !== undefined && model !== null && model !== '' && model !== ctx.model) {
-    return sendError(
-      res,
-      typeof model === 'string' ? unknownModel(model) : badRequest('model must be a string', 'model'),
-    );
+  if (!ctx.models.resolve(model)) {
+    return fail(typeof model === 'string' ? unknownModel(model) : badRequest('model must be a string', 'model'));
   }
   handler(ctx, req, res, body as Record<string, unknown>);
 }
@@ -117,7 +145,7 @@ async function simRoute(
   method: string,
 ): Promise<void> {
   if (path === '/sim/fault') {
-    if (method === 'GET') return sendJson(res, 200, ctx.fault);
+    if (method === 'GET') return sendJson(res, 200, ctx.faultState());
     if (method !== 'POST') return methodNotAllowed(res);
     let parsed: unknown;
     try {
@@ -140,7 +168,9 @@ async function simRoute(
       kvCacheUsage: engine.kvUsage,
       prefixCacheHits: engine.stats.prefixCacheHits,
       prefixCacheQueries: engine.stats.prefixCacheQueries,
-      fault: ctx.fault,
+      fault: ctx.faultState(),
+      storedResponses: ctx.responses.size,
+      loraAdapters: engine.loraAdapters(),
     });
   }
   return sendJson(res, 404, { detail: 'Not Found' });
