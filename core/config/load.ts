@@ -10,6 +10,7 @@ import { DEFAULTS, isLoopbackHost } from './defaults';
 import { parseReference, referenceEnvName, resolveReference } from './references';
 import type { Config, ConfigIssue, HealthCheckConfig, PoolConfig, ReplicaConfig, TimeoutsConfig } from './types';
 import { type Field, IssueSink, YamlReader } from './yamlReader';
+import { describeYamlErrors } from './yamlSyntax';
 
 export interface ConfigResult {
   config?: Config;
@@ -70,9 +71,7 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const sink = new IssueSink(file, lines);
-  for (const error of doc.errors) {
-    sink.atOffset(error.pos[0], `YAML: ${error.message.split('\n')[0]}`);
-  }
+  for (const issue of describeYamlErrors(doc.errors, text, lines)) sink.atOffset(issue.offset, issue.message);
   if (sink.hasErrors) return { issues: sink.issues };
   if (doc.contents === null) {
     sink.atOffset(0, 'the config file is empty; it needs at least "pools"');
