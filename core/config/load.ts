@@ -460,6 +460,16 @@ class ConfigParser {
       this.sink.at(where, `${field.path} must not have a query or fragment`);
       return undefined;
     }
+    // An OPENAI_BASE_URL pasted as is: the sidecar adds /v1 itself, so .../v1 would become .../v1/v1 upstream.
+    if (/\/v1\/?$/.test(url.pathname)) {
+      url.pathname = url.pathname.replace(/\/v1\/?$/, '') || '/';
+      const base = url.href.replace(/\/$/, '');
+      this.sink.at(
+        where,
+        `${field.path} ends in /v1; the sidecar adds /v1 itself, so it uses ${base} (write that to silence this)`,
+        'warning',
+      );
+    }
     return url;
   }
 }

@@ -301,3 +301,22 @@ test('every resolved secret is registered with the log redactor', () => {
   parseConfig(MINIMAL, 'c.yaml', { VLLM_POOLS_ADMIN_TOKEN: 'zq7-fb-58v' });
   assert.equal(scrub('zq7-fb-58v'), '[REDACTED]');
 });
+
+test('a replica URL ending in /v1 (a pasted OPENAI_BASE_URL) is used without it, with a warning', () => {
+  const text = 'pools:\n  - name: a\n    replicas:\n      - url: http://h:8000/v1\n      - url: http://h:8001/v1/\n';
+  const { config, issues } = parseConfig(text, 'c.yaml', {});
+  assert.deepEqual(
+    config?.pools[0]?.replicas.map((r) => [r.url, r.name]),
+    [
+      ['http://h:8000', 'h:8000'],
+      ['http://h:8001', 'h:8001'],
+    ],
+  );
+  assert.deepEqual(issues.map(formatIssue), [
+    'c.yaml:4:14: warning: pools[0].replicas[0].url ends in /v1; the sidecar adds /v1 itself, so it uses http://h:8000 (write that to silence this)',
+    'c.yaml:5:14: warning: pools[0].replicas[1].url ends in /v1; the sidecar adds /v1 itself, so it uses http://h:8001 (write that to silence this)',
+  ]);
+  const other = parseConfig('pools: [{ name: a, replicas: [{ url: "http://h:1/vllm" }] }]\n', 'c.yaml', {});
+  assert.equal(other.config?.pools[0]?.replicas[0]?.url, 'http://h:1/vllm', 'another path prefix is kept');
+  assert.deepEqual(other.issues, []);
+});
