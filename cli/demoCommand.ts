@@ -125,17 +125,22 @@ export async function run(argv: string[]): Promise<number> {
     '',
     'Ctrl-C stops everything.',
   ];
+  // The handlers stay until the clean-up is done: under `npm start`, Ctrl-C arrives twice (from the terminal and
+  // passed on by npm), and a second signal with no handler would end the process before the temp config is removed.
+  let stop = () => {};
+  const onSignal = () => stop();
   await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
+    stop = () => {
+      stop = () => {};
       resolve();
     };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
     process.stdout.write(`${lines.join('\n')}\n`);
   });
   process.stdout.write('Stopping...\n');
   await cleanUp();
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
   return 0;
 }
