@@ -5,13 +5,20 @@ import { rewriteReport, runBench } from '../bench/runBench';
 import { runSimWorker } from '../bench/simWorker';
 import { parseCommandArgs } from './commandArgs';
 
-const USAGE = `usage: vllm-pools bench [--quick] [--only PART] [--out BENCHMARKS.md] [--docs docs] [--contenders TEXT]
-  PART: routing | multi-turn | prefix-repetition | random | team | proxy
-  --quick        a 1-2 minute smoke run (fewer requests, two load levels, fewer contenders)
-  --contenders   only contenders whose label contains TEXT (comma-separated)
-  --rates        override the load levels (requests/s, comma-separated) of the routing workloads
-  --no-write     print the report instead of writing files
-  --from-json F  rewrite the report from a saved run (the raw results file a run names) without measuring
+const PARTS = ['routing', 'multi-turn', 'prefix-repetition', 'random', 'team', 'proxy'];
+const USAGE = `usage: vllm-pools bench [--quick] [--only PART] [--contenders TEXT] [--rates LIST] [--out FILE] [--docs DIR]
+  Runs the benchmarks on simulated replicas (routing algorithms against each other and other gateways, a team
+  scenario, the proxy's own cost) and rewrites BENCHMARKS.md and the charts in docs/. A full run takes a while.
+
+      --quick            a 1-2 minute smoke run (fewer requests, two load levels, fewer contenders)
+      --only PART        one part: ${PARTS.join(' | ')}
+      --contenders TEXT  only contenders whose label contains TEXT (comma-separated)
+      --rates LIST       load levels of the routing workloads, requests/s, comma-separated
+      --out FILE         the report to write (default BENCHMARKS.md)
+      --docs DIR         where the charts go (default docs)
+      --no-write         print the report instead of writing files
+      --from-json FILE   rewrite the report from a saved run (the raw results file a run names) without measuring
+  -h, --help             this text
 `;
 
 export async function run(argv: string[]): Promise<number> {
@@ -40,9 +47,8 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`vllm-pools bench: unknown worker ${values.worker}\n`);
     return 2;
   }
-  const parts = ['routing', 'multi-turn', 'prefix-repetition', 'random', 'team', 'proxy'];
-  if (values.only !== undefined && !parts.includes(values.only)) {
-    process.stderr.write(`vllm-pools bench: --only takes one of ${parts.join(', ')}\n`);
+  if (values.only !== undefined && !PARTS.includes(values.only)) {
+    process.stderr.write(`vllm-pools bench: --only takes one of ${PARTS.join(', ')}\n`);
     return 2;
   }
   if (values['from-json']) {

@@ -4,11 +4,12 @@ import { type CommandTable, runMain } from './commandTable';
 const USAGE = `vllm-pools <command> [options]
 
 Commands:
-  serve   --config FILE [--host 127.0.0.1] [--port 8800] [--log-level info] [--log-format text|json]
+  serve   [--config FILE] [--host 127.0.0.1] [--port 8800] [--log-level info] [--log-format text|json]
+          the sidecar; FILE defaults to ./vllm-pools.yaml
   sim     [--replicas N] [--port P] [--model NAME] [--profile NAME] [--time-scale X] [--seed S] [--api-key KEY]
-  demo    3 simulated replicas and the sidecar on a generated config
-  bench   [...]   benchmarks (see BENCHMARKS.md)
-  export  --config FILE --format nginx|haproxy|caddy|envoy [--listen HOST:PORT] [--out FILE]
+  demo    [--port 8800] 3 simulated replicas and the sidecar on a generated config (what npm start runs)
+  bench   [--quick] [--only PART] ...   benchmarks (see BENCHMARKS.md)
+  export  --format nginx|haproxy|caddy|envoy [--config FILE] [--listen HOST:PORT] [--out FILE]
 
 Run vllm-pools <command> --help for a command's options.
 `;

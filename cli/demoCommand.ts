@@ -8,11 +8,20 @@ import { formatIssue } from '../core/config/types';
 import { createLogger, isLogLevel } from '../sidecar/log';
 import { type RunningSidecar, startSidecar } from '../sidecar/sidecar';
 import { type SimFleet, startSimFleet } from '../sim/fleet';
+import { PROFILES } from '../sim/profiles';
 import { parseCommandArgs } from './commandArgs';
 
 const DEFAULT_PORT = 8800;
-const USAGE = `vllm-pools demo [--port 8800] [--replicas 3] [--profile h100-llama-8b] [--time-scale 1] [--log-level warn]
-  Starts simulated vLLM replicas and the sidecar in front of them; Ctrl-C stops everything.
+const USAGE = `usage: vllm-pools demo [--port PORT] [--replicas N] [--profile NAME] [--time-scale X] [--log-level LEVEL]
+  Starts simulated vLLM replicas and the sidecar in front of them on a generated config (what \`npm start\` runs);
+  prints the endpoint and a curl line that streams through it. Ctrl-C (SIGINT) or SIGTERM stops everything.
+
+      --port PORT        port of the sidecar (default 8800; a free port when 8800 is taken; 0 picks a free port)
+      --replicas N       simulated replicas to start (default 3)
+      --profile NAME     ${Object.keys(PROFILES).join(' | ')} (default h100-llama-8b)
+      --time-scale X     multiplies every modelled delay (0.1 = ten times faster; default 1)
+      --log-level LEVEL  debug | info | warn | error, the sidecar's log on stderr (default warn)
+  -h, --help             this text
 `;
 
 export function demoConfig(fleet: SimFleet, port: number): string {
@@ -125,17 +134,22 @@ export async function run(argv: string[]): Promise<number> {
     '',
     'Ctrl-C stops everything.',
   ];
+  // The handlers stay until the clean-up is done: under `npm start`, Ctrl-C arrives twice (from the terminal and
+  // passed on by npm), and a second signal with no handler would end the process before the temp config is removed.
+  let stop = () => {};
+  const onSignal = () => stop();
   await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
+    stop = () => {
+      stop = () => {};
       resolve();
     };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
     process.stdout.write(`${lines.join('\n')}\n`);
   });
   process.stdout.write('Stopping...\n');
   await cleanUp();
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
   return 0;
 }

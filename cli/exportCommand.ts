@@ -1,11 +1,21 @@
-// `vllm-pools export --config FILE --format nginx|haproxy|caddy|envoy [--listen HOST:PORT] [--out FILE]`:
+// `vllm-pools export --format nginx|haproxy|caddy|envoy [--config FILE] [--listen HOST:PORT] [--out FILE]`:
 // prints a gateway configuration equivalent to the pools, as far as the target can express them.
 import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { formatIssue } from '../core/config/types';
 import { EXPORT_FORMATS, exportConfig, isExportFormat } from '../core/export/exportConfig';
 import { parseCommandArgs } from './commandArgs';
 
-const USAGE = `usage: vllm-pools export --config FILE --format ${EXPORT_FORMATS.join('|')} [--listen HOST:PORT] [--out FILE]\n`;
+const USAGE = `usage: vllm-pools export --format FORMAT [--config FILE] [--listen HOST:PORT] [--out FILE]
+  Writes a gateway configuration equivalent to the pools, as far as the target can express them (streaming-safe;
+  comments in the output list what it cannot express). Problems in the config are printed as FILE:LINE:COL.
+
+  -f, --format FORMAT    ${EXPORT_FORMATS.join(' | ')}
+  -c, --config FILE      the config file (default: ./vllm-pools.yaml in the current folder)
+      --listen HOST:PORT where the gateway listens (default: the config's listen address)
+  -o, --out FILE         write to FILE instead of stdout (a line on stderr says what was written)
+  -h, --help             this text
+`;
 
 export async function run(argv: string[]): Promise<number> {
   const values = parseCommandArgs(
@@ -21,10 +31,13 @@ export async function run(argv: string[]): Promise<number> {
   );
   if (typeof values === 'number') return values;
   const format = values.format;
-  if (!values.config || !format || !isExportFormat(format)) {
-    process.stderr.write(USAGE);
+  const formats = EXPORT_FORMATS.join(', ');
+  if (format === undefined || !isExportFormat(format)) {
+    const why = format === undefined ? 'which format? --format' : `unknown format "${format}"; --format`;
+    process.stderr.write(`vllm-pools export: ${why} takes one of: ${formats}\n`);
     return 2;
   }
+  const configPath = values.config ?? 'vllm-pools.yaml';
   let listen: { host: string; port: number } | undefined;
   if (values.listen) {
     const match = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(values.listen);
@@ -34,10 +47,22 @@ export async function run(argv: string[]): Promise<number> {
     }
     listen = { host: match[1]!, port: Number(match[2]) };
   }
-  const result = exportConfig(values.config, format, listen ? { listen } : {});
+  const result = exportConfig(configPath, format, listen ? { listen } : {});
   for (const issue of result.issues) process.stderr.write(`${formatIssue(issue)}\n`);
   if (result.text === undefined) return 2;
-  if (values.out) writeFileSync(values.out, result.text);
-  else process.stdout.write(result.text);
+  if (!values.out) {
+    process.stdout.write(result.text);
+    return 0;
+  }
+  try {
+    writeFileSync(values.out, result.text);
+  } catch (error) {
+    process.stderr.write(`vllm-pools export: cannot write ${values.out}: ${(error as NodeJS.ErrnoException).code}\n`);
+    return 1;
+  }
+  const lines = result.text.split('\n').length - (result.text.endsWith('\n') ? 1 : 0);
+  process.stderr.write(
+    `vllm-pools export: wrote ${format} config for ${configPath} to ${resolve(values.out)} (${lines} lines)\n`,
+  );
   return 0;
 }

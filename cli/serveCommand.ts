@@ -7,8 +7,18 @@ import { createLogger, isLogLevel, type LogFormat } from '../sidecar/log';
 import { startSidecar } from '../sidecar/sidecar';
 import { parseCommandArgs } from './commandArgs';
 
-const USAGE =
-  'usage: vllm-pools serve --config FILE [--host 127.0.0.1] [--port 8800] [--log-level debug|info|warn|error] [--log-format text|json]\n';
+const USAGE = `usage: vllm-pools serve [--config FILE] [--host HOST] [--port PORT] [--log-level LEVEL] [--log-format FORMAT]
+  Runs the sidecar: one OpenAI-compatible endpoint in front of the pools of the config file.
+  Prints "vllm-pools listening on http://HOST:PORT" when ready; logs go to stderr.
+  SIGTERM/SIGINT: stop, letting requests in flight finish (shutdownGrace); SIGHUP: reload the config.
+
+  -c, --config FILE     the config file (default: ./vllm-pools.yaml in the current folder)
+      --host HOST       address to listen on, overrides listen.host (default 127.0.0.1)
+  -p, --port PORT       port to listen on, overrides listen.port (default 8800; 0 picks a free port)
+      --log-level LEVEL debug | info | warn | error (default info)
+      --log-format FMT  text | json, one JSON object per line (default text)
+  -h, --help            this text
+`;
 
 export async function run(argv: string[]): Promise<number> {
   const values = parseCommandArgs(

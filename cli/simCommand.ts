@@ -4,22 +4,26 @@ import { type LoraModule, parseLoraModule, startSimFleet } from '../sim/fleet';
 import { PROFILES } from '../sim/profiles';
 import { parseCommandArgs } from './commandArgs';
 
-const USAGE = `vllm-pools sim [--replicas N] [--port P] [--model NAME] [--profile NAME] [--time-scale X] [--seed S] [--api-key KEY] [--host H]
-  --replicas N     replicas to start (default 3)
-  --port P         first port; replica i listens on P+i (default 8000; 0 = free ports)
-  --model NAME     served model name (default: the profile's)
-  --profile NAME   ${Object.keys(PROFILES).join(' | ')} (default h100-llama-8b)
-  --time-scale X   multiplies every modelled delay (0.1 = ten times faster; default 1)
-  --seed S         same seed and request: same token stream (default 0)
-  --api-key KEY    require Authorization: Bearer KEY on /v1 paths (or env VLLM_API_KEY)
-  --host H         address to listen on (default 127.0.0.1)
-  --kv-blocks N    KV cache capacity in 16-token blocks (default: the profile's; h100-llama-8b 25231)
-  --max-num-seqs N most requests running at once (default: the profile's; h100-llama-8b 256)
-  --enable-prompt-tokens-details   usage reports prompt_tokens_details.cached_tokens on a prefix-cache hit
-  --served-model-name NAME   a name the base model answers to (repeat for aliases; the first one answers carry)
-  --lora-modules name=path   a LoRA adapter loaded at start (repeat; or vLLM's JSON {"name","path","base_model_name"})
-  --enable-lora              /v1/load_lora_adapter and /v1/unload_lora_adapter work (implied by the two below)
-  --max-loras N              distinct adapters in one batch (default 1); more wait, and a swap costs step time
+const USAGE = `usage: vllm-pools sim [--replicas N] [--port P] [--model NAME] [--profile NAME] [--time-scale X] [--seed S] [--api-key KEY]
+  Starts simulated vLLM replicas that behave like \`vllm serve\` on the wire; prints one line per replica when ready.
+  Ctrl-C (SIGINT) or SIGTERM stops them.
+
+      --replicas N       replicas to start (default 3)
+      --port P           first port; replica i listens on P+i (default 8000; 0 = free ports)
+      --model NAME       served model name (default: the profile's)
+      --profile NAME     ${Object.keys(PROFILES).join(' | ')} (default h100-llama-8b)
+      --time-scale X     multiplies every modelled delay (0.1 = ten times faster; default 1)
+      --seed S           same seed and request: same token stream (default 0)
+      --api-key KEY      require Authorization: Bearer KEY on /v1 paths (or env VLLM_API_KEY)
+      --host H           address to listen on (default 127.0.0.1)
+      --kv-blocks N      KV cache capacity in 16-token blocks (default: the profile's; h100-llama-8b 25231)
+      --max-num-seqs N   most requests running at once (default: the profile's; h100-llama-8b 256)
+      --enable-prompt-tokens-details   usage reports prompt_tokens_details.cached_tokens on a prefix-cache hit
+      --served-model-name NAME   a name the base model answers to (repeat for aliases; the first one answers carry)
+      --lora-modules name=path   a LoRA adapter loaded at start (repeat; or vLLM's JSON {"name","path","base_model_name"})
+      --enable-lora      /v1/load_lora_adapter and /v1/unload_lora_adapter work (implied by the two below)
+      --max-loras N      distinct adapters in one batch (default 1); more wait, and a swap costs step time
+  -h, --help             this text
 `;
 
 function number(value: string | undefined, name: string, fallback: number): number {

@@ -153,12 +153,17 @@ function requestUrl(target: string | undefined): Pick<URL, 'pathname' | 'search'
   }
 }
 
+/**
+ * ok: every replica checked and healthy; down (503): none healthy and none left to check; degraded otherwise. A
+ * replica not checked yet is `unknown`, never counted as healthy (it may still take requests meanwhile).
+ */
 function healthz(fleet: Fleet, res: ServerResponse): void {
-  const replicas = fleet.pools.flatMap((pool) => pool.active());
-  const healthy = replicas.filter((replica) => replica.health.isCandidate()).length;
-  const total = replicas.length;
-  const status = healthy === 0 ? 'down' : healthy < total ? 'degraded' : 'ok';
-  sendJson(res, status === 'down' ? 503 : 200, { status, healthy, total });
+  const states = fleet.pools.flatMap((pool) => pool.active()).map((replica) => replica.health.state());
+  const healthy = states.filter((state) => state === 'healthy').length;
+  const unknown = states.filter((state) => state === 'unknown').length;
+  const total = states.length;
+  const status = healthy === total && total > 0 ? 'ok' : healthy === 0 && unknown === 0 ? 'down' : 'degraded';
+  sendJson(res, status === 'down' ? 503 : 200, { status, healthy, unknown, total });
 }
 
 /** Loopback names and the configured host pass; a wildcard listen address with a client token accepts any host. */

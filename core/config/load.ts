@@ -10,6 +10,7 @@ import { DEFAULTS, isLoopbackHost } from './defaults';
 import { parseReference, referenceEnvName, resolveReference } from './references';
 import type { Config, ConfigIssue, HealthCheckConfig, PoolConfig, ReplicaConfig, TimeoutsConfig } from './types';
 import { type Field, IssueSink, YamlReader } from './yamlReader';
+import { describeYamlErrors } from './yamlSyntax';
 
 export interface ConfigResult {
   config?: Config;
@@ -70,9 +71,7 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const sink = new IssueSink(file, lines);
-  for (const error of doc.errors) {
-    sink.atOffset(error.pos[0], `YAML: ${error.message.split('\n')[0]}`);
-  }
+  for (const issue of describeYamlErrors(doc.errors, text, lines)) sink.atOffset(issue.offset, issue.message);
   if (sink.hasErrors) return { issues: sink.issues };
   if (doc.contents === null) {
     sink.atOffset(0, 'the config file is empty; it needs at least "pools"');
@@ -460,6 +459,16 @@ class ConfigParser {
     if (url.search || url.hash) {
       this.sink.at(where, `${field.path} must not have a query or fragment`);
       return undefined;
+    }
+    // An OPENAI_BASE_URL pasted as is: the sidecar adds /v1 itself, so .../v1 would become .../v1/v1 upstream.
+    if (/\/v1\/?$/.test(url.pathname)) {
+      url.pathname = url.pathname.replace(/\/v1\/?$/, '') || '/';
+      const base = url.href.replace(/\/$/, '');
+      this.sink.at(
+        where,
+        `${field.path} ends in /v1; the sidecar adds /v1 itself, so it uses ${base} (write that to silence this)`,
+        'warning',
+      );
     }
     return url;
   }

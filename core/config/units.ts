@@ -1,4 +1,4 @@
-// Durations ("250ms", "5s", "2m", "1h", or a number of ms) and sizes ("512KiB", "32MiB", or a number of bytes).
+// Durations ("250ms", "5s", "2m", "1h"; a unit is required) and sizes ("512KiB", "32MiB", or a number of bytes).
 
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 const SIZE_UNITS: Record<string, number> = {
@@ -11,15 +11,22 @@ const SIZE_UNITS: Record<string, number> = {
   gib: 1024 ** 3,
 };
 
-/** Milliseconds, or an error message. */
+/** What a duration looks like, for error messages. */
+export const DURATION_EXAMPLES = '250ms, 5s, 2m or 1h';
+
+/**
+ * Milliseconds, or an error message. A unit is required: a bare number (`connect: 5`) was once read as milliseconds,
+ * which turned a meant 5-second timeout into 5 ms; now it is an error that names the units.
+ */
 export function parseDuration(value: unknown): number | string {
-  if (typeof value === 'number') {
-    return Number.isFinite(value) && value >= 0 ? value : `a duration must be a non-negative number, got ${value}`;
+  if (typeof value === 'number' || (typeof value === 'string' && /^\s*\d+(?:\.\d+)?\s*$/.test(value))) {
+    const n = String(value).trim();
+    return `needs a unit: write ${n}s for seconds or ${n}ms for milliseconds (units: ms, s, m, h)`;
   }
-  if (typeof value !== 'string') return `a duration must be a string like "5s" or a number of milliseconds`;
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(value);
-  if (!match) return `"${value}" is not a duration (use 250ms, 5s, 2m, 1h or a number of milliseconds)`;
-  return Math.round(Number(match[1]) * DURATION_UNITS[match[2] ?? 'ms']!);
+  if (typeof value !== 'string') return `a duration is a number with a unit, such as ${DURATION_EXAMPLES}`;
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)\s*$/.exec(value);
+  if (!match) return `"${value}" is not a duration (use ${DURATION_EXAMPLES})`;
+  return Math.round(Number(match[1]) * DURATION_UNITS[match[2]!]!);
 }
 
 /** Bytes, or an error message. */

@@ -2,7 +2,7 @@
 // offending key or value. Messages name the field path and never echo the value itself (it may be a secret).
 import { type Document, isAlias, isMap, isScalar, isSeq, type LineCounter, type Node, type Scalar } from 'yaml';
 import type { ConfigIssue } from './types';
-import { parseDuration, parseSize } from './units';
+import { DURATION_EXAMPLES, parseDuration, parseSize } from './units';
 
 export class IssueSink {
   readonly issues: ConfigIssue[] = [];
@@ -135,13 +135,17 @@ export class YamlReader {
     return value;
   }
 
-  /** Milliseconds; `positive` rejects 0. */
+  /** Milliseconds; `positive` rejects 0. A bare number is an error that says which unit to add. */
   duration(field: Field, options: { positive: boolean }): number | undefined {
     const value = this.scalar(field);
     const ms = value === undefined || value === null ? 'missing' : parseDuration(value);
+    const what = options.positive ? 'a positive duration' : 'a duration';
+    if (typeof ms === 'string' && ms.startsWith('needs a unit')) {
+      this.sink.at(this.where(field), `${field.path} ${ms}`);
+      return undefined;
+    }
     if (typeof ms !== 'number' || (options.positive && ms <= 0)) {
-      const what = options.positive ? 'a positive duration' : 'a duration';
-      this.sink.at(this.where(field), `${field.path} must be ${what} such as 250ms, 5s, 2m, 1h or a number of ms`);
+      this.sink.at(this.where(field), `${field.path} must be ${what} such as ${DURATION_EXAMPLES}`);
       return undefined;
     }
     return ms;

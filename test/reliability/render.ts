@@ -111,9 +111,9 @@ if (hostile) {
   }
   out.push(
     '',
-    '`closed`: the server closed the connection without an answer (a request it could not parse far enough); `0` for',
-    'a 5 MiB body: the sidecar answered 413 and closed while the client was still sending (the client saw the reset',
-    'first). No input got a 5xx; the sidecar never crashed and logged no key.',
+    '`closed`: the server closed the connection without an answer (a request it could not parse far enough). A 5 MiB',
+    'body gets a 413 the client reads (the sidecar reads the rest of the body first). No input got a 5xx; the sidecar',
+    'never crashed and logged no key.',
     '',
     `A well-behaved client made ${hostile.goodClient.ok} requests meanwhile, ${hostile.goodClient.failed} failed.`,
     `Slow loris: ${hostile.slowLoris.dropped} of ${hostile.slowLoris.sockets} byte-by-byte clients dropped within ${hostile.slowLoris.waitedMs} ms` +

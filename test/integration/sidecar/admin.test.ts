@@ -50,7 +50,7 @@ describe('admin API', () => {
     assert.equal((await call(`${base}/admin/state`, { headers: auth })).status, 200);
     const health = await call(`${base}/healthz`);
     assert.equal(health.status, 200);
-    assert.deepEqual(JSON.parse(health.text), { status: 'ok', healthy: 3, total: 3 });
+    assert.deepEqual(JSON.parse(health.text), { status: 'ok', healthy: 3, unknown: 0, total: 3 });
   });
 
   test('state has pools, replicas and engine figures, and never a key', async () => {

@@ -21,8 +21,9 @@ interface Served {
   exit: Promise<number | null>;
 }
 
-function serve(args: string[], env: NodeJS.ProcessEnv = {}): Served {
+function serve(args: string[], env: NodeJS.ProcessEnv = {}, cwd?: string): Served {
   const child = spawn(process.execPath, [CLI, 'serve', ...args], {
+    ...(cwd ? { cwd } : {}),
     env: { PATH: process.env['PATH'], ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -76,6 +77,24 @@ ${fleet.urls.map((url, i) => `      - { url: "${url}", name: sim-${i} }`).join('
     assert.deepEqual(served.stdout, []);
     assert.ok(served.stderr.length >= 1);
     for (const line of served.stderr.filter(Boolean)) assert.match(line, /^.+bad\.yaml:\d+:\d+: /);
+  });
+
+  test('without --config it reads ./vllm-pools.yaml of the current folder', async () => {
+    const here = mkdtempSync(join(dir, 'cwd-'));
+    writeFileSync(join(here, 'vllm-pools.yaml'), yaml('round-robin'));
+    const served = serve(['--port', '0'], {}, here);
+    try {
+      await waitFor(() => served.stdout.length > 0 || served.child.exitCode !== null, 10_000, 'the ready line');
+      assert.match(served.stdout[0] ?? served.stderr.join('\n'), /^vllm-pools listening on http:\/\/127\.0\.0\.1:\d+$/);
+      served.child.kill('SIGTERM');
+      assert.equal(await served.exit, 0);
+    } finally {
+      served.child.kill('SIGKILL');
+    }
+    const empty = mkdtempSync(join(dir, 'empty-'));
+    const missing = serve(['--port', '0'], {}, empty);
+    assert.equal(await missing.exit, 2);
+    assert.deepEqual(missing.stderr.filter(Boolean), ['vllm-pools.yaml:1:1: the config file does not exist']);
   });
 
   test('ready line, SIGHUP reload, SIGTERM with a stream in flight', async () => {

@@ -68,9 +68,9 @@ pools:
     failTimeout: 1m
     timeouts: { connect: 1s, firstByte: 60s, idle: 1h }
     retries: 0
-engineMetrics: { enabled: false, interval: 500 }
+engineMetrics: { enabled: false, interval: 500ms }
 limits: { maxBodyBytes: 1MiB }
-shutdownGrace: 0
+shutdownGrace: 0s
 allowedOrigins: [https://example.com]
 clientToken: \${env:VLLM_POOLS_CLIENT_TOKEN}
 admin:
@@ -135,11 +135,11 @@ pools:
 `;
   assert.deepEqual(errors(text), [
     'c.yaml:1:12: algorithm must be one of: round-robin, least-connections, least-response-time, consistent-hash, power-of-two, prefix-aware, queue-aware',
-    'c.yaml:2:16: shutdownGrace must be a duration such as 250ms, 5s, 2m, 1h or a number of ms',
+    'c.yaml:2:16: shutdownGrace must be a duration such as 250ms, 5s, 2m or 1h',
     'c.yaml:3:25: limits.maxBodyBytes must be a positive size such as 512KiB, 32MiB or a number of bytes',
     'c.yaml:6:14: pools[0].retries must be a whole number from 0 to 100',
     'c.yaml:7:15: pools[0].maxFails must be a whole number 0 or more',
-    'c.yaml:8:30: pools[0].healthCheck.interval must be a positive duration such as 250ms, 5s, 2m, 1h or a number of ms',
+    'c.yaml:8:30: pools[0].healthCheck.interval must be a positive duration such as 250ms, 5s, 2m or 1h',
     'c.yaml:8:40: pools[0].healthCheck.rise must be a whole number 1 or more',
     'c.yaml:10:14: pools[0].replicas[0].url must use http:// or https://',
     'c.yaml:11:14: pools[0].replicas[1].url must be an absolute http:// or https:// URL such as http://10.0.0.10:8000',
@@ -175,10 +175,40 @@ test('duplicate pool names, duplicate replica names, empty pools', () => {
 });
 
 test('a YAML syntax error or duplicate key has a position', () => {
-  const [dup] = errors(`${MINIMAL}pools: []\n`);
-  assert.match(dup!, /^c\.yaml:5:1: YAML: /);
-  const [syntax] = errors('pools:\n  - name: [a\n');
-  assert.match(syntax!, /^c\.yaml:\d+:\d+: YAML: /);
+  assert.deepEqual(errors(`${MINIMAL}pools: []\n`), ['c.yaml:5:1: "pools" appears twice in the same block; keep one']);
+  assert.deepEqual(errors('pools:\n  - name: [a\n'), [
+    'c.yaml:2:11: a [ list opened here is not closed; add ] where it ends',
+  ]);
+});
+
+test("YAML syntax errors: one line per mistake, in plain words, none of the parser's jargon", () => {
+  const broken = {
+    'three mistakes': 'listen: { host: 127.0.0.1, port: 8800\npools:\n\t- name: a\n  - name: "x\\q"\n',
+    'one mistake the parser reports three times': 'pools: [ - a ]\n',
+    'a missing comma': 'pools: [{ name: a } { name: b }]\n',
+    'two documents': 'pools: []\n---\npools: []\n',
+    'misaligned key': 'pools:\n  - name: a\n   replicas: []\n',
+  };
+  const got = Object.fromEntries(Object.entries(broken).map(([name, text]) => [name, errors(text)]));
+  assert.deepEqual(got, {
+    'three mistakes': [
+      'c.yaml:1:9: a { mapping opened here is not closed; add } where it ends',
+      'c.yaml:3:1: a tab is used to indent this line; indent with spaces only',
+      'c.yaml:4:13: a backslash in "double quotes" starts an escape; use \'single quotes\' or write \\\\',
+    ],
+    'one mistake the parser reports three times': [
+      'c.yaml:1:10: "- " items and "key: value" lines cannot go inside [ ] or { }; write [a, b] or {key: value}',
+    ],
+    'a missing comma': ['c.yaml:1:21: items inside [ ] or { } are separated by ", " (one comma between two items)'],
+    'two documents': ['c.yaml:2:1: a second YAML document starts here ("---"); the config is a single document'],
+    'misaligned key': [
+      'c.yaml:3:1: this line is indented like a list item but has no "- "; line it up with the keys above it',
+    ],
+  });
+  for (const message of Object.values(got).flat()) {
+    const words = message.replace(/^c\.yaml:\d+:\d+: /, '');
+    assert.doesNotMatch(words, /YAML:|implicit|flow|collection|indicator|scalar/i, message);
+  }
 });
 
 test('a non-loopback listen.host needs a clientToken', () => {
@@ -270,4 +300,23 @@ test('every resolved secret is registered with the log redactor', () => {
   assert.equal(scrub('a zq7-ct-91x b zq7-adm-42y c zq7-rk-63w'), 'a [REDACTED] b [REDACTED] c [REDACTED]');
   parseConfig(MINIMAL, 'c.yaml', { VLLM_POOLS_ADMIN_TOKEN: 'zq7-fb-58v' });
   assert.equal(scrub('zq7-fb-58v'), '[REDACTED]');
+});
+
+test('a replica URL ending in /v1 (a pasted OPENAI_BASE_URL) is used without it, with a warning', () => {
+  const text = 'pools:\n  - name: a\n    replicas:\n      - url: http://h:8000/v1\n      - url: http://h:8001/v1/\n';
+  const { config, issues } = parseConfig(text, 'c.yaml', {});
+  assert.deepEqual(
+    config?.pools[0]?.replicas.map((r) => [r.url, r.name]),
+    [
+      ['http://h:8000', 'h:8000'],
+      ['http://h:8001', 'h:8001'],
+    ],
+  );
+  assert.deepEqual(issues.map(formatIssue), [
+    'c.yaml:4:14: warning: pools[0].replicas[0].url ends in /v1; the sidecar adds /v1 itself, so it uses http://h:8000 (write that to silence this)',
+    'c.yaml:5:14: warning: pools[0].replicas[1].url ends in /v1; the sidecar adds /v1 itself, so it uses http://h:8001 (write that to silence this)',
+  ]);
+  const other = parseConfig('pools: [{ name: a, replicas: [{ url: "http://h:1/vllm" }] }]\n', 'c.yaml', {});
+  assert.equal(other.config?.pools[0]?.replicas[0]?.url, 'http://h:1/vllm', 'another path prefix is kept');
+  assert.deepEqual(other.issues, []);
 });

@@ -2,14 +2,21 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { formatDuration, parseDuration, parseSize } from '../../../core/config/units';
 
-test('durations in every unit, and plain milliseconds', () => {
+test('durations in every unit', () => {
   assert.equal(parseDuration('250ms'), 250);
   assert.equal(parseDuration('5s'), 5000);
   assert.equal(parseDuration('1.5s'), 1500);
   assert.equal(parseDuration('2m'), 120_000);
   assert.equal(parseDuration('1h'), 3_600_000);
-  assert.equal(parseDuration('300'), 300);
-  assert.equal(parseDuration(42), 42);
+});
+
+test('a bare number is an error that names the units (it is not read as milliseconds)', () => {
+  assert.equal(parseDuration(5), 'needs a unit: write 5s for seconds or 5ms for milliseconds (units: ms, s, m, h)');
+  assert.equal(
+    parseDuration('300'),
+    'needs a unit: write 300s for seconds or 300ms for milliseconds (units: ms, s, m, h)',
+  );
+  assert.equal(typeof parseDuration(0), 'string');
 });
 
 test('bad durations give a message, not a number', () => {
