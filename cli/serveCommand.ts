@@ -8,7 +8,7 @@ import { startSidecar } from '../sidecar/sidecar';
 import { parseCommandArgs } from './commandArgs';
 
 const USAGE =
-  'usage: vllm-pools serve --config FILE [--host 127.0.0.1] [--port 8800] [--log-level debug|info|warn|error] [--log-format text|json]\n';
+  'usage: vllm-pools serve --config FILE [--host 127.0.0.1] [--port 8800] [--log-level debug|info|warn|error] [--log-format text|json] [--no-access-log]\n';
 
 export async function run(argv: string[]): Promise<number> {
   const values = parseCommandArgs(
@@ -20,6 +20,7 @@ export async function run(argv: string[]): Promise<number> {
       port: { type: 'string', short: 'p' },
       'log-level': { type: 'string' },
       'log-format': { type: 'string' },
+      'no-access-log': { type: 'boolean' },
     },
     USAGE,
   );
@@ -39,7 +40,7 @@ export async function run(argv: string[]): Promise<number> {
       return 2;
     }
   }
-  const logger = createLogger({ level, format: format as LogFormat });
+  const logger = createLogger({ level, format: format as LogFormat, colour: process.stderr.isTTY === true });
   const loaded = loadConfigFile(configPath, process.env);
   const errors = loaded.issues.filter((issue) => issue.severity === 'error');
   for (const issue of loaded.issues) process.stderr.write(`${formatIssue(issue)}\n`);
@@ -54,6 +55,7 @@ export async function run(argv: string[]): Promise<number> {
       ...(port !== undefined ? { port } : {}),
       logger,
       env: process.env,
+      accessLog: values['no-access-log'] !== true,
     });
   } catch (error) {
     process.stderr.write(`vllm-pools serve: ${error instanceof Error ? error.message : String(error)}\n`);
