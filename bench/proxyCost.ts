@@ -40,7 +40,7 @@ export interface ProxyCostResult {
   eventDelay: Distribution;
   maxRequestsPerSecond: number;
   /** CPU time (user + system) of the proxy process(es) per streamed request, ms (0 for direct). */
-  cpuMsPerStream: number;
+  cpuMsPerStream?: number;
   /** RSS of the proxy process(es) idle and with the open streams, bytes (0 for direct). */
   rssIdle: number;
   rssWithStreams: number;
@@ -326,7 +326,7 @@ export async function runProxyCost(plan: ProxyCostPlan, log: (line: string) => v
             .map((c) => `c${c} p50 ${result.latency[c]!.p50.toFixed(2)} p99 ${result.latency[c]!.p99.toFixed(2)} ms`)
             .join(', ') +
           `; event p50 ${result.eventDelay.p50.toFixed(2)} p99 ${result.eventDelay.p99.toFixed(2)} ms; ` +
-          `${result.maxRequestsPerSecond.toFixed(0)} req/s; CPU ${result.cpuMsPerStream.toFixed(2)} ms/stream; RSS ${(result.rssIdle / 2 ** 20).toFixed(1)} -> ` +
+          `${result.maxRequestsPerSecond.toFixed(0)} req/s; CPU ${(result.cpuMsPerStream ?? 0).toFixed(2)} ms/stream; RSS ${(result.rssIdle / 2 ** 20).toFixed(1)} -> ` +
           `${(result.rssWithStreams / 2 ** 20).toFixed(1)} MiB with ${result.streamsOpen} streams; errors ${result.errors}`,
       );
     }
