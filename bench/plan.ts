@@ -104,7 +104,7 @@ export function makePlan(quick: boolean): BenchPlan {
     proxy: quick
       ? {
           latencyRequests: 800,
-          concurrencies: [16, 64],
+          concurrencies: [1, 16, 64],
           streams: 8,
           eventsPerStream: 20,
           eventIntervalMs: 10,
@@ -114,7 +114,7 @@ export function makePlan(quick: boolean): BenchPlan {
         }
       : {
           latencyRequests: 3000,
-          concurrencies: [16, 64],
+          concurrencies: [1, 16, 64],
           streams: 16,
           eventsPerStream: 200,
           eventIntervalMs: 10,

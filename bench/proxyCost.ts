@@ -6,7 +6,7 @@ import { setMaxListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'undici';
 import { writeBenchConfig } from './benchConfig';
-import { rssBytes, startServe, startWorker } from './childProcess';
+import { cpuMs, rssBytes, startServe, startWorker } from './childProcess';
 import type { EchoWorkerReady } from './echoWorker';
 import { startGateway } from './gateways';
 import { type Distribution, distribution } from './stats';
@@ -27,6 +27,9 @@ export interface ProxyCostPlan {
   throughputSeconds: number;
   throughputConcurrency: number;
   openStreams: number;
+  /** Streams of the CPU run (all at once, `cpuEvents` events each, 5 ms apart); default 200 x 50. */
+  cpuStreams?: number;
+  cpuEvents?: number;
 }
 
 export interface ProxyCostResult {
@@ -36,6 +39,8 @@ export interface ProxyCostResult {
   /** Delay from the backend writing an event to the client reading it, ms. */
   eventDelay: Distribution;
   maxRequestsPerSecond: number;
+  /** CPU time (user + system) of the proxy process(es) per streamed request, ms (0 for direct). */
+  cpuMsPerStream?: number;
   /** RSS of the proxy process(es) idle and with the open streams, bytes (0 for direct). */
   rssIdle: number;
   rssWithStreams: number;
@@ -128,6 +133,24 @@ async function eventDelayRun(url: string, plan: ProxyCostPlan): Promise<{ delays
   } finally {
     await dispatcher.close();
   }
+}
+
+/** CPU per streamed request: `streams` streams of `events` events at once; the proxy's CPU time over the run. */
+async function cpuRun(
+  url: string,
+  pid: number,
+  streams: number,
+  events: number,
+): Promise<{ cpuMs: number; errors: number }> {
+  const read = (path: string) => readFileSync(path, 'utf8');
+  const before = pid > 0 ? cpuMs(pid, read) : 0;
+  const run = await eventDelayRun(url, {
+    streams,
+    eventsPerStream: events,
+    eventIntervalMs: 5,
+  } as ProxyCostPlan);
+  const after = pid > 0 ? cpuMs(pid, read) : 0;
+  return { cpuMs: after - before, errors: run.errors };
 }
 
 /** The small non-streaming request both loops send, read to the end; its status code. */
@@ -226,6 +249,9 @@ async function measureAll(proxies: Proxy[], plan: ProxyCostPlan): Promise<ProxyC
   const delays = new Map(proxies.map((p) => [p.name, [] as number[]]));
   const rates = new Map(proxies.map((p) => [p.name, [] as number[]]));
   const errors = new Map(proxies.map((p) => [p.name, 0]));
+  const cpu = new Map(proxies.map((p) => [p.name, 0]));
+  const cpuStreams = plan.cpuStreams ?? 200;
+  const cpuEvents = plan.cpuEvents ?? 50;
   for (let round = 0; round < ROUNDS; round++) {
     for (const concurrency of plan.concurrencies) {
       for (const p of proxies) {
@@ -239,6 +265,11 @@ async function measureAll(proxies: Proxy[], plan: ProxyCostPlan): Promise<ProxyC
     for (const p of proxies) {
       const run = await eventDelayRun(p.url, { ...plan, eventsPerStream: Math.ceil(plan.eventsPerStream / ROUNDS) });
       delays.get(p.name)!.push(...run.delays);
+      errors.set(p.name, errors.get(p.name)! + run.errors);
+    }
+    for (const p of proxies) {
+      const run = await cpuRun(p.url, p.pid, cpuStreams, cpuEvents);
+      cpu.set(p.name, cpu.get(p.name)! + run.cpuMs);
       errors.set(p.name, errors.get(p.name)! + run.errors);
     }
     for (const p of proxies) {
@@ -257,6 +288,7 @@ async function measureAll(proxies: Proxy[], plan: ProxyCostPlan): Promise<ProxyC
       latency: perLevel,
       eventDelay: distribution(delays.get(p.name)!),
       maxRequestsPerSecond: r.reduce((sum, v) => sum + v, 0) / r.length,
+      cpuMsPerStream: cpu.get(p.name)! / (cpuStreams * ROUNDS),
       rssIdle,
       rssWithStreams: streams.rss,
       streamsOpen: streams.open,
@@ -294,7 +326,7 @@ export async function runProxyCost(plan: ProxyCostPlan, log: (line: string) => v
             .map((c) => `c${c} p50 ${result.latency[c]!.p50.toFixed(2)} p99 ${result.latency[c]!.p99.toFixed(2)} ms`)
             .join(', ') +
           `; event p50 ${result.eventDelay.p50.toFixed(2)} p99 ${result.eventDelay.p99.toFixed(2)} ms; ` +
-          `${result.maxRequestsPerSecond.toFixed(0)} req/s; RSS ${(result.rssIdle / 2 ** 20).toFixed(1)} -> ` +
+          `${result.maxRequestsPerSecond.toFixed(0)} req/s; CPU ${(result.cpuMsPerStream ?? 0).toFixed(2)} ms/stream; RSS ${(result.rssIdle / 2 ** 20).toFixed(1)} -> ` +
           `${(result.rssWithStreams / 2 ** 20).toFixed(1)} MiB with ${result.streamsOpen} streams; errors ${result.errors}`,
       );
     }

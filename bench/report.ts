@@ -145,8 +145,8 @@ function sweepSeries(results: RoutingResult[], workload: string, y: (r: RoutingR
 function proxyTable(proxy: ProxyCostResult[], concurrencies: number[]): string[] {
   const direct = proxy.find((p) => p.proxy === 'direct');
   const lines = [
-    `| | ${concurrencies.map((c) => `${c} concurrent: p50 / p99 ms (added p50 / p99)`).join(' | ')} | SSE event delay p50 / p99 ms (added) | max req/s (one core) | RSS idle MiB | RSS, 1,000 open streams MiB |`,
-    `|---|${concurrencies.map(() => '---').join('|')}|---|---|---|---|`,
+    `| | ${concurrencies.map((c) => `${c} concurrent: p50 / p99 ms (added p50 / p99)`).join(' | ')} | SSE event delay p50 / p99 ms (added) | max req/s (one core) | CPU ms per streamed request | RSS idle MiB | RSS, 1,000 open streams MiB |`,
+    `|---|${concurrencies.map(() => '---').join('|')}|---|---|---|---|---|`,
   ];
   for (const p of proxy) {
     const lat = concurrencies.map((c) => {
@@ -163,7 +163,7 @@ function proxyTable(proxy: ProxyCostResult[], concurrencies: number[]): string[]
         : '';
     lines.push(
       `| ${p.proxy} | ${lat.join(' | ')} | ${f(ev.p50, 2)} / ${f(ev.p99, 2)}${evAdded} | ${f(p.maxRequestsPerSecond)} | ` +
-        `${mib(p.rssIdle)} | ${mib(p.rssWithStreams)}${p.streamsOpen < 1000 && p.proxy !== 'direct' ? ` (${p.streamsOpen} open)` : ''} |`,
+        `${p.cpuMsPerStream === undefined || p.proxy === 'direct' ? '–' : f(p.cpuMsPerStream, 2)} | ${mib(p.rssIdle)} | ${mib(p.rssWithStreams)}${p.streamsOpen < 1000 && p.proxy !== 'direct' ? ` (${p.streamsOpen} open)` : ''} |`,
     );
   }
   return lines;

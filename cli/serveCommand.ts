@@ -7,7 +7,7 @@ import { createLogger, isLogLevel, type LogFormat } from '../sidecar/log';
 import { startSidecar } from '../sidecar/sidecar';
 import { parseCommandArgs } from './commandArgs';
 
-const USAGE = `usage: vllm-pools serve [--config FILE] [--host HOST] [--port PORT] [--log-level LEVEL] [--log-format FORMAT]
+const USAGE = `usage: vllm-pools serve [--config FILE] [--host HOST] [--port PORT] [--log-level LEVEL] [--log-format FORMAT] [--no-access-log]
   Runs the sidecar: one OpenAI-compatible endpoint in front of the pools of the config file.
   Prints "vllm-pools listening on http://HOST:PORT" when ready; logs go to stderr.
   SIGTERM/SIGINT: stop, letting requests in flight finish (shutdownGrace); SIGHUP: reload the config.
@@ -17,6 +17,7 @@ const USAGE = `usage: vllm-pools serve [--config FILE] [--host HOST] [--port POR
   -p, --port PORT       port to listen on, overrides listen.port (default 8800; 0 picks a free port)
       --log-level LEVEL debug | info | warn | error (default info)
       --log-format FMT  text | json, one JSON object per line (default text)
+      --no-access-log   no access line per finished request (at info there is one by default)
   -h, --help            this text
 `;
 
@@ -30,6 +31,7 @@ export async function run(argv: string[]): Promise<number> {
       port: { type: 'string', short: 'p' },
       'log-level': { type: 'string' },
       'log-format': { type: 'string' },
+      'no-access-log': { type: 'boolean' },
     },
     USAGE,
   );
@@ -49,7 +51,7 @@ export async function run(argv: string[]): Promise<number> {
       return 2;
     }
   }
-  const logger = createLogger({ level, format: format as LogFormat });
+  const logger = createLogger({ level, format: format as LogFormat, colour: process.stderr.isTTY === true });
   const loaded = loadConfigFile(configPath, process.env);
   const errors = loaded.issues.filter((issue) => issue.severity === 'error');
   for (const issue of loaded.issues) process.stderr.write(`${formatIssue(issue)}\n`);
@@ -64,6 +66,7 @@ export async function run(argv: string[]): Promise<number> {
       ...(port !== undefined ? { port } : {}),
       logger,
       env: process.env,
+      accessLog: values['no-access-log'] !== true,
     });
   } catch (error) {
     process.stderr.write(`vllm-pools serve: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -6,11 +6,12 @@ import { isLoopbackHost } from '../core/config/defaults';
 import type { Config } from '../core/config/types';
 import { type AdminControl, handleAdmin, sendJson } from './admin/adminRoutes';
 import { hasToken } from './admin/auth';
+import { hasClientToken } from './clientToken';
 import type { Logger } from './log';
 import type { Fleet } from './pool/fleet';
-import type { ForwardDeps } from './proxy/forward';
 import { sendError } from './proxy/openaiError';
-import { listModels, proxyOpenAI } from './proxy/proxyRoute';
+import { listModels, type ProxyDeps, proxyRoute } from './proxy/proxyRoute';
+import { routeOf } from './proxy/routes';
 
 export interface ServerContext {
   config(): Config;
@@ -18,7 +19,7 @@ export interface ServerContext {
   listenHost(): string;
   adminToken(): string | undefined;
   fleet(): Fleet;
-  forwardDeps: ForwardDeps;
+  proxyDeps: ProxyDeps;
   admin: AdminControl;
   metrics(): string;
   closing(): boolean;
@@ -121,20 +122,24 @@ async function handle(context: ServerContext, req: IncomingMessage, res: ServerR
     res.setHeader('connection', 'close');
     return sendError(res, 503, 'the sidecar is shutting down', { 'retry-after': '1' });
   }
-  if (!hasToken(req.headers, config.clientToken)) {
+  if (!hasClientToken(req.headers, config.clientToken)) {
     return sendError(
       res,
       401,
-      'this endpoint needs Authorization: Bearer <clientToken>',
+      'this endpoint needs Authorization: Bearer <clientToken> (or x-api-key: <clientToken>)',
       { 'www-authenticate': 'Bearer' },
       'authentication_error',
     );
   }
-  const v1Path = path === '/v1' || path.startsWith('/v1/') ? path : `/v1${path === '/' ? '' : path}`;
-  if (v1Path === '/v1/models' && (req.method === 'GET' || req.method === 'HEAD')) {
-    return sendJson(res, 200, listModels(fleet, Date.now()));
+  const route = routeOf(req.method ?? 'GET', path, url.search);
+  if (route.models) {
+    if (route.pool !== undefined && !fleet.pool(route.pool)) {
+      const names = fleet.pools.map((pool) => pool.name).join(', ');
+      return sendError(res, 404, `The pool \`${route.pool}\` does not exist. Pools: ${names || '(none)'}`);
+    }
+    return sendJson(res, 200, listModels(fleet, Date.now(), route.pool));
   }
-  return proxyOpenAI(fleet, context.forwardDeps, config.limits.maxBodyBytes, req, res, v1Path + url.search);
+  return proxyRoute(fleet, context.proxyDeps, config.limits.maxBodyBytes, req, res, route);
 }
 
 /** Targets the URL parser would return unchanged: plain path segments and an optional plain query. */

@@ -10,10 +10,11 @@ import type { AdminControl } from './admin/adminRoutes';
 import { EventHub } from './admin/eventStream';
 import { defaultBalancerContext } from './balancer/registry';
 import type { BalancerContext } from './balancer/types';
-import { createLogger, type Logger, redact } from './log';
+import { accessEntry, createLogger, type Logger, redact } from './log';
 import { type Clock, systemClock } from './pool/clock';
 import { Fleet } from './pool/fleet';
-import type { ForwardDeps } from './proxy/forward';
+import type { ProxyDeps } from './proxy/proxyRoute';
+import { undiciTransport } from './proxy/transport';
 import { createSidecarServer } from './server';
 import { ActiveStreams } from './stats/activeStreams';
 import { renderMetrics } from './stats/prometheus';
@@ -37,6 +38,8 @@ export interface StartSidecarOptions {
   env?: NodeJS.ProcessEnv;
   clock?: Clock;
   balancerContext?: BalancerContext;
+  /** One `info` line per finished request (default true; `serve --no-access-log` turns it off). */
+  accessLog?: boolean;
 }
 
 export interface RunningSidecar {
@@ -91,19 +94,24 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Runnin
     });
   const events = new EventHub(snapshot);
 
-  const forwardDeps: ForwardDeps = {
+  const accessLog = options.accessLog !== false;
+  const proxyDeps: ProxyDeps = {
     clock,
-    logger,
-    streams,
-    counters,
-    nextId: () => `req-${idPrefix}-${(++idCounter).toString(36)}`,
-    onFinished(event) {
-      logger.debug('request finished', { ...event });
-      events.request(event);
-      for (const listener of listeners) listener(event);
-    },
-    onEjected(_pool, replica) {
-      logger.debug('replica ejected', { replica: replica.name });
+    transport: undiciTransport,
+    recorder: {
+      clock,
+      logger,
+      streams,
+      counters,
+      nextId: () => `req-${idPrefix}-${(++idCounter).toString(36)}`,
+      onFinished(event, method) {
+        if (accessLog) logger.access?.(accessEntry(event, method));
+        events.request(event);
+        for (const listener of listeners) listener(event);
+      },
+      onEjected(_pool, replica) {
+        logger.debug('replica ejected', { replica: replica.name });
+      },
     },
   };
 
@@ -166,7 +174,7 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Runnin
     listenHost: () => host,
     adminToken,
     fleet: () => fleet,
-    forwardDeps,
+    proxyDeps,
     admin,
     metrics: () => renderMetrics(fleet, counters, streams),
     closing: () => closing,

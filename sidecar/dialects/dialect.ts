@@ -36,6 +36,11 @@ export interface Dialect {
   streamTap(now: () => number, listener: TokenListener): StreamTap;
   /** Output tokens of a non-streamed answer's parsed body; null when it reports none. */
   usageTokens(body: unknown): number | null;
+  /**
+   * Optional, cheaper: the same figure read from the raw JSON bytes without parsing them. When a dialect has it, the
+   * request path never parses an answer's body; otherwise it parses the body (up to 256 KiB) for `usageTokens`.
+   */
+  usageTokensOfText?(text: string | Buffer): number | null;
   /** An error the sidecar answers itself, in this protocol's shape (the message is scrubbed of secrets). */
   error(status: number, message: string, type?: string): DialectError;
   /** The bytes that end a stream whose upstream failed after the first byte, in this protocol's own terms. */

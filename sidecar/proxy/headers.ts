@@ -1,6 +1,6 @@
-// Header rewriting between client and replica: hop-by-hop headers never cross, the replica's key replaces the
-// client's Authorization when one is configured, and compression is not asked for (events must pass untouched).
-import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+// Header rewriting between client and replica, on flat [name, value, name, value...] lists (what node:http and undici
+// read and write without building objects): hop-by-hop headers never cross, the replica's key replaces the client's
+// Authorization when one is configured, and compression is not asked for (events must pass untouched).
 
 const HOP_BY_HOP = new Set([
   'connection',
@@ -18,38 +18,63 @@ const NOT_FORWARDED_UPSTREAM = new Set(['host', 'content-length', 'accept-encodi
 
 const NO_TOKENS: ReadonlySet<string> = new Set();
 
-function connectionTokens(value: string | string[] | undefined): ReadonlySet<string> {
+function connectionTokens(value: string | undefined): ReadonlySet<string> {
   // The usual values name no other header: no set to build for them.
   if (value === undefined || value === 'keep-alive' || value === 'close') return NO_TOKENS;
-  const text = Array.isArray(value) ? value.join(',') : value;
   return new Set(
-    text
+    value
       .split(',')
       .map((token) => token.trim().toLowerCase())
       .filter(Boolean),
   );
 }
 
-export function upstreamRequestHeaders(
-  client: IncomingHttpHeaders,
-  authorization: string | undefined,
-): Record<string, string | string[]> {
-  const named = connectionTokens(client['connection']);
-  const out: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(client)) {
-    if (value === undefined || HOP_BY_HOP.has(name) || NOT_FORWARDED_UPSTREAM.has(name) || named.has(name)) continue;
-    out[name] = value;
+/** The client's raw headers as the replica gets them. */
+export function upstreamRequestHeaders(raw: readonly string[], authorization: string | undefined): string[] {
+  let named: ReadonlySet<string> = NO_TOKENS;
+  for (let i = 0; i < raw.length; i += 2) {
+    if (raw[i]!.toLowerCase() === 'connection') named = connectionTokens(raw[i + 1]);
   }
-  if (authorization) out['authorization'] = authorization;
+  const out: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    if (HOP_BY_HOP.has(name) || NOT_FORWARDED_UPSTREAM.has(name) || named.has(name)) continue;
+    if (authorization && name === 'authorization') continue;
+    out.push(raw[i]!, raw[i + 1]!);
+  }
+  if (authorization) out.push('authorization', authorization);
   return out;
 }
 
-export function clientResponseHeaders(upstream: Record<string, string | string[] | undefined>): OutgoingHttpHeaders {
-  const named = connectionTokens(upstream['connection']);
-  const out: OutgoingHttpHeaders = {};
-  for (const [name, value] of Object.entries(upstream)) {
-    if (value === undefined || HOP_BY_HOP.has(name) || named.has(name)) continue;
-    out[name] = value;
+export interface ClientHeaders {
+  /** Flat list for ServerResponse.writeHead. */
+  list: string[];
+  /** The answer is an SSE stream (content-type text/event-stream). */
+  eventStream: boolean;
+  /** The declared content-length, -1 when there is none. */
+  contentLength: number;
+}
+
+/** The replica's raw response headers (undici's Buffer list) as the client gets them. */
+export function clientResponseHeaders(raw: readonly Buffer[]): ClientHeaders {
+  const list: string[] = [];
+  let named: ReadonlySet<string> = NO_TOKENS;
+  let eventStream = false;
+  let contentLength = -1;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!.toString('latin1');
+    const value = raw[i + 1]!.toString('latin1');
+    const lower = name.toLowerCase();
+    if (lower === 'content-type') eventStream = value.includes('text/event-stream');
+    else if (lower === 'content-length') contentLength = Number(value);
+    else if (lower === 'connection') named = connectionTokens(value);
+    if (HOP_BY_HOP.has(lower)) continue;
+    list.push(lower, value);
   }
-  return out;
+  if (named !== NO_TOKENS) {
+    const kept: string[] = [];
+    for (let i = 0; i < list.length; i += 2) if (!named.has(list[i]!)) kept.push(list[i]!, list[i + 1]!);
+    return { list: kept, eventStream, contentLength };
+  }
+  return { list, eventStream, contentLength };
 }

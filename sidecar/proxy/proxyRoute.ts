@@ -1,76 +1,124 @@
-// The OpenAI routes: read the body (bounded), parse it, find the pool by `model`, hand over to `forward`.
-// Also GET /v1/models, the union of what the healthy replicas serve.
+// A proxied route: read the body (bounded), parse it, choose the pool (the route's `/pools/{pool}/`, else the body's
+// `model`, else the header x-vllm-pools-pool, else the default pool), hand over to `forward`. Also GET /v1/models, the
+// union of what the healthy replicas serve.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { toRoutedRequest } from '../balancer/routedRequest';
 import type { Fleet } from '../pool/fleet';
+import type { PoolRuntime } from '../pool/pool';
+import { sendDialectError } from './dialectError';
 import { type ForwardDeps, forward } from './forward';
-import { sendError } from './openaiError';
 import { readBody } from './readBody';
+import { type RecorderDeps, RequestRecorder } from './recorder';
+import type { Route } from './routes';
+import { NodeResponseSink } from './sink';
 
 /** How long a request for an unknown model may wait for pools that have not learned their models yet. */
 const LEARN_WAIT_MS = 1500;
 
-export async function proxyOpenAI(
+export const POOL_HEADER = 'x-vllm-pools-pool';
+
+export interface ProxyDeps extends ForwardDeps {
+  recorder: RecorderDeps;
+}
+
+export async function proxyRoute(
   fleet: Fleet,
-  deps: ForwardDeps,
+  deps: ProxyDeps,
   maxBodyBytes: number,
   req: IncomingMessage,
   res: ServerResponse,
-  upstreamPath: string,
+  route: Route,
 ): Promise<void> {
   const method = req.method ?? 'GET';
-  const startedAt = deps.clock.now();
+  const recorder = new RequestRecorder(deps.recorder, method, route.upstreamPath);
+  const sink = new NodeResponseSink(res);
   /** A request the sidecar answered itself, before any pool: counted and reported like the others. */
-  const refuse = (status: number, message: string, headers: Record<string, string> = {}, type?: string) => {
-    sendError(res, status, message, headers, type);
-    deps.counters.record(null, status);
-    deps.onFinished({
-      id: deps.nextId(),
-      pool: null,
-      replica: null,
-      model: null,
-      path: upstreamPath,
-      status,
-      stream: false,
-      attempts: 0,
-      startedAt,
-      durationMs: deps.clock.now() - startedAt,
-      ttftMs: null,
-      tokens: 0,
-      tokensPerSecond: 0,
-      bytes: 0,
-      error: status === 413 ? 'too-large' : status === 404 ? 'unknown-model' : 'bad-request',
-    });
+  const refuse = (status: number, error: string, message: string, headers: string[] = [], type?: string) => {
+    sendDialectError(sink, route.dialect, status, message, headers, type);
+    recorder.finish(status, error);
   };
-  let body: Buffer | undefined;
-  let parsed: Record<string, unknown> | undefined;
-  if (method !== 'GET' && method !== 'HEAD') {
-    const result = await readBody(req, maxBodyBytes);
-    if (!result.ok) {
-      if (result.reason === 'too-large') {
-        refuse(413, `request body over the limit of ${maxBodyBytes} bytes`, { connection: 'close' });
-      }
-      return;
-    }
-    body = result.body;
-    const contentType = String(req.headers['content-type'] ?? '');
-    if (body.length > 0 && (contentType === '' || contentType.includes('json'))) {
-      try {
-        const value: unknown = JSON.parse(body.toString('utf8'));
-        if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-          parsed = value as Record<string, unknown>;
-        } else {
-          throw new Error('not an object');
+  try {
+    let body: Buffer | undefined;
+    let parsed: Record<string, unknown> | undefined;
+    if (method !== 'GET' && method !== 'HEAD') {
+      const result = await readBody(req, maxBodyBytes);
+      if (!result.ok) {
+        if (result.reason === 'too-large') {
+          refuse(413, 'too-large', `request body over the limit of ${maxBodyBytes} bytes`, ['connection', 'close']);
         }
-      } catch {
-        return refuse(400, 'malformed JSON body: expected a JSON object');
+        return;
+      }
+      body = result.body;
+      const contentType = req.headers['content-type'] ?? '';
+      if (body.length > 0 && (contentType === '' || contentType.includes('json'))) {
+        parsed = parseObject(body);
+        if (!parsed) return refuse(400, 'bad-request', 'malformed JSON body: expected a JSON object');
       }
     }
-  }
 
-  const model = typeof parsed?.['model'] === 'string' && parsed['model'] !== '' ? parsed['model'] : undefined;
+    const model = typeof parsed?.['model'] === 'string' && parsed['model'] !== '' ? parsed['model'] : undefined;
+    let pool: PoolRuntime | undefined;
+    if (route.pool !== undefined) {
+      pool = fleet.pool(route.pool);
+      if (!pool) return refuse(404, 'unknown-pool', unknownPool(fleet, route.pool), [], 'NotFoundError');
+    } else if (model !== undefined) {
+      pool = await poolForModel(fleet, model);
+      if (!pool) {
+        const known = fleet.knownModels();
+        return refuse(
+          404,
+          'unknown-model',
+          `The model \`${model}\` does not exist. Known models: ${known.length > 0 ? known.join(', ') : '(none)'}`,
+          [],
+          'NotFoundError',
+        );
+      }
+    } else {
+      const named = req.headers[POOL_HEADER];
+      if (typeof named === 'string' && named !== '') {
+        pool = fleet.pool(named);
+        if (!pool) return refuse(404, 'unknown-pool', unknownPool(fleet, named), [], 'NotFoundError');
+      } else {
+        pool = fleet.poolFor(undefined);
+        if (!pool) return refuse(404, 'unknown-pool', 'no pool is configured', [], 'NotFoundError');
+      }
+    }
+
+    const dialect = route.dialect;
+    const request = parsed ?? {};
+    const routed = dialect.routedRequest(request, req.headers);
+    recorder.routedTo(pool, model ?? null, dialect.isStream(request), routed, body?.length ?? 0);
+    await forward(deps, {
+      pool,
+      routed,
+      method,
+      upstreamPath: route.upstreamPath,
+      rawHeaders: req.rawHeaders,
+      body,
+      poolName: pool.name,
+      timeouts: pool.config.timeouts,
+      dialect,
+      recorder,
+      sink,
+    });
+  } finally {
+    sink.detach();
+  }
+}
+
+function parseObject(body: Buffer): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(body.toString('utf8'));
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function poolForModel(fleet: Fleet, model: string): Promise<PoolRuntime | undefined> {
   let pool = fleet.poolFor(model);
-  if (!pool && model !== undefined && fleet.pools.some((candidate) => candidate.modelsUnknown())) {
+  if (!pool && fleet.pools.some((candidate) => candidate.modelsUnknown())) {
     await fleet.learnModels(LEARN_WAIT_MS);
     pool = fleet.poolFor(model);
     // Still nothing heard from its replicas: when exactly one pool is in that state, it is the only place the model
@@ -78,33 +126,26 @@ export async function proxyOpenAI(
     const unknown = fleet.pools.filter((candidate) => candidate.modelsUnknown());
     if (!pool && unknown.length === 1) pool = unknown[0];
   }
-  if (!pool) {
-    const known = fleet.knownModels();
-    return refuse(
-      404,
-      `The model \`${model}\` does not exist. Known models: ${known.length > 0 ? known.join(', ') : '(none)'}`,
-      {},
-      'NotFoundError',
-    );
-  }
-  const streamOptions = parsed?.['stream_options'] as { include_usage?: unknown } | undefined;
-  await forward(deps, {
-    pool,
-    req,
-    res,
-    upstreamPath,
-    body,
-    model: model ?? null,
-    routed: toRoutedRequest(parsed ?? {}, req.headers),
-    stream: parsed?.['stream'] === true,
-    wantsUsage: streamOptions?.include_usage === true,
-  });
+  return pool;
 }
 
-/** GET /v1/models: one card per model id, from the replicas that can take requests (configured ids as plain cards). */
-export function listModels(fleet: Fleet, now: number): { object: 'list'; data: Record<string, unknown>[] } {
+function unknownPool(fleet: Fleet, name: string): string {
+  const names = fleet.pools.map((pool) => pool.name);
+  return `The pool \`${name}\` does not exist. Pools: ${names.length > 0 ? names.join(', ') : '(none)'}`;
+}
+
+/**
+ * GET /v1/models: one card per model id, from the replicas that can take requests (configured ids as plain cards);
+ * only `pool`'s when one is named.
+ */
+export function listModels(
+  fleet: Fleet,
+  now: number,
+  poolName?: string,
+): { object: 'list'; data: Record<string, unknown>[] } {
   const cards = new Map<string, Record<string, unknown>>();
   for (const pool of fleet.pools) {
+    if (poolName !== undefined && pool.name !== poolName) continue;
     const healthy = pool.candidates();
     if (healthy.length === 0) continue;
     for (const replica of healthy) {

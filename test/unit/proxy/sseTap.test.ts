@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { SseTap, usageTokensOf } from '../../../sidecar/proxy/sseTap';
+import { SseTap, usageTokensOf } from '../../../sidecar/dialects/openaiSseTap';
 
 const chunk = (content: string) =>
   `data: ${JSON.stringify({ object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content }, finish_reason: null }] })}\n\n`;

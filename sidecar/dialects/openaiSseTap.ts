@@ -1,13 +1,12 @@
-// Watches the bytes of an SSE response as they pass (it never changes them): finds each `data:` event, notes when
-// tokens arrive and counts them. The count comes from the usage chunk when the client asked for one
+// Watches the bytes of an OpenAI SSE response as they pass (it never changes them): finds each `data:` event, notes
+// when tokens arrive and counts them. The count comes from the usage chunk when the client asked for one
 // (stream_options.include_usage), otherwise from the content deltas.
+import type { StreamTap, TokenListener } from './dialect';
 
-export interface TapListener {
-  /** An event carrying output arrived: `count` choices with content in it. */
-  onTokens(count: number, at: number): void;
-}
+/** @deprecated the dialect's name is TokenListener. */
+export type TapListener = TokenListener;
 
-export class SseTap {
+export class SseTap implements StreamTap {
   private readonly decoder = new TextDecoder();
   private partial = '';
   private dataLines: string[] = [];
@@ -19,7 +18,7 @@ export class SseTap {
 
   constructor(
     private readonly now: () => number,
-    private readonly listener: TapListener,
+    private readonly listener: TokenListener,
   ) {}
 
   push(chunk: Uint8Array): void {
@@ -39,6 +38,10 @@ export class SseTap {
 
   /** Output tokens of the response: the usage figure when there was one, else the counted deltas. */
   tokens(): number {
+    return this.usageTokens ?? this.deltaTokens;
+  }
+
+  outputTokens(): number {
     return this.usageTokens ?? this.deltaTokens;
   }
 
@@ -89,11 +92,33 @@ function carriesOutput(choice: unknown): boolean {
 
 /** completion_tokens from a non-streamed JSON body, when it is there. */
 export function usageTokensOf(body: string): number | null {
-  if (!body.includes('"completion_tokens"')) return null;
-  try {
-    const parsed = JSON.parse(body) as { usage?: { completion_tokens?: unknown } };
-    return typeof parsed.usage?.completion_tokens === 'number' ? parsed.usage.completion_tokens : null;
-  } catch {
-    return null;
+  return completionTokensIn(body);
+}
+
+const KEY = '"completion_tokens"';
+
+/**
+ * The value of the last `"completion_tokens": N` key in JSON text, without parsing the document: a key can only be a
+ * key there (inside a JSON string its quotes would be escaped), and usage comes last in OpenAI answers.
+ */
+export function completionTokensIn(text: string | Buffer): number | null {
+  let at = text.lastIndexOf(KEY);
+  if (at < 0) return null;
+  at += KEY.length;
+  const code = (i: number) => (typeof text === 'string' ? text.charCodeAt(i) : (text[i] ?? -1));
+  while (isSpace(code(at))) at++;
+  if (code(at) !== 58 /* : */) return null;
+  at++;
+  while (isSpace(code(at))) at++;
+  let value = 0;
+  let digits = 0;
+  for (let c = code(at); c >= 48 && c <= 57; c = code(++at)) {
+    value = value * 10 + (c - 48);
+    digits++;
   }
+  return digits > 0 && digits < 16 ? value : null;
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13;
 }
