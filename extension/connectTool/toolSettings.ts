@@ -1,8 +1,9 @@
 // The exact settings each AI tool needs for the local endpoint, as text to show, copy or merge. No vscode import.
 // Merges add or update only this endpoint's entries and keep everything else (comments included, for YAML).
 import { isMap, isSeq, parseDocument, stringify, YAMLMap, YAMLSeq } from 'yaml';
+import { claudeCodeText, codexText } from './agentTools';
 
-export type ToolId = 'continue' | 'cline' | 'copilot' | 'openai' | 'env';
+export type ToolId = 'continue' | 'cline' | 'copilot' | 'codex' | 'claude-code' | 'openai' | 'env';
 
 export interface ToolChoice {
   id: ToolId;
@@ -18,6 +19,12 @@ export const TOOL_CHOICES: readonly ToolChoice[] = [
   },
   { id: 'cline', label: 'Cline / Roo Code', description: '"OpenAI Compatible" provider: base URL, key, model id' },
   { id: 'copilot', label: 'GitHub Copilot custom models (BYOK)', description: 'github.copilot.chat.customOAIModels' },
+  { id: 'codex', label: 'Codex CLI', description: 'a Responses API model provider for ~/.codex/config.toml' },
+  {
+    id: 'claude-code',
+    label: 'Claude Code',
+    description: 'ANTHROPIC_BASE_URL, token and model variables (Anthropic Messages API)',
+  },
   { id: 'openai', label: 'Other OpenAI-compatible tools', description: 'base URL, key, models, a curl check' },
   { id: 'env', label: 'Environment variables for scripts', description: 'OPENAI_BASE_URL, OPENAI_API_KEY' },
 ];
@@ -40,7 +47,7 @@ export interface EndpointFacts {
 export interface ToolSettings {
   tool: ToolId;
   /** Language id for the document that shows the text. */
-  language: 'yaml' | 'json' | 'markdown' | 'shellscript' | 'powershell';
+  language: 'yaml' | 'json' | 'ini' | 'markdown' | 'shellscript' | 'powershell';
   text: string;
 }
 
@@ -161,6 +168,15 @@ export function toolSettings(tool: ToolId, facts: EndpointFacts): ToolSettings {
       return { tool, language: 'markdown', text: clineText(facts) };
     case 'copilot':
       return { tool, language: 'json', text: copilotText(facts) };
+    case 'codex':
+      // VS Code ships no TOML language; its INI grammar highlights the same syntax.
+      return { tool, language: 'ini', text: codexText(facts) };
+    case 'claude-code':
+      return {
+        tool,
+        language: facts.platform === 'windows' ? 'powershell' : 'shellscript',
+        text: claudeCodeText(facts),
+      };
     case 'openai':
       return { tool, language: 'markdown', text: openAIText(facts) };
     case 'env':
@@ -222,7 +238,7 @@ function openAIText(facts: EndpointFacts): string {
 
 - Base URL: \`${facts.endpoint}\` (paths without \`/v1\` work too)
 - API key: \`${apiKey(facts)}\`
-- Endpoints: \`/chat/completions\` (streaming, tools), \`/completions\`, \`/embeddings\`, \`/models\`
+- Endpoints: \`/chat/completions\` (streaming, tools), \`/completions\`, \`/embeddings\`, \`/responses\`, \`/models\`
 
 ${tokenNote(facts, '>')}
 Models:

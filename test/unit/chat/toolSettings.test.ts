@@ -20,7 +20,7 @@ const facts: EndpointFacts = {
 test('every choice of the quick pick produces text that names the endpoint', () => {
   assert.deepEqual(
     TOOL_CHOICES.map((choice) => choice.id),
-    ['continue', 'cline', 'copilot', 'openai', 'env'],
+    ['continue', 'cline', 'copilot', 'codex', 'claude-code', 'openai', 'env'],
   );
   for (const choice of TOOL_CHOICES) assert.ok(toolSettings(choice.id, facts).text.includes(facts.endpoint), choice.id);
 });

@@ -1,0 +1,54 @@
+// Watches an Anthropic Messages stream as it passes, never changing it: each content_block_delta that carries output
+// (text_delta, input_json_delta, thinking_delta; not signature_delta) is a token event; the output token count is the
+// last message_delta's usage.output_tokens (cumulative, per Anthropic's streaming docs), else the counted deltas.
+import { isRecord } from './bodyFields';
+import type { StreamTap, TokenListener } from './dialect';
+import { eventJson, type SseEvent, SseReader } from './sseReader';
+
+const OUTPUT_FIELD: ReadonlyMap<string, string> = new Map([
+  ['text_delta', 'text'],
+  ['input_json_delta', 'partial_json'],
+  ['thinking_delta', 'thinking'],
+]);
+
+export class AnthropicStreamTap implements StreamTap {
+  private readonly reader = new SseReader((event) => this.event(event));
+  private deltas = 0;
+  private usageOutput: number | null = null;
+
+  constructor(
+    private readonly now: () => number,
+    private readonly listener: TokenListener,
+  ) {}
+
+  get atBoundary(): boolean {
+    return this.reader.atBoundary;
+  }
+
+  push(chunk: Uint8Array): void {
+    this.reader.push(chunk);
+  }
+
+  outputTokens(): number {
+    return this.usageOutput ?? this.deltas;
+  }
+
+  private event(sse: SseEvent): void {
+    const data = eventJson(sse.data);
+    if (!data) return;
+    const type = typeof data['type'] === 'string' ? data['type'] : sse.event;
+    if (type === 'content_block_delta') {
+      const delta = data['delta'];
+      if (!isRecord(delta) || typeof delta['type'] !== 'string') return;
+      const field = OUTPUT_FIELD.get(delta['type']);
+      const value = field === undefined ? undefined : delta[field];
+      if (typeof value === 'string' && value.length > 0) {
+        this.deltas += 1;
+        this.listener.onTokens(1, this.now());
+      }
+    } else if (type === 'message_delta') {
+      const usage = data['usage'];
+      if (isRecord(usage) && typeof usage['output_tokens'] === 'number') this.usageOutput = usage['output_tokens'];
+    }
+  }
+}

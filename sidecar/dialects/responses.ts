@@ -1,0 +1,53 @@
+// The OpenAI Responses dialect (POST /v1/responses, GET/DELETE /v1/responses/{id}, POST .../cancel): Codex CLI's
+// protocol. Prefix key in template order (responsesPrompt.ts), the session key Codex sends, the Responses stream
+// tap, OpenAI-shaped errors and a `response.failed` tail.
+import type { RoutedRequest } from '../balancer/types';
+import { firstHeader, isRecord, nonEmptyString } from './bodyFields';
+import type { Dialect, RequestHeaders, StreamTap, TokenListener } from './dialect';
+import { responsesError, responsesFailureTail } from './responsesErrors';
+import { renderResponsesPrompt } from './responsesPrompt';
+import { ResponsesStreamTap } from './responsesStreamTap';
+
+/**
+ * Headers that name a conversation, most specific first: the sidecar's own, then Codex CLI's (`session_id`, the
+ * conversation id, on every request of a session; older versions also sent `conversation_id`, newer may use dashes).
+ */
+const SESSION_HEADERS = ['x-session-id', 'session_id', 'session-id', 'conversation_id', 'conversation-id'];
+
+export function responsesSessionKey(body: Record<string, unknown>, headers: RequestHeaders): string | undefined {
+  const conversation = body['conversation'];
+  return (
+    firstHeader(headers, SESSION_HEADERS) ??
+    // Codex also sets prompt_cache_key to the conversation id; other clients use it for the same purpose.
+    nonEmptyString(body['prompt_cache_key']) ??
+    nonEmptyString(conversation) ??
+    (isRecord(conversation) ? nonEmptyString(conversation['id']) : undefined) ??
+    nonEmptyString(body['user'])
+  );
+}
+
+export function responsesRoutedRequest(body: Record<string, unknown>, headers: RequestHeaders): RoutedRequest {
+  return {
+    model: nonEmptyString(body['model']),
+    sessionKey: responsesSessionKey(body, headers),
+    promptText: renderResponsesPrompt(body),
+    cacheSalt: nonEmptyString(body['cache_salt']),
+  };
+}
+
+/** usage.output_tokens of a Response object (a non-streamed answer, or GET /v1/responses/{id}). */
+export function responsesUsageTokens(body: unknown): number | null {
+  if (!isRecord(body) || !isRecord(body['usage'])) return null;
+  const tokens = body['usage']['output_tokens'];
+  return typeof tokens === 'number' ? tokens : null;
+}
+
+export const responsesDialect: Dialect = {
+  id: 'openai-responses',
+  routedRequest: responsesRoutedRequest,
+  isStream: (body) => body['stream'] === true,
+  streamTap: (now: () => number, listener: TokenListener): StreamTap => new ResponsesStreamTap(now, listener),
+  usageTokens: responsesUsageTokens,
+  error: responsesError,
+  streamFailureTail: (message) => responsesFailureTail(message),
+};
