@@ -1,4 +1,5 @@
 // Types shared by the sidecar's admin API and its clients (the VS Code extension, the dashboard page, scripts).
+// The routes that carry them are in core/admin/routes.ts, the /admin/events messages in core/admin/events.ts.
 // Plain data only: this file must stay importable from the extension host, webviews and the sidecar alike.
 
 export const ALGORITHM_IDS = [
@@ -132,11 +133,6 @@ export interface RequestEvent {
   error: string | null;
 }
 
-export interface SetAlgorithmRequest {
-  algorithm: AlgorithmId;
-  pool?: string;
-}
-
 export interface ReloadResult {
   ok: boolean;
   errors: string[];
@@ -146,6 +142,3 @@ export interface ReloadResult {
 export interface OpenAIErrorBody {
   error: { message: string; type: string; param: string | null; code: number | string | null };
 }
-
-/** Messages on the /admin/events SSE stream. */
-export type AdminEvent = { event: 'state'; data: StateSnapshot } | { event: 'request'; data: RequestEvent };

@@ -3,13 +3,14 @@
 // `${env:NAME}` from the environment, `${secret:NAME}` from VLLM_POOLS_SECRET_<NAME>, which the extension fills from
 // SecretStorage: SecretStore.envFor). The value is never logged nor shown. No vscode import.
 import { isMap, isScalar, parseDocument } from 'yaml';
+import { ADMIN_TOKEN_ENV, adminTokenInForce } from '../core/config/adminToken';
 import { parseReference, resolveReference } from '../core/config/references';
 
 /** The variable users set before the config could say where the token comes from; still read as a fallback. */
 export const CLIENT_TOKEN_ENV = 'VLLM_POOLS_CLIENT_TOKEN';
 
 /** The variable the sidecar reads its admin token from first (before the config's admin.token). */
-export const ADMIN_TOKEN_ENV = 'VLLM_POOLS_ADMIN_TOKEN';
+export { ADMIN_TOKEN_ENV };
 
 /** The raw `clientToken` value of a config text (a literal or a reference), or undefined when it has none. */
 export function clientTokenField(configText: string): string | undefined {
@@ -31,15 +32,13 @@ function resolveField(field: string, env: NodeJS.ProcessEnv): string | undefined
 }
 
 /**
- * The admin token the user chose, in the sidecar's own order: VLLM_POOLS_ADMIN_TOKEN, then the config's admin.token
- * (resolved like clientToken). Undefined when neither is set (the extension then makes a random one per start), so a
+ * The admin token the user chose, in the one order (core/config/adminToken.ts): VLLM_POOLS_ADMIN_TOKEN, then the
+ * config's admin.token (resolved like clientToken). Undefined when neither is set (the extension then makes a random one per start), so a
  * token the user configured keeps working for their scripts while the extension runs the sidecar.
  */
 export function resolveAdminToken(configText: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
-  const fromEnv = env[ADMIN_TOKEN_ENV];
-  if (fromEnv) return fromEnv;
   const field = configText === undefined ? undefined : stringField(configText, ['admin', 'token']);
-  return field === undefined ? undefined : resolveField(field, env) || undefined;
+  return adminTokenInForce(field === undefined ? undefined : resolveField(field, env), env);
 }
 
 /**

@@ -1,8 +1,11 @@
 // Typed client for the sidecar's admin API (CONTRACT.md "HTTP endpoints") and its /admin/events stream.
 // No vscode import: tested in plain Node against a local server.
-import type { AlgorithmId, ReloadResult, RequestEvent, SetAlgorithmRequest, StateSnapshot } from '../core/protocol';
+import { parseAdminEvent } from '../core/admin/events';
+import { ADMIN_ROUTES, type AdminApi, type AdminRouteName, adminPath, type ParamsOf } from '../core/admin/routes';
+import type { AlgorithmId, ReloadResult, RequestEvent, StateSnapshot } from '../core/protocol';
+import { readSse } from '../core/sse/read';
 import { Backoff } from './backoff';
-import { SseParser } from './sseParser';
+import { describeError, httpRequest } from './http/client';
 
 export interface AdminConnection {
   /** Origin of the sidecar, e.g. http://127.0.0.1:8800 (no trailing slash, no /v1). */
@@ -22,37 +25,31 @@ export class AdminApiError extends Error {
   }
 }
 
-const TIMEOUT_MS = 10_000;
-
-/** undici is loaded on first use, not at activation (its module initialisation is the bulk of the bundle's load time). */
-async function undiciRequest(): Promise<typeof import('undici').request> {
-  return (await import('undici')).request;
-}
+const NO_PARAMS = {} as Record<never, string>;
 
 export class SidecarClient {
   constructor(readonly connection: AdminConnection) {}
 
   state(): Promise<StateSnapshot> {
-    return this.call<StateSnapshot>('GET', '/admin/state');
+    return this.call('state', NO_PARAMS, undefined);
   }
 
   async setAlgorithm(algorithm: AlgorithmId, pool?: string): Promise<void> {
-    const body: SetAlgorithmRequest = pool === undefined ? { algorithm } : { algorithm, pool };
-    await this.call('PUT', '/admin/algorithm', body);
+    await this.call('setAlgorithm', NO_PARAMS, pool === undefined ? { algorithm } : { algorithm, pool });
   }
 
   async drain(pool: string, replica: string): Promise<void> {
-    await this.call('POST', `/admin/replicas/${encodeURIComponent(pool)}/${encodeURIComponent(replica)}/drain`);
+    await this.call('drain', { pool, replica }, undefined);
   }
 
   async enable(pool: string, replica: string): Promise<void> {
-    await this.call('POST', `/admin/replicas/${encodeURIComponent(pool)}/${encodeURIComponent(replica)}/enable`);
+    await this.call('enable', { pool, replica }, undefined);
   }
 
   /** Asks the sidecar to re-read its config file. An invalid file is not an exception: `ok` is false with the errors. */
   async reload(): Promise<ReloadResult> {
     try {
-      const result = await this.call<Partial<ReloadResult> | undefined>('POST', '/admin/reload');
+      const result = (await this.call('reload', NO_PARAMS, undefined)) as Partial<ReloadResult> | undefined;
       return { ok: true, errors: result?.errors ?? [] };
     } catch (error) {
       if (error instanceof AdminApiError && error.status === 400) return { ok: false, errors: error.details };
@@ -60,31 +57,33 @@ export class SidecarClient {
     }
   }
 
-  private async call<T>(method: 'GET' | 'PUT' | 'POST', path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (this.connection.token) headers['authorization'] = `Bearer ${this.connection.token}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const request = await undiciRequest();
-    let response: Awaited<ReturnType<typeof request>>;
+  /** One admin route, typed by the shared table (core/admin/routes.ts): its path, method, body and answer. */
+  async call<K extends AdminRouteName>(
+    name: K,
+    params: ParamsOf<K>,
+    body: AdminApi[K]['body'],
+  ): Promise<AdminApi[K]['result']> {
+    const { method } = ADMIN_ROUTES[name];
+    const path = adminPath(name, params);
+    let response: Awaited<ReturnType<typeof httpRequest>>;
     try {
-      response = await request(this.connection.baseUrl + path, {
+      response = await httpRequest(this.connection.baseUrl + path, {
         method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        headersTimeout: TIMEOUT_MS,
-        bodyTimeout: TIMEOUT_MS,
+        headers: { accept: 'application/json' },
+        token: this.connection.token,
+        json: body,
       });
     } catch (error) {
-      throw new AdminApiError(`sidecar not reachable at ${this.connection.baseUrl}: ${describe(error)}`, 0);
+      throw new AdminApiError(`sidecar not reachable at ${this.connection.baseUrl}: ${describeError(error)}`, 0);
     }
-    const text = await response.body.text();
-    if (response.statusCode >= 200 && response.statusCode < 300) {
-      return (text ? JSON.parse(text) : undefined) as T;
+    const text = await response.text();
+    if (response.status >= 200 && response.status < 300) {
+      return (text ? JSON.parse(text) : undefined) as AdminApi[K]['result'];
     }
     const { message, details } = errorOf(text);
     throw new AdminApiError(
-      `${method} ${path}: ${response.statusCode}${message ? ` ${message}` : ''}`,
-      response.statusCode,
+      `${method} ${path}: ${response.status}${message ? ` ${message}` : ''}`,
+      response.status,
       details,
     );
   }
@@ -100,14 +99,6 @@ function errorOf(text: string): { message: string; details: string[] } {
   } catch {
     return { message: text.slice(0, 200), details: text ? [text.slice(0, 2000)] : [] };
   }
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    return typeof code === 'string' ? `${code} ${error.message}` : error.message;
-  }
-  return String(error);
 }
 
 export interface AdminEventHandlers {
@@ -140,25 +131,22 @@ export function watchAdminEvents(
   const { signal } = controller;
 
   const readOnce = async (): Promise<void> => {
-    const headers: Record<string, string> = { accept: 'text/event-stream' };
-    if (connection.token) headers['authorization'] = `Bearer ${connection.token}`;
-    const request = await undiciRequest();
-    const response = await request(`${connection.baseUrl}/admin/events`, {
-      headers,
+    const response = await httpRequest(connection.baseUrl + adminPath('events', NO_PARAMS), {
+      headers: { accept: 'text/event-stream' },
+      token: connection.token,
       signal,
-      headersTimeout: TIMEOUT_MS,
-      bodyTimeout: options.idleTimeoutMs ?? 15_000,
+      bodyTimeoutMs: options.idleTimeoutMs ?? 15_000,
     });
-    if (response.statusCode !== 200) {
-      await response.body.text().catch(() => undefined);
-      throw new Error(`/admin/events answered ${response.statusCode}`);
+    if (response.status !== 200) {
+      await response.discard().catch(() => undefined);
+      throw new Error(`${ADMIN_ROUTES.events.path} answered ${response.status}`);
     }
     backoff.reset();
     handlers.onConnected?.();
-    const parser = new SseParser();
-    response.body.setEncoding('utf8');
-    for await (const chunk of response.body as AsyncIterable<string>) {
-      for (const message of parser.push(chunk)) dispatch(message.event, message.data, handlers);
+    for await (const message of readSse(response.body)) {
+      const event = parseAdminEvent(message);
+      if (event?.event === 'state') handlers.onState(event.data);
+      else if (event?.event === 'request') handlers.onRequest?.(event.data);
     }
   };
 
@@ -168,7 +156,7 @@ export function watchAdminEvents(
       try {
         await readOnce();
       } catch (error) {
-        reason = describe(error);
+        reason = describeError(error);
       }
       if (signal.aborted) return;
       const delay = backoff.next();
@@ -178,17 +166,6 @@ export function watchAdminEvents(
   };
   void loop();
   return { close: () => controller.abort() };
-}
-
-function dispatch(event: string, data: string, handlers: AdminEventHandlers): void {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(data);
-  } catch {
-    return;
-  }
-  if (event === 'state') handlers.onState(parsed as StateSnapshot);
-  else if (event === 'request') handlers.onRequest?.(parsed as RequestEvent);
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -2,6 +2,7 @@
 // benchmarks and the tests all start it this way.
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { adminTokenInForce } from '../core/config/adminToken';
 import { isLoopbackHost } from '../core/config/defaults';
 import { loadConfigFile } from '../core/config/load';
 import { type Config, formatIssue } from '../core/config/types';
@@ -77,7 +78,7 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Runnin
   let idCounter = 0;
   const idPrefix = randomBytes(4).toString('hex');
 
-  const adminToken = () => env['VLLM_POOLS_ADMIN_TOKEN'] || config.admin.token || undefined;
+  const adminToken = () => adminTokenInForce(config.admin.token, env);
   redact(adminToken());
   redact(config.clientToken);
   for (const pool of config.pools) for (const replica of pool.replicas) redact(replica.apiKey);

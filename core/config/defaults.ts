@@ -13,7 +13,6 @@ export const DEFAULTS = {
   engineMetrics: { enabled: true, interval: 2000 },
   maxBodyBytes: 32 * 1024 * 1024,
   shutdownGrace: 30_000,
-  adminTokenEnv: 'VLLM_POOLS_ADMIN_TOKEN',
 } as const;
 
 /** Host names that only this machine can reach. */

@@ -6,6 +6,7 @@ import { dirname, resolve } from 'node:path';
 import { LineCounter, type Node, parseDocument } from 'yaml';
 import { ALGORITHM_IDS, type AlgorithmId, isAlgorithmId } from '../protocol';
 import { redact } from '../redact';
+import { ADMIN_TOKEN_ENV, adminTokenInForce } from './adminToken';
 import { DEFAULTS, isLoopbackHost } from './defaults';
 import { parseReference, referenceEnvName, resolveReference } from './references';
 import type { Config, ConfigIssue, HealthCheckConfig, PoolConfig, ReplicaConfig, TimeoutsConfig } from './types';
@@ -150,13 +151,10 @@ class ConfigParser {
       const token = fields?.get('token');
       if (token) admin.token = this.secret(token);
     }
-    if (admin.token === undefined) {
-      const fromEnv = this.env[DEFAULTS.adminTokenEnv];
-      if (fromEnv) {
-        redact(fromEnv);
-        admin.token = fromEnv;
-      }
-    }
+    redact(this.env[ADMIN_TOKEN_ENV]);
+    const adminToken = adminTokenInForce(admin.token, this.env);
+    if (adminToken === undefined) delete admin.token;
+    else admin.token = adminToken;
 
     let tls: Config['tls'];
     const tlsField = get('tls');

@@ -1,23 +1,30 @@
 // The typed messages between the config editor's host (extension) and its page (webview), and the form model they
-// carry. Plain data only: imported by the host, the pure form model and the browser page alike.
+// carry. Each direction is declared once (HOST_TO_PAGE, PAGE_TO_HOST); the types and the guards both come from it.
+// Plain data only: imported by the host, the pure form model and the browser page alike.
 import type { ReplicaHealth } from '../protocol';
+import * as s from '../schema';
 
 /** A path into the YAML document: map keys and sequence indexes, e.g. ['pools', 0, 'replicas', 1, 'weight']. */
 export type YamlPath = readonly (string | number)[];
 
+const YAML_PATH: s.Schema<YamlPath> = s.arrayOf(s.either(s.string, s.integer));
+
 /** A value the form writes into the file. */
-export type FormValue = string | number | boolean | null | FormValue[] | { [key: string]: FormValue };
+export type FormValue = s.JsonValue;
 
 /** One change the form asks for; the host applies it to the text with comments and formatting kept. */
-export type FormEdit =
+export const FORM_EDIT = s.tagged('kind', {
   /** Sets a value, creating missing parent maps. */
-  | { kind: 'set'; path: YamlPath; value: FormValue }
+  set: { path: YAML_PATH, value: s.json },
   /** Deletes a map key or a sequence item; a map left empty is deleted with its key. */
-  | { kind: 'delete'; path: YamlPath }
+  delete: { path: YAML_PATH },
   /** Appends an item to the sequence at `path`, creating it when missing. */
-  | { kind: 'append'; path: YamlPath; value: FormValue }
+  append: { path: YAML_PATH, value: s.json },
   /** Moves item `from` of the sequence at `path` to index `to`. */
-  | { kind: 'move'; path: YamlPath; from: number; to: number };
+  move: { path: YAML_PATH, from: s.integer, to: s.integer },
+});
+
+export type FormEdit = s.Infer<typeof FORM_EDIT>;
 
 /** A validation problem, placed on the form field whose node contains its position. */
 export interface FieldIssue {
@@ -50,21 +57,29 @@ export interface LiveReplica {
   inflight: number;
 }
 
-export type HostToPage =
-  | { type: 'model'; model: FormModel; fileName: string }
-  | { type: 'live'; replicas: LiveReplica[] | null }
-  | { type: 'editFailed'; message: string }
-  | { type: 'testResult'; pool: number; replica: number; ok: boolean; message: string; models: string[] };
+/** Host to page; the form model and live replicas are built by the host (`trusted` below the message's own fields). */
+export const HOST_TO_PAGE = s.tagged('type', {
+  model: { model: s.trusted<FormModel>(), fileName: s.string },
+  live: { replicas: s.nullable(s.arrayOf(s.trusted<LiveReplica>())) },
+  editFailed: { message: s.string },
+  testResult: { pool: s.integer, replica: s.integer, ok: s.boolean, message: s.string, models: s.arrayOf(s.string) },
+});
 
-export type PageToHost =
-  | { type: 'ready' }
-  | { type: 'edit'; edit: FormEdit }
-  | { type: 'testConnection'; pool: number; replica: number }
-  | { type: 'openAsText' }
+export type HostToPage = s.Infer<typeof HOST_TO_PAGE>;
+
+/** Page to host: checked field by field before the host acts (an edit changes the user's file). */
+export const PAGE_TO_HOST = s.tagged('type', {
+  ready: {},
+  edit: { edit: FORM_EDIT },
+  testConnection: { pool: s.integer, replica: s.integer },
+  openAsText: {},
   /** Asks the host to store the value of `${secret:NAME}` in VS Code's secret storage (the host prompts for it). */
-  | { type: 'storeSecret'; name: string }
+  storeSecret: { name: s.string },
   /** Shows a position of the file in the text editor. */
-  | { type: 'reveal'; line: number; col: number };
+  reveal: { line: s.integer, col: s.integer },
+});
+
+export type PageToHost = s.Infer<typeof PAGE_TO_HOST>;
 
 /** The dotted form of a path, as used in FieldIssue.path and FormModel.aliased. */
 export function pathKey(path: YamlPath): string {

@@ -1,7 +1,8 @@
 // The typed message protocol between the dashboard panel (extension host) and its page (webview).
+// Each direction is declared once (HOST_TO_PAGE, PAGE_TO_HOST); the types and the guards both come from it.
 // Plain data only: imported by the host, the page bundle and the tests.
-import type { AlgorithmId, RequestEvent, StateSnapshot } from '../protocol';
-import { isAlgorithmId } from '../protocol';
+import { ALGORITHM_IDS, type RequestEvent, type StateSnapshot } from '../protocol';
+import * as s from '../schema';
 
 /** Per-replica figures at one instant, as plotted by the charts. */
 export interface ReplicaSample {
@@ -19,87 +20,74 @@ export interface HistorySample {
   replicas: Record<string, ReplicaSample>;
 }
 
-/** How the host's link to the sidecar is doing. */
-export interface ConnectionStatus {
-  state: 'connecting' | 'connected' | 'disconnected';
+const CONNECTION_STATUS = s.object({
+  state: s.oneOf(['connecting', 'connected', 'disconnected'] as const),
   /** Why, in words, when not connected ("connect ECONNREFUSED 127.0.0.1:8800"). */
-  detail: string | null;
-}
+  detail: s.nullable(s.string),
+});
 
-export type DashboardAction = 'setAlgorithm' | 'drain' | 'enable';
+/** How the host's link to the sidecar is doing. */
+export type ConnectionStatus = s.Infer<typeof CONNECTION_STATUS>;
 
-/** Everything the page needs to draw itself from nothing: sent on `ready` and when the panel becomes visible. */
-export interface FullMessage {
-  type: 'full';
-  state: StateSnapshot | null;
-  history: HistorySample[];
-  /** Newest first. */
-  recent: RequestEvent[];
-  connection: ConnectionStatus;
-}
+export const DASHBOARD_ACTIONS = ['setAlgorithm', 'drain', 'enable'] as const;
+export type DashboardAction = (typeof DASHBOARD_ACTIONS)[number];
 
-/** What changed since the last message (sent at most a few times a second). */
-export interface UpdateMessage {
-  type: 'update';
-  /** The latest snapshot, or null when none arrived since the last message. */
-  state: StateSnapshot | null;
-  /** New chart points, oldest first. */
-  samples: HistorySample[];
-  /** Requests finished since the last message, oldest first. */
-  requests: RequestEvent[];
-}
+/**
+ * Host to page. The snapshots, samples and request events inside are built by the host from the sidecar's answers:
+ * the page checks each message's shape down to those payloads (`trusted`), not the payloads field by field.
+ */
+export const HOST_TO_PAGE = s.tagged('type', {
+  /** Everything the page needs to draw itself from nothing: sent on `ready` and when the panel becomes visible. */
+  full: {
+    state: s.nullable(s.trusted<StateSnapshot>()),
+    history: s.arrayOf(s.trusted<HistorySample>()),
+    /** Newest first. */
+    recent: s.arrayOf(s.trusted<RequestEvent>()),
+    connection: CONNECTION_STATUS,
+  },
+  /** What changed since the last message (sent at most a few times a second). */
+  update: {
+    /** The latest snapshot, or null when none arrived since the last message. */
+    state: s.nullable(s.trusted<StateSnapshot>()),
+    /** New chart points, oldest first. */
+    samples: s.arrayOf(s.trusted<HistorySample>()),
+    /** Requests finished since the last message, oldest first. */
+    requests: s.arrayOf(s.trusted<RequestEvent>()),
+  },
+  connection: { connection: CONNECTION_STATUS },
+  /** The outcome of a page action, so the page can show an error next to the control. */
+  actionResult: {
+    action: s.oneOf(DASHBOARD_ACTIONS),
+    pool: s.string,
+    replica: s.nullable(s.string),
+    ok: s.boolean,
+    message: s.nullable(s.string),
+  },
+});
 
-export interface ConnectionMessage {
-  type: 'connection';
-  connection: ConnectionStatus;
-}
+export type HostToPageMessage = s.Infer<typeof HOST_TO_PAGE>;
+export type FullMessage = s.VariantOf<HostToPageMessage, 'type', 'full'>;
+export type UpdateMessage = s.VariantOf<HostToPageMessage, 'type', 'update'>;
+export type ConnectionMessage = s.VariantOf<HostToPageMessage, 'type', 'connection'>;
+export type ActionResultMessage = s.VariantOf<HostToPageMessage, 'type', 'actionResult'>;
 
-/** The outcome of a page action, so the page can show an error next to the control. */
-export interface ActionResultMessage {
-  type: 'actionResult';
-  action: DashboardAction;
-  pool: string;
-  replica: string | null;
-  ok: boolean;
-  message: string | null;
-}
+/** Page to host: the host checks every field before it acts. */
+export const PAGE_TO_HOST = s.tagged('type', {
+  /** The page has loaded (or reloaded) and wants a full message. */
+  ready: {},
+  setAlgorithm: { pool: s.string, algorithm: s.oneOf(ALGORITHM_IDS) },
+  drain: { pool: s.string, replica: s.string },
+  enable: { pool: s.string, replica: s.string },
+});
 
-export type HostToPageMessage = FullMessage | UpdateMessage | ConnectionMessage | ActionResultMessage;
+export type PageToHostMessage = s.Infer<typeof PAGE_TO_HOST>;
+export type ReadyMessage = s.VariantOf<PageToHostMessage, 'type', 'ready'>;
+export type SetAlgorithmMessage = s.VariantOf<PageToHostMessage, 'type', 'setAlgorithm'>;
+export type ReplicaActionMessage = s.VariantOf<PageToHostMessage, 'type', 'drain' | 'enable'>;
 
-/** The page has loaded (or reloaded) and wants a full message. */
-export interface ReadyMessage {
-  type: 'ready';
-}
-
-export interface SetAlgorithmMessage {
-  type: 'setAlgorithm';
-  pool: string;
-  algorithm: AlgorithmId;
-}
-
-export interface ReplicaActionMessage {
-  type: 'drain' | 'enable';
-  pool: string;
-  replica: string;
-}
-
-export type PageToHostMessage = ReadyMessage | SetAlgorithmMessage | ReplicaActionMessage;
-
-/** Checks a message from the page before the host acts on it. */
+/** Checks a message from the page before the host acts on it (derived from PAGE_TO_HOST). */
 export function isPageToHostMessage(value: unknown): value is PageToHostMessage {
-  if (typeof value !== 'object' || value === null) return false;
-  const message = value as Record<string, unknown>;
-  switch (message['type']) {
-    case 'ready':
-      return true;
-    case 'setAlgorithm':
-      return typeof message['pool'] === 'string' && isAlgorithmId(message['algorithm']);
-    case 'drain':
-    case 'enable':
-      return typeof message['pool'] === 'string' && typeof message['replica'] === 'string';
-    default:
-      return false;
-  }
+  return PAGE_TO_HOST.check(value, 'message') === undefined;
 }
 
 /** The key of a replica in history samples and keyed DOM updates (unambiguous whatever the names hold). */

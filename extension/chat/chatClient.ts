@@ -1,8 +1,9 @@
 // The HTTP side of the chat provider: the sidecar's /v1/models and a streamed /v1/chat/completions, with abort.
 // No vscode import (tested against the real sidecar). No client-side timeouts: a stream lasts as long as the
 // sidecar's configured timeouts allow (undici's 300 s defaults are switched off on purpose).
-import { request } from 'undici';
-import { SseParser } from '../sseParser';
+import { readSse } from '../../core/sse/read';
+import { errorCode, httpRequest } from '../http/client';
+import { fetchModelList, type ModelCard } from '../http/modelList';
 import {
   ChatStreamAssembler,
   EndpointError,
@@ -18,19 +19,11 @@ export interface EndpointOptions {
   token?: string | undefined;
 }
 
-export interface ModelCard {
-  id: string;
-  max_model_len?: number;
-  owned_by?: string;
-}
+export type { ModelCard };
 
 /** Said to the sidecar when no client token is configured; any Bearer value is accepted then. */
 const PLACEHOLDER_KEY = 'vllm-pools';
 const MODELS_TIMEOUT_MS = 5000;
-
-function headers(options: EndpointOptions): Record<string, string> {
-  return { authorization: `Bearer ${options.token || PLACEHOLDER_KEY}`, 'content-type': 'application/json' };
-}
 
 function url(options: EndpointOptions, path: string): string {
   return `${options.endpoint.replace(/\/+$/, '')}${path}`;
@@ -38,21 +31,14 @@ function url(options: EndpointOptions, path: string): string {
 
 /** A connection failure (sidecar not running) as an EndpointError with status 0; other errors unchanged. */
 export function connectionError(error: unknown): unknown {
-  const code =
-    (error as { code?: unknown; cause?: { code?: unknown } } | undefined)?.code ??
-    (error as { cause?: { code?: unknown } })?.cause?.code;
+  const code = errorCode(error);
   if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EHOSTUNREACH') {
     return new EndpointError(String((error as Error).message || code), 0, 'connection');
   }
   return error;
 }
 
-async function failure(
-  statusCode: number,
-  body: { text(): Promise<string> },
-  retryAfter: unknown,
-): Promise<EndpointError> {
-  const text = await body.text().catch(() => '');
+function failure(statusCode: number, text: string, retryAfter: unknown): EndpointError {
   let parsed: unknown = text;
   try {
     parsed = JSON.parse(text);
@@ -65,24 +51,18 @@ async function failure(
 }
 
 export async function fetchModels(options: EndpointOptions, signal?: AbortSignal): Promise<ModelCard[]> {
-  let response: Awaited<ReturnType<typeof request>>;
+  let result: Awaited<ReturnType<typeof fetchModelList>>;
   try {
-    response = await request(url(options, '/models'), {
-      method: 'GET',
-      headers: headers(options),
-      signal: signal ?? AbortSignal.timeout(MODELS_TIMEOUT_MS),
+    result = await fetchModelList(url(options, '/models'), {
+      token: options.token || PLACEHOLDER_KEY,
+      timeoutMs: MODELS_TIMEOUT_MS,
+      ...(signal ? { signal } : {}),
     });
   } catch (error) {
     throw connectionError(error);
   }
-  if (response.statusCode !== 200)
-    throw await failure(response.statusCode, response.body, response.headers['retry-after']);
-  const list = (await response.body.json()) as { data?: unknown };
-  if (!Array.isArray(list.data)) return [];
-  return list.data.filter(
-    (card): card is ModelCard =>
-      typeof card === 'object' && card !== null && typeof (card as ModelCard).id === 'string',
-  );
+  if (!result.ok) throw failure(result.status, result.text, result.headers['retry-after']);
+  return result.cards ?? [];
 }
 
 export interface StreamResult {
@@ -99,32 +79,30 @@ export async function streamChatCompletion(
   onPart: (part: ResponsePart) => void,
   signal: AbortSignal,
 ): Promise<StreamResult> {
-  let response: Awaited<ReturnType<typeof request>>;
+  let response: Awaited<ReturnType<typeof httpRequest>>;
   try {
-    response = await request(url(options, '/chat/completions'), {
+    response = await httpRequest(url(options, '/chat/completions'), {
       method: 'POST',
-      headers: { ...headers(options), accept: 'text/event-stream' },
-      body: JSON.stringify(body),
+      headers: { accept: 'text/event-stream' },
+      token: options.token || PLACEHOLDER_KEY,
+      json: body,
       signal,
-      headersTimeout: 0,
-      bodyTimeout: 0,
+      timeoutMs: 0,
     });
   } catch (error) {
     throw connectionError(error);
   }
-  if (response.statusCode !== 200)
-    throw await failure(response.statusCode, response.body, response.headers['retry-after']);
+  if (response.status !== 200) {
+    const text = await response.text().catch(() => '');
+    throw failure(response.status, text, response.headers['retry-after']);
+  }
   const replicaHeader = response.headers['x-vllm-pools-replica'];
-  const parser = new SseParser();
   const assembler = new ChatStreamAssembler();
-  const decoder = new TextDecoder();
   let sawDone = false;
   try {
-    for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
-      for (const message of parser.push(decoder.decode(chunk, { stream: true }))) {
-        if (message.data.trim() === '[DONE]') sawDone = true;
-        for (const part of assembler.push(message.data)) onPart(part);
-      }
+    for await (const message of readSse(response.body)) {
+      if (message.data.trim() === '[DONE]') sawDone = true;
+      for (const part of assembler.push(message.data)) onPart(part);
     }
   } catch (error) {
     throw connectionError(error);

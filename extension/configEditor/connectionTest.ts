@@ -1,5 +1,9 @@
 // "Test connection" of a replica: GET {url}/v1/models, with its API key when it has one, and a short answer in words.
 // The key is sent only to the replica and never appears in the answer. Pure Node (no vscode import).
+import { errorCode, isTimeout } from '../http/client';
+import { fetchModelList, modelsUrl } from '../http/modelList';
+
+export { modelsUrl };
 
 export interface ConnectionTestResult {
   ok: boolean;
@@ -12,16 +16,6 @@ export interface ConnectionTestOptions {
   timeoutMs?: number;
   /** Milliseconds since some origin; injected so tests can control the reported duration. */
   now?: () => number;
-}
-
-/** The models URL of a replica whose configured URL may or may not end with /v1. */
-export function modelsUrl(replicaUrl: string): URL {
-  const url = new URL(replicaUrl);
-  const path = url.pathname.replace(/\/+$/, '');
-  url.pathname = `${path.endsWith('/v1') ? path : `${path}/v1`}/models`;
-  url.search = '';
-  url.hash = '';
-  return url;
 }
 
 export async function testReplicaConnection(
@@ -38,40 +32,29 @@ export async function testReplicaConnection(
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     return { ok: false, message: 'the URL must start with http:// or https://', models: [] };
   }
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (options.apiKey) headers['authorization'] = `Bearer ${options.apiKey}`;
+  const timeoutMs = options.timeoutMs ?? 5000;
   const started = now();
-  let response: Response;
+  let result: Awaited<ReturnType<typeof fetchModelList>>;
   try {
-    response = await fetch(url, {
-      headers,
-      signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
-      redirect: 'manual',
-    });
+    result = await fetchModelList(url, { token: options.apiKey, timeoutMs });
   } catch (error) {
-    return { ok: false, message: describeFetchError(error, options.timeoutMs ?? 5000), models: [] };
+    return { ok: false, message: describeFailure(error, timeoutMs), models: [] };
   }
   const elapsed = Math.round(now() - started);
-  if (!response.ok) {
-    await response.body?.cancel();
-    const hint = response.status === 401 || response.status === 403 ? ': check the API key' : '';
-    return { ok: false, message: `HTTP ${response.status} from ${url.pathname} in ${elapsed} ms${hint}`, models: [] };
+  if (!result.ok) {
+    const hint = result.status === 401 || result.status === 403 ? ': check the API key' : '';
+    return { ok: false, message: `HTTP ${result.status} from ${url.pathname} in ${elapsed} ms${hint}`, models: [] };
   }
-  let models: string[];
-  try {
-    const body = (await response.json()) as { data?: { id?: unknown }[] };
-    models = (body.data ?? []).map((model) => model.id).filter((id): id is string => typeof id === 'string');
-  } catch {
+  if (!result.cards)
     return { ok: false, message: `${url.pathname} did not answer with an OpenAI model list`, models: [] };
-  }
+  const models = result.cards.map((card) => card.id);
   const count = `${models.length} model${models.length === 1 ? '' : 's'}`;
   return { ok: true, message: `${count} in ${elapsed} ms${models.length ? `: ${models.join(', ')}` : ''}`, models };
 }
 
-function describeFetchError(error: unknown, timeoutMs: number): string {
-  const name = (error as Error | undefined)?.name;
-  if (name === 'TimeoutError' || name === 'AbortError') return `no answer within ${timeoutMs} ms`;
-  const cause = (error as { cause?: { code?: string; message?: string } } | undefined)?.cause;
-  if (cause?.code) return `cannot connect: ${cause.code}`;
-  return `cannot connect: ${cause?.message ?? (error as Error | undefined)?.message ?? 'unknown error'}`;
+function describeFailure(error: unknown, timeoutMs: number): string {
+  if (isTimeout(error)) return `no answer within ${timeoutMs} ms`;
+  const code = errorCode(error);
+  if (code) return `cannot connect: ${code}`;
+  return `cannot connect: ${(error as Error | undefined)?.message ?? 'unknown error'}`;
 }

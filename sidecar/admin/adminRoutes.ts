@@ -1,6 +1,16 @@
 // The admin API: state, events, algorithm switch, drain/enable, reload. Token-checked by the caller (server.ts).
+// Routes, methods and body guards come from core/admin/routes.ts, the table the extension's client uses too.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ALGORITHM_IDS, isAlgorithmId, type ReloadResult, type StateSnapshot } from '../../core/protocol';
+import {
+  ADMIN_ROUTES,
+  type AdminApi,
+  type AdminRouteName,
+  acceptsMethod,
+  matchAdminRoute,
+  type ParamsOf,
+} from '../../core/admin/routes';
+import type { AlgorithmId, ReloadResult, StateSnapshot } from '../../core/protocol';
+import { validate } from '../../core/schema';
 import { sendError } from '../proxy/openaiError';
 import { readBody } from '../proxy/readBody';
 import type { EventHub } from './eventStream';
@@ -9,7 +19,7 @@ export interface AdminControl {
   snapshot(): StateSnapshot;
   events: EventHub;
   /** False when the named pool does not exist. */
-  setAlgorithm(algorithm: (typeof ALGORITHM_IDS)[number], pool?: string): boolean;
+  setAlgorithm(algorithm: AlgorithmId, pool?: string): boolean;
   /** 'no-pool' | 'no-replica' when not found. */
   setDraining(pool: string, replica: string, draining: boolean): 'ok' | 'no-pool' | 'no-replica';
   reload(): Promise<ReloadResult>;
@@ -17,80 +27,77 @@ export interface AdminControl {
 
 const ADMIN_BODY_LIMIT = 64 * 1024;
 
+/** A route's answer: its typed result with a status, an error, or 'streamed' (the handler owns the response). */
+type Reply<K extends AdminRouteName> =
+  | { status: number; body: AdminApi[K]['result'] }
+  | { error: number; message: string }
+  | 'streamed';
+
+type Handlers = {
+  [K in AdminRouteName]: (
+    control: AdminControl,
+    input: { params: ParamsOf<K>; body: AdminApi[K]['body'] },
+    res: ServerResponse,
+  ) => Reply<K> | Promise<Reply<K>>;
+};
+
+const HANDLERS: Handlers = {
+  state: (control) => ({ status: 200, body: control.snapshot() }),
+  events: (control, _input, res) => {
+    control.events.attach(res);
+    return 'streamed';
+  },
+  setAlgorithm: (control, { body: { algorithm, pool } }) => {
+    if (!control.setAlgorithm(algorithm, pool)) return { error: 404, message: `no pool named "${pool}"` };
+    return { status: 200, body: { ok: true, algorithm, pool: pool ?? null } };
+  },
+  drain: (control, { params }) => replicaAction(control, params, true),
+  enable: (control, { params }) => replicaAction(control, params, false),
+  reload: async (control) => {
+    const result = await control.reload();
+    return { status: result.ok ? 200 : 400, body: result };
+  },
+};
+
+function replicaAction(control: AdminControl, { pool, replica }: ParamsOf<'drain'>, draining: boolean): Reply<'drain'> {
+  const result = control.setDraining(pool, replica, draining);
+  if (result === 'no-pool') return { error: 404, message: `no pool named "${pool}"` };
+  if (result === 'no-replica') return { error: 404, message: `no replica named "${replica}" in pool "${pool}"` };
+  return { status: 200, body: { ok: true, pool, replica, state: draining ? 'draining' : 'enabled' } };
+}
+
 export async function handleAdmin(
   control: AdminControl,
   req: IncomingMessage,
   res: ServerResponse,
   path: string,
 ): Promise<void> {
-  const method = req.method ?? 'GET';
-  if (path === '/admin/state') {
-    if (method !== 'GET') return methodNotAllowed(res, 'GET');
-    return sendJson(res, 200, control.snapshot());
+  const match = matchAdminRoute(path);
+  if (match.kind === 'malformed') return sendError(res, 400, 'malformed percent-encoding in the path');
+  if (match.kind === 'not-found') return sendError(res, 404, `no admin endpoint ${path}`);
+  const route = ADMIN_ROUTES[match.name];
+  if (!acceptsMethod(route, req.method ?? 'GET')) {
+    return sendError(res, 405, `method not allowed; use ${route.method}`, { allow: route.method });
   }
-  if (path === '/admin/events') {
-    if (method !== 'GET') return methodNotAllowed(res, 'GET');
-    control.events.attach(res);
-    return;
+  let body: unknown;
+  if (route.body) {
+    const json = await readJson(req, res);
+    if (json === undefined) return;
+    const checked = validate(route.body, json, 'body');
+    if (!checked.ok) return sendError(res, 400, checked.reason);
+    body = checked.value;
   }
-  if (path === '/admin/algorithm') {
-    if (method !== 'PUT' && method !== 'POST') return methodNotAllowed(res, 'PUT');
-    const body = await readJson(req, res);
-    if (body === undefined) return;
-    const { algorithm, pool } = body as { algorithm?: unknown; pool?: unknown };
-    if (!isAlgorithmId(algorithm)) {
-      return sendError(
-        res,
-        400,
-        `unknown algorithm ${JSON.stringify(algorithm)}; use one of ${ALGORITHM_IDS.join(', ')}`,
-      );
-    }
-    if (pool !== undefined && typeof pool !== 'string') return sendError(res, 400, '"pool" must be a string');
-    if (!control.setAlgorithm(algorithm, pool)) return sendError(res, 404, `no pool named "${pool}"`);
-    return sendJson(res, 200, { ok: true, algorithm, pool: pool ?? null });
-  }
-  const replicaAction = /^\/admin\/replicas\/([^/]+)\/([^/]+)\/(drain|enable)$/.exec(path);
-  if (replicaAction) {
-    if (method !== 'POST') return methodNotAllowed(res, 'POST');
-    const pool = decodeSegment(replicaAction[1]!);
-    const replica = decodeSegment(replicaAction[2]!);
-    if (pool === undefined || replica === undefined)
-      return sendError(res, 400, 'malformed percent-encoding in the path');
-    const result = control.setDraining(pool, replica, replicaAction[3] === 'drain');
-    if (result === 'no-pool') return sendError(res, 404, `no pool named "${pool}"`);
-    if (result === 'no-replica') return sendError(res, 404, `no replica named "${replica}" in pool "${pool}"`);
-    return sendJson(res, 200, {
-      ok: true,
-      pool,
-      replica,
-      state: replicaAction[3] === 'drain' ? 'draining' : 'enabled',
-    });
-  }
-  if (path === '/admin/reload') {
-    if (method !== 'POST') return methodNotAllowed(res, 'POST');
-    const result = await control.reload();
-    return sendJson(res, result.ok ? 200 : 400, result);
-  }
-  sendError(res, 404, `no admin endpoint ${path}`);
+  const handler = HANDLERS[match.name] as Handlers[AdminRouteName];
+  const reply = await handler(control, { params: match.params, body } as never, res);
+  if (reply === 'streamed') return;
+  if ('error' in reply) return sendError(res, reply.error, reply.message);
+  sendJson(res, reply.status, reply.body);
 }
 
 export function sendJson(res: ServerResponse, status: number, value: unknown): void {
   const body = JSON.stringify(value);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
   res.end(body);
-}
-
-/** A path segment, percent-decoded; undefined when its encoding is malformed (decodeURIComponent throws). */
-function decodeSegment(segment: string): string | undefined {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return undefined;
-  }
-}
-
-function methodNotAllowed(res: ServerResponse, allow: string): void {
-  sendError(res, 405, `method not allowed; use ${allow}`, { allow });
 }
 
 async function readJson(req: IncomingMessage, res: ServerResponse): Promise<unknown> {

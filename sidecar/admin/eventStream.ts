@@ -1,6 +1,7 @@
 // GET /admin/events: a Server-Sent Events stream with `event: state` (a snapshot at least once a second) and
 // `event: request` (each finished request). Slow clients are dropped rather than buffered without bound.
 import type { ServerResponse } from 'node:http';
+import { type AdminEventMap, type AdminEventName, formatAdminEvent } from '../../core/admin/events';
 import type { RequestEvent, StateSnapshot } from '../../core/protocol';
 
 const STATE_EVERY_MS = 900;
@@ -53,12 +54,12 @@ export class EventHub {
     for (const client of this.clients) this.send(client, 'state', snapshot);
   }
 
-  private send(res: ServerResponse, event: string, data: unknown): void {
+  private send<K extends AdminEventName>(res: ServerResponse, event: K, data: AdminEventMap[K]): void {
     if (res.writableLength > MAX_BUFFERED) {
       res.destroy();
       return;
     }
-    res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    res.write(formatAdminEvent(event, data));
   }
 
   private stopTimer(): void {

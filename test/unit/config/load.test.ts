@@ -247,13 +247,14 @@ test('references: env, secret, unset, malformed; values never in messages', () =
   for (const message of wrong) assert.doesNotMatch(message, /sk-very-secret-literal/);
 });
 
-test('admin.token falls back to VLLM_POOLS_ADMIN_TOKEN; the file wins', () => {
+test('admin.token is the one in force: VLLM_POOLS_ADMIN_TOKEN first, then the file (as the sidecar and the extension use it)', () => {
   assert.equal(parseConfig(MINIMAL, 'c.yaml', { VLLM_POOLS_ADMIN_TOKEN: 'from-env' }).config?.admin.token, 'from-env');
   const withToken = `${MINIMAL}admin: { token: "\${env:A}" }\n`;
   assert.equal(
     parseConfig(withToken, 'c.yaml', { A: 'from-file', VLLM_POOLS_ADMIN_TOKEN: 'from-env' }).config?.admin.token,
-    'from-file',
+    'from-env',
   );
+  assert.equal(parseConfig(withToken, 'c.yaml', { A: 'from-file' }).config?.admin.token, 'from-file');
 });
 
 test('tls paths resolve against the config file directory', () => {

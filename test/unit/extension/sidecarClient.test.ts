@@ -3,10 +3,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import type { StateSnapshot } from '../../../core/protocol';
+import { SseParser } from '../../../core/sse/parser';
 import { Backoff } from '../../../extension/backoff';
 import { fetchModelIds } from '../../../extension/replicaProbe';
 import { AdminApiError, SidecarClient, watchAdminEvents } from '../../../extension/sidecarClient';
-import { SseParser } from '../../../extension/sseParser';
 import { snapshot } from './fixtures';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;

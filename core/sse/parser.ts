@@ -1,5 +1,7 @@
-// Incremental parser of a text/event-stream (the WHATWG "server-sent events" format): feed it chunks as they arrive,
-// get back each complete message. Comments (lines starting with ':') and unknown fields are ignored.
+// The one incremental parser of a text/event-stream (the WHATWG "server-sent events" format) for code that reads a
+// stream: the extension's admin-event follower and chat client, the benchmarks. Feed it chunks as they arrive, get back
+// each complete message. Comments (lines starting with ':') and unknown fields are ignored. (The sidecar's own taps on
+// the proxied bytes are on the hot path and scan bytes without building strings; they are not readers.)
 
 export interface SseMessage {
   event: string;
