@@ -14,6 +14,8 @@ export const DEFAULTS = {
   maxBodyBytes: 32 * 1024 * 1024,
   shutdownGrace: 30_000,
   adminTokenEnv: 'VLLM_POOLS_ADMIN_TOKEN',
+  /** The user name of requests authenticated by clientToken (or of every request when no token is configured). */
+  anonymousUser: 'anonymous',
 } as const;
 
 /** Host names that only this machine can reach. */

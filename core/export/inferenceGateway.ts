@@ -224,7 +224,7 @@ function limits(plan: ExportPlan, pools: KubePool[], addedPoolLabel: boolean): s
     'failureMode FailOpen: when an endpoint picker is down the gateway still forwards, choosing pods without LLM-aware' +
       ' routing; set FailClose to refuse instead.',
   );
-  if (plan.clientTokenVariable || (plan.config as { users?: unknown[] }).users?.length) {
+  if (plan.clientTokenVariable || plan.config.users?.length) {
     lines.push(
       'Client token and users: the standard Gateway API has no client authentication or per-user limits; use your' +
         " implementation's API-key/JWT and rate-limit policies, or the endpoint picker's flow control (not exported).",
