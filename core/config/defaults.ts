@@ -13,6 +13,8 @@ export const DEFAULTS = {
   engineMetrics: { enabled: true, interval: 2000 },
   maxBodyBytes: 32 * 1024 * 1024,
   shutdownGrace: 30_000,
+  /** The user name of requests authenticated by clientToken (or of every request when no token is configured). */
+  anonymousUser: 'anonymous',
 } as const;
 
 /** Host names that only this machine can reach. */

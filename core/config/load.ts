@@ -10,6 +10,7 @@ import { ADMIN_TOKEN_ENV, adminTokenInForce } from './adminToken';
 import { DEFAULTS, isLoopbackHost } from './defaults';
 import { parseReference, referenceEnvName, resolveReference } from './references';
 import type { Config, ConfigIssue, HealthCheckConfig, PoolConfig, ReplicaConfig, TimeoutsConfig } from './types';
+import { parseUsers, USER_KEYS, USER_LIMIT_KEYS } from './users';
 import { type Field, IssueSink, YamlReader } from './yamlReader';
 import { describeYamlErrors } from './yamlSyntax';
 
@@ -29,6 +30,7 @@ const TOP_KEYS = [
   'clientToken',
   'admin',
   'tls',
+  'users',
 ] as const;
 const POOL_KEYS = [
   'name',
@@ -52,6 +54,8 @@ export const CONFIG_KEYS = {
   replica: REPLICA_KEYS,
   healthCheck: HEALTH_CHECK_KEYS,
   timeouts: TIMEOUT_KEYS,
+  user: USER_KEYS,
+  userLimits: USER_LIMIT_KEYS,
 } as const;
 const POOL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const REPLICA_NAME = /^[^\s/]+$/;
@@ -168,7 +172,10 @@ class ConfigParser {
       }
     }
 
-    if (!isLoopbackHost(listen.host) && clientTokenField === undefined) {
+    const usersField = get('users');
+    const users = usersField ? parseUsers(y, usersField, (f) => this.secret(f, true), clientToken) : undefined;
+
+    if (!isLoopbackHost(listen.host) && clientTokenField === undefined && usersField === undefined) {
       this.sink.at(
         hostNode,
         'listen.host is not a loopback address: set clientToken (e.g. ${env:VLLM_POOLS_CLIENT_TOKEN}) so that only your team can call it',
@@ -190,6 +197,7 @@ class ConfigParser {
       admin,
     };
     if (clientToken !== undefined) config.clientToken = clientToken;
+    if (users) config.users = users;
     if (tls) config.tls = tls;
     return config;
   }

@@ -38,6 +38,20 @@ export interface PoolConfig {
   retries: number;
 }
 
+/** Per-user limits over a sliding minute; absent means unlimited. */
+export interface UserLimits {
+  requestsPerMinute?: number;
+  tokensPerMinute?: number;
+}
+
+/** A named user of a gateway (config `users`). */
+export interface UserConfig {
+  name: string;
+  /** The resolved token. Never log it, never return it from an endpoint, never put it in a metric. */
+  token: string;
+  limits: UserLimits;
+}
+
 export interface Config {
   /** Absolute path of the file this came from, when it came from one. */
   file?: string;
@@ -49,6 +63,8 @@ export interface Config {
   shutdownGrace: number;
   allowedOrigins: string[];
   clientToken?: string;
+  /** Named users (gateway mode); clientToken, when set, is still accepted as the anonymous user. */
+  users?: UserConfig[];
   admin: { token?: string };
   tls?: { cert: string; key: string };
 }

@@ -3,6 +3,7 @@
 
 import type { Config, PoolConfig } from '../config/types';
 import type { AlgorithmId } from '../protocol';
+import type { SelectorLabel } from './kubernetesNames';
 
 /** Marker put in place of every environment value while a config is parsed for export, so no secret is resolved. */
 export const ENV_REFERENCE_MARK = '\u0000vllm-pools-env-ref:';
@@ -20,6 +21,10 @@ export function referenceOnlyEnv(): NodeJS.ProcessEnv {
 export interface ExportOptions {
   /** Where the exported gateway listens; default the config's listen address. */
   listen: { host: string; port: number };
+  /** Kubernetes targets only: the namespace to write into every object (else none: kubectl's current one). */
+  namespace?: string;
+  /** Kubernetes targets only: the pods' labels (--selector KEY=VALUE); a value may hold {pool}. */
+  selector: SelectorLabel[];
 }
 
 /** How a pool's requests get their Authorization header upstream. */
@@ -55,6 +60,8 @@ export interface PlannedPool {
 export interface ExportPlan {
   config: Config;
   listen: { host: string; port: number };
+  namespace?: string;
+  selector: SelectorLabel[];
   pools: PlannedPool[];
   /** The pool that takes requests no prefix or header selects. */
   defaultPool: PlannedPool;
@@ -64,7 +71,14 @@ export interface ExportPlan {
 
 export function planExport(config: Config, options?: Partial<ExportOptions>): ExportPlan {
   const pools = config.pools.map(planPool);
-  const plan: ExportPlan = { config, listen: options?.listen ?? config.listen, pools, defaultPool: pools[0]! };
+  const plan: ExportPlan = {
+    config,
+    listen: options?.listen ?? config.listen,
+    selector: options?.selector ?? [],
+    pools,
+    defaultPool: pools[0]!,
+  };
+  if (options?.namespace !== undefined) plan.namespace = options.namespace;
   if (config.clientToken !== undefined) {
     plan.clientTokenVariable = referencedVariable(config.clientToken) ?? 'VLLM_POOLS_CLIENT_TOKEN';
   }

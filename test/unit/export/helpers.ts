@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { parseConfig } from '../../../core/config/load';
-import { type ExportFormat, renderExport } from '../../../core/export/exportConfig';
+import { type AnyExportFormat, renderExport } from '../../../core/export/exportConfig';
 import { type ExportPlan, planExport, referenceOnlyEnv } from '../../../core/export/plan';
 
 /** A config with one pool of the given algorithm and settings, parsed the way `export` parses it. */
@@ -10,7 +10,7 @@ export function planFor(yaml: string): ExportPlan {
   return planExport(config);
 }
 
-export function render(format: ExportFormat, yaml: string): string {
+export function render(format: AnyExportFormat, yaml: string): string {
   return renderExport(planFor(yaml), format);
 }
 

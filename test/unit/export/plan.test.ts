@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { run } from '../../../cli/exportCommand';
-import { EXPORT_FORMATS, exportConfig } from '../../../core/export/exportConfig';
+import { ALL_EXPORT_FORMATS, exportConfig } from '../../../core/export/exportConfig';
 import { headerOf, planFor, pool, render } from './helpers';
 
 test('references become variable names; a literal key becomes a placeholder variable, never copied', () => {
@@ -34,7 +34,7 @@ test('references become variable names; a literal key becomes a placeholder vari
       { kind: 'mixed', variable: 'ONE' },
     ],
   );
-  for (const format of EXPORT_FORMATS) {
+  for (const format of ALL_EXPORT_FORMATS) {
     const text = render(format, yaml);
     assert.ok(!text.includes(literal), `${format} copied a literal key`);
     assert.match(text, /the config holds a literal API key; it is not copied here/, format);
@@ -48,7 +48,7 @@ test('every export lists what it cannot express, for the algorithms in use', () 
     algorithm: queue-aware
     replicas: [{ url: "http://10.0.0.9:8000" }]
 `;
-  for (const format of EXPORT_FORMATS) {
+  for (const format of ALL_EXPORT_FORMATS) {
     const text = render(format, yaml);
     const header = headerOf(text);
     assert.match(header, /cannot express, and the nearest equivalent used here:/, format);
@@ -74,7 +74,7 @@ test('exportConfig resolves no environment value, even when the variables are se
       file,
       `pools:\n  - name: a\n    replicas: [{ url: "http://10.0.0.1:1", apiKey: "\${env:VP_TEST_KEY}" }]\n`,
     );
-    for (const format of EXPORT_FORMATS) {
+    for (const format of ALL_EXPORT_FORMATS) {
       const { text } = exportConfig(file, format);
       assert.ok(text);
       assert.ok(!text.includes('value-from-the-environment'), format);
