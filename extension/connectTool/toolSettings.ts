@@ -40,7 +40,7 @@ export interface EndpointFacts {
 export interface ToolSettings {
   tool: ToolId;
   /** Language id for the document that shows the text. */
-  language: 'yaml' | 'json' | 'markdown' | 'shellscript' | 'powershell';
+  language: 'yaml' | 'json' | 'jsonc' | 'markdown' | 'shellscript' | 'powershell';
   text: string;
 }
 
@@ -160,7 +160,8 @@ export function toolSettings(tool: ToolId, facts: EndpointFacts): ToolSettings {
     case 'cline':
       return { tool, language: 'markdown', text: clineText(facts) };
     case 'copilot':
-      return { tool, language: 'json', text: copilotText(facts) };
+      // `//` comments: JSON with Comments, or Problems reports them as errors.
+      return { tool, language: 'jsonc', text: copilotText(facts) };
     case 'openai':
       return { tool, language: 'markdown', text: openAIText(facts) };
     case 'env':
