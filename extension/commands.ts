@@ -59,6 +59,8 @@ export const COMMAND_IDS = [
   'vllmPools.showLogs',
   'vllmPools.openDashboard',
   'vllmPools.exportConfig',
+  'vllmPools.useNextFreePort',
+  'vllmPools.changePortSetting',
 ] as const;
 
 type CommandId = (typeof COMMAND_IDS)[number];
@@ -73,6 +75,9 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     'vllmPools.removeReplica': (arg) => removeReplicaCommand(deps, arg),
     'vllmPools.drainReplica': (arg) => setDraining(deps, arg, true),
     'vllmPools.enableReplica': (arg) => setDraining(deps, arg, false),
+    // The Pools view's actions for a taken port (the same as the notification's).
+    'vllmPools.useNextFreePort': () => deps.manager.useNextFreePort(),
+    'vllmPools.changePortSetting': () => deps.manager.changePortSetting(),
     'vllmPools.setApiKey': (arg) => setApiKey(deps, arg),
     'vllmPools.copyEndpointUrl': () => copyEndpointUrl(deps),
     'vllmPools.openConfig': () => openConfig(deps),

@@ -256,6 +256,37 @@ test('a taken port is reported and the next free one, when accepted, is used', {
   }
 });
 
+test('a taken port: the Pools view offers the same actions as the notification, and they work', {
+  skip: !built,
+}, async () => {
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  const welcome = (manifest.contributes.viewsWelcome as { contents: string; when: string }[]).find((w) =>
+    /(^|&& )vllmPools\.portInUse$/.test(w.when),
+  );
+  assert.ok(welcome, 'a welcome entry for a port in use');
+  assert.match(welcome.contents, /\(command:vllmPools\.useNextFreePort\)/);
+  assert.match(welcome.contents, /\(command:vllmPools\.changePortSetting\)/);
+  const blocker = createServer();
+  const port = Number(/:(\d+)\/v1$/.exec(api.endpoint())?.[1]); // this run's port (an earlier test moved it)
+  await run('vllmPools.stopSidecar');
+  await new Promise<void>((r) => blocker.listen(port, '127.0.0.1', r));
+  try {
+    world.answers.push(undefined); // the notification dismissed
+    await run('vllmPools.startSidecar');
+    await waitFor(() => world.contexts['vllmPools.portInUse'] === true, 'the port-in-use context for the view');
+    assert.equal(world.treeMessage, `Sidecar port ${port} is in use`);
+    await run('vllmPools.changePortSetting');
+    assert.ok(world.messages.includes('command workbench.action.openSettings'));
+    await run('vllmPools.useNextFreePort');
+    await waitFor(() => world.contexts['vllmPools.sidecarRunning'] === true, 'running on the next free port');
+    assert.equal(world.contexts['vllmPools.portInUse'], false);
+    assert.ok(Number(/:(\d+)\/v1$/.exec(api.endpoint())?.[1]) > port);
+    await run('vllmPools.stopSidecar');
+  } finally {
+    await new Promise<void>((r) => blocker.close(() => r()));
+  }
+});
+
 test('an untrusted workspace never starts the sidecar from its config', { skip: !built }, async () => {
   world.trusted = false;
   world.messages.length = 0;
