@@ -154,3 +154,19 @@ export function normalizeReplicaUrl(input: string): { url: string } | { error: s
   const path = url.pathname.replace(/\/+$/, '').replace(/\/v1$/, '');
   return { url: `${url.protocol}//${url.host}${path}` };
 }
+
+/** The default name of a replica: host:port of its URL (what the sidecar uses when the file gives none). */
+export function defaultReplicaName(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return parsed.port ? `${parsed.hostname}:${parsed.port}` : parsed.host;
+  } catch {
+    return url;
+  }
+}
+
+/** The `name:` to write for a name typed in Add Replica: none when it is empty or the default (host:port). */
+export function replicaNameToWrite(typed: string | undefined, url: string): string | undefined {
+  const name = typed?.trim() ?? '';
+  return name === '' || name === defaultReplicaName(url) ? undefined : name;
+}

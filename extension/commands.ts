@@ -19,9 +19,11 @@ import {
   algorithmPickItems,
   algorithmTarget,
   currentAlgorithm,
+  defaultReplicaName,
   normalizeReplicaUrl,
   poolTargetOf,
   type ReplicaTarget,
+  replicaNameToWrite,
   replicaTargetOf,
   resolveReplica,
   scopePickItems,
@@ -220,8 +222,20 @@ export async function addReplicaCommand(deps: CommandDeps, arg: unknown, urlArg:
     );
     if (choice !== addAnyway) return;
   }
+  let name: string | undefined;
+  if (typeof urlArg !== 'string') {
+    // Asked as a person adds one: the name shows in the tree, the dashboard and the drain paths.
+    const typed = await vscode.window.showInputBox({
+      title: `Add Replica to ${pool}`,
+      prompt: 'Name of the replica (shown in the Pools view and used in drain paths)',
+      value: defaultReplicaName(target),
+      validateInput: (value) => (/[/\s]/.test(value.trim()) ? 'No spaces or slashes in a name' : undefined),
+    });
+    if (typed === undefined) return;
+    name = replicaNameToWrite(typed, target);
+  }
   const targetPool = pool;
-  const outcome = await editConfig(deps, (t) => addReplica(t, targetPool, target));
+  const outcome = await editConfig(deps, (t) => addReplica(t, targetPool, target, name));
   if (outcome === 'cancelled') return;
   const models = 'models' in probe ? ` serving ${probe.models.join(', ') || 'no models'}` : '';
   void vscode.window.showInformationMessage(`vLLM Pools: added ${target} to ${pool}${models}${outcomeNote(outcome)}`);

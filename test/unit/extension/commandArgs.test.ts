@@ -5,8 +5,10 @@ import {
   algorithmPickItems,
   algorithmTarget,
   currentAlgorithm,
+  defaultReplicaName,
   normalizeReplicaUrl,
   poolTargetOf,
+  replicaNameToWrite,
   replicaTargetOf,
   resolveReplica,
   scopePickItems,
@@ -101,4 +103,11 @@ test('algorithm target: a pool own key if it has one, else the top-level default
   assert.match(a.note, /top-level default, which pools c follow too/);
   assert.deepEqual(algorithmTarget({ pools: [{ name: 'only' }] }, 'only').pools, ['only']);
   assert.equal(algorithmTarget(file, undefined).level, 'all');
+});
+
+test('Add Replica name: host:port by default, written only when the user chose another', () => {
+  assert.equal(defaultReplicaName('http://10.0.0.12:8000'), '10.0.0.12:8000');
+  assert.equal(replicaNameToWrite('10.0.0.12:8000', 'http://10.0.0.12:8000'), undefined);
+  assert.equal(replicaNameToWrite('  ', 'http://10.0.0.12:8000'), undefined);
+  assert.equal(replicaNameToWrite(' gpu-12 ', 'http://10.0.0.12:8000'), 'gpu-12');
 });
