@@ -32,6 +32,11 @@ export class PoolsChatProvider implements vscode.LanguageModelChatProvider<ChatM
   private readonly subscription: vscode.Disposable;
   private lastKey = '';
   private cards: ModelCard[] = [];
+  /**
+   * The resolved client token per endpoint. Resolving reads the config file and SecretStorage, both round trips to
+   * the editor's main process: per request that delayed the first text (issue 22). Re-resolved after a 401.
+   */
+  private tokenCache: { endpoint: string; token: Promise<string | undefined> } | undefined;
 
   constructor(private readonly deps: ChatProviderDeps) {
     this.lastKey = catalogKey(deps.snapshot());
@@ -51,11 +56,14 @@ export class PoolsChatProvider implements vscode.LanguageModelChatProvider<ChatM
   private async options(): Promise<EndpointOptions | undefined> {
     const endpoint = this.deps.endpoint();
     if (!endpoint) return undefined;
-    // A token that cannot be read (secret storage unavailable) is sent as none: the 401 then says what to do.
-    const token = this.deps.clientToken
-      ? await this.deps.clientToken().catch(() => undefined)
-      : resolveClientToken(undefined, process.env);
-    return { endpoint, token };
+    if (this.tokenCache?.endpoint !== endpoint) {
+      // A token that cannot be read (secret storage unavailable) is sent as none: the 401 then says what to do.
+      const token = this.deps.clientToken
+        ? this.deps.clientToken().catch(() => undefined)
+        : Promise.resolve(resolveClientToken(undefined, process.env));
+      this.tokenCache = { endpoint, token };
+    }
+    return { endpoint, token: await this.tokenCache.token };
   }
 
   async provideLanguageModelChatInformation(
@@ -92,8 +100,8 @@ export class PoolsChatProvider implements vscode.LanguageModelChatProvider<ChatM
     progress: vscode.Progress<vscode.LanguageModelResponsePart>,
     token: vscode.CancellationToken,
   ): Promise<void> {
-    const running = await this.options();
-    const endpointOptions = running ?? { endpoint: this.deps.endpoint() ?? 'http://127.0.0.1:8800/v1' };
+    let running = await this.options();
+    let endpointOptions = running ?? { endpoint: this.deps.endpoint() ?? 'http://127.0.0.1:8800/v1' };
     const abort = new AbortController();
     const cancel = token.onCancellationRequested(() => abort.abort());
     if (token.isCancellationRequested) abort.abort();
@@ -118,7 +126,15 @@ export class PoolsChatProvider implements vscode.LanguageModelChatProvider<ChatM
         report(part);
       };
       try {
-        const result = await streamChatCompletion(endpointOptions, body, onPart, abort.signal);
+        const result = await streamChatCompletion(endpointOptions, body, onPart, abort.signal).catch(async (error) => {
+          // The cached token may be out of date (the config's clientToken or its secret changed): resolve it again.
+          if (reported || !(error instanceof EndpointError) || error.status !== 401) throw error;
+          this.tokenCache = undefined;
+          running = await this.options();
+          if (!running) throw error;
+          endpointOptions = running;
+          return streamChatCompletion(endpointOptions, body, onPart, abort.signal);
+        });
         this.deps.log.debug(
           `chat ${model.id} via ${result.replica ?? '?'}: ${result.usage?.completionTokens ?? '?'} tokens, ${result.finishReason ?? 'no finish reason'}`,
         );

@@ -91,6 +91,42 @@ export function scopePickItems(snapshot: AlgorithmScopes): ScopePickItem[] {
   ];
 }
 
+/** Where a chosen algorithm is written, and which pools it changes: one rule for the palette and the dashboard. */
+export interface AlgorithmTarget {
+  /** all: the top-level default and every pool's own key; pool: that pool's own key; default: the top-level key. */
+  level: 'all' | 'pool' | 'default';
+  /** The pools it changes (set live through the admin API one by one, unless level is all). */
+  pools: string[];
+  /** What the choice changes, in the picker's words. */
+  note: string;
+}
+
+/**
+ * A pool with its own `algorithm:` in the file gets that key changed; a pool without one follows the top-level
+ * default, so the default is changed (and with it every pool that follows it), never a second key added.
+ */
+export function algorithmTarget(
+  file: { pools: readonly { name: string; algorithm?: string | undefined }[] },
+  pool: string | undefined,
+): AlgorithmTarget {
+  const all = file.pools.map((p) => p.name);
+  if (pool === undefined) return { level: 'all', pools: all, note: 'Written as the default and for every pool' };
+  if (file.pools.find((p) => p.name === pool)?.algorithm !== undefined) {
+    return { level: 'pool', pools: [pool], note: `Written as pool ${pool}'s own algorithm` };
+  }
+  const following = file.pools.filter((p) => p.algorithm === undefined).map((p) => p.name);
+  if (!following.includes(pool)) following.push(pool);
+  const others = following.filter((name) => name !== pool);
+  return {
+    level: 'default',
+    pools: following,
+    note:
+      others.length === 0
+        ? 'Written as the top-level default (the pool has no algorithm of its own)'
+        : `Written as the top-level default, which pools ${others.join(', ')} follow too`,
+  };
+}
+
 /** The algorithm currently in force for a scope: the pool's, or the one all pools share. */
 export function currentAlgorithm(snapshot: AlgorithmScopes, pool: string | undefined): AlgorithmId | undefined {
   if (pool !== undefined) return snapshot.pools.find((p) => p.name === pool)?.algorithm;
@@ -117,4 +153,20 @@ export function normalizeReplicaUrl(input: string): { url: string } | { error: s
   if (url.search || url.hash) return { error: 'The URL must not have a query or fragment' };
   const path = url.pathname.replace(/\/+$/, '').replace(/\/v1$/, '');
   return { url: `${url.protocol}//${url.host}${path}` };
+}
+
+/** The default name of a replica: host:port of its URL (what the sidecar uses when the file gives none). */
+export function defaultReplicaName(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return parsed.port ? `${parsed.hostname}:${parsed.port}` : parsed.host;
+  } catch {
+    return url;
+  }
+}
+
+/** The `name:` to write for a name typed in Add Replica: none when it is empty or the default (host:port). */
+export function replicaNameToWrite(typed: string | undefined, url: string): string | undefined {
+  const name = typed?.trim() ?? '';
+  return name === '' || name === defaultReplicaName(url) ? undefined : name;
 }

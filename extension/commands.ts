@@ -17,10 +17,13 @@ import { type AlgorithmId, isAlgorithmId } from '../core/protocol';
 import {
   type AlgorithmScopes,
   algorithmPickItems,
+  algorithmTarget,
   currentAlgorithm,
+  defaultReplicaName,
   normalizeReplicaUrl,
   poolTargetOf,
   type ReplicaTarget,
+  replicaNameToWrite,
   replicaTargetOf,
   resolveReplica,
   scopePickItems,
@@ -58,6 +61,8 @@ export const COMMAND_IDS = [
   'vllmPools.showLogs',
   'vllmPools.openDashboard',
   'vllmPools.exportConfig',
+  'vllmPools.useNextFreePort',
+  'vllmPools.changePortSetting',
 ] as const;
 
 type CommandId = (typeof COMMAND_IDS)[number];
@@ -72,6 +77,9 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     'vllmPools.removeReplica': (arg) => removeReplicaCommand(deps, arg),
     'vllmPools.drainReplica': (arg) => setDraining(deps, arg, true),
     'vllmPools.enableReplica': (arg) => setDraining(deps, arg, false),
+    // The Pools view's actions for a taken port (the same as the notification's).
+    'vllmPools.useNextFreePort': () => deps.manager.useNextFreePort(),
+    'vllmPools.changePortSetting': () => deps.manager.changePortSetting(),
     'vllmPools.setApiKey': (arg) => setApiKey(deps, arg),
     'vllmPools.copyEndpointUrl': () => copyEndpointUrl(deps),
     'vllmPools.openConfig': () => openConfig(deps),
@@ -127,23 +135,31 @@ export async function switchAlgorithm(deps: CommandDeps, arg: unknown, algorithm
     if (!scope) return;
     pool = scope.pool;
   }
+  const fileOutline = deps.manager.configUri ? outlineConfig(await readConfig(deps)) : scopes;
+  const target = algorithmTarget(fileOutline, pool);
   let algorithm: AlgorithmId | undefined = isAlgorithmId(algorithmArg) ? algorithmArg : undefined;
   if (!algorithm) {
     const picked = await vscode.window.showQuickPick(algorithmPickItems(currentAlgorithm(scopes, pool)), {
       title: `Load-balancing algorithm for ${pool ? `pool ${pool}` : 'all pools'}`,
-      placeHolder: 'Takes effect at once and is written to the config file',
+      placeHolder: `${target.note}; takes effect at once`,
       matchOnDetail: true,
     });
     if (!picked) return;
     algorithm = picked.algorithm;
   }
   const chosen = algorithm;
-  const outcome = await editConfig(deps, (text) =>
-    pool === undefined ? setAlgorithmEverywhere(text, chosen) : setAlgorithm(text, chosen, pool),
-  );
+  const outcome = await editConfig(deps, (text) => {
+    // The rule again on the text being edited (it may differ from what the picker read).
+    const now = algorithmTarget(outlineConfig(text), pool);
+    if (now.level === 'all') return setAlgorithmEverywhere(text, chosen);
+    return now.level === 'pool' ? setAlgorithm(text, chosen, pool) : setAlgorithm(text, chosen);
+  });
   if (outcome === 'cancelled') return;
   const client = deps.manager.client();
-  if (client) await client.setAlgorithm(algorithm, pool);
+  if (client) {
+    if (target.level === 'all') await client.setAlgorithm(algorithm);
+    else for (const name of target.pools) await client.setAlgorithm(algorithm, name);
+  }
   const note = client
     ? outcome === 'unsaved'
       ? '; the config change is in the editor, unsaved'
@@ -151,9 +167,14 @@ export async function switchAlgorithm(deps: CommandDeps, arg: unknown, algorithm
     : outcome === 'unsaved'
       ? ' (in the editor, unsaved: applies when you save the config and start the sidecar)'
       : ' (saved; applies when the sidecar starts)';
-  void vscode.window.showInformationMessage(
-    `vLLM Pools: ${pool ? `pool ${pool} uses` : 'all pools use'} ${algorithm}${note}`,
-  );
+  const who =
+    target.level === 'all'
+      ? 'all pools use'
+      : target.pools.length === 1
+        ? `pool ${target.pools[0]} uses`
+        : `pools ${target.pools.join(', ')} use`;
+  const where = target.level === 'default' ? ' (the top-level default)' : '';
+  void vscode.window.showInformationMessage(`vLLM Pools: ${who} ${algorithm}${where}${note}`);
 }
 
 /** Asks for a URL, checks it answers /v1/models, adds it to a pool in the YAML (the reload applies it). */
@@ -201,8 +222,20 @@ export async function addReplicaCommand(deps: CommandDeps, arg: unknown, urlArg:
     );
     if (choice !== addAnyway) return;
   }
+  let name: string | undefined;
+  if (typeof urlArg !== 'string') {
+    // Asked as a person adds one: the name shows in the tree, the dashboard and the drain paths.
+    const typed = await vscode.window.showInputBox({
+      title: `Add Replica to ${pool}`,
+      prompt: 'Name of the replica (shown in the Pools view and used in drain paths)',
+      value: defaultReplicaName(target),
+      validateInput: (value) => (/[/\s]/.test(value.trim()) ? 'No spaces or slashes in a name' : undefined),
+    });
+    if (typed === undefined) return;
+    name = replicaNameToWrite(typed, target);
+  }
   const targetPool = pool;
-  const outcome = await editConfig(deps, (t) => addReplica(t, targetPool, target));
+  const outcome = await editConfig(deps, (t) => addReplica(t, targetPool, target, name));
   if (outcome === 'cancelled') return;
   const models = 'models' in probe ? ` serving ${probe.models.join(', ') || 'no models'}` : '';
   void vscode.window.showInformationMessage(`vLLM Pools: added ${target} to ${pool}${models}${outcomeNote(outcome)}`);

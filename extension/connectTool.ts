@@ -6,6 +6,13 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { StateSnapshot } from '../core/protocol';
+import {
+  ADD_CONTINUE_ACTION,
+  ADD_COPILOT_ACTION,
+  COPILOT_CHAT_EXTENSION,
+  COPY_ACTION,
+  connectActions,
+} from './connectTool/connectActions';
 import { type EndpointFactsSource, gatherEndpointFacts } from './connectTool/endpointFacts';
 import {
   type EndpointFacts,
@@ -59,21 +66,19 @@ async function connectTool(deps: ConnectToolDeps, preselected?: ToolId): Promise
   const document = await vscode.workspace.openTextDocument({ language: settings.language, content: settings.text });
   await vscode.window.showTextDocument(document, { preview: true });
 
-  const copy = 'Copy to Clipboard';
-  const actions = [copy];
-  const addContinue = 'Add to ~/.continue/config.yaml';
-  const addCopilot = 'Add to User Settings';
-  if (tool === 'continue' && facts.models.length > 0) actions.unshift(addContinue);
-  if (tool === 'copilot' && facts.models.length > 0) actions.unshift(addCopilot);
+  const actions = connectActions(tool, {
+    modelCount: facts.models.length,
+    copilotChatInstalled: vscode.extensions.getExtension(COPILOT_CHAT_EXTENSION) !== undefined,
+  });
   const action = await vscode.window.showInformationMessage(
     `vLLM Pools: settings for ${TOOL_CHOICES.find((choice) => choice.id === tool)?.label} (${facts.models.length} model${facts.models.length === 1 ? '' : 's'}).`,
     ...actions,
   );
-  if (action === copy) {
+  if (action === COPY_ACTION) {
     await vscode.env.clipboard.writeText(settings.text);
-  } else if (action === addContinue) {
+  } else if (action === ADD_CONTINUE_ACTION) {
     await addToContinue(facts);
-  } else if (action === addCopilot) {
+  } else if (action === ADD_COPILOT_ACTION) {
     await addToCopilot(facts);
   }
 }

@@ -24,8 +24,13 @@ interface NodeBase {
   key: string;
   label: string;
   description: string;
-  /** Markdown. */
+  /** Markdown: the facts and the live figures. */
   tooltip: string;
+  /**
+   * The part of the tooltip that changes rarely (state, reason, URL, models, last error). The live figures (in flight,
+   * TTFT, tokens/s, engine) change every second under traffic; refreshing an item for them alone closes an open hover.
+   */
+  facts: string;
   icon: ThemedIcon;
   contextValue: string;
 }
@@ -112,6 +117,7 @@ function poolNode(pool: PoolState): PoolNode {
     label: pool.name,
     description: `${pool.algorithm} · ${healthy}/${total}`,
     tooltip,
+    facts: tooltip,
     icon,
     contextValue: POOL_CONTEXT,
     children: [],
@@ -124,10 +130,17 @@ function replicaNode(
   now: number,
   formatTime: (epochMs: number) => string,
 ): ReplicaNode {
-  const lines = [
+  const facts = [
     `${iconMarkdown(STATE_ICONS[replica.state])} **${md(replica.name)}** — ${replica.state}${replica.reason ? ` (${md(replica.reason)})` : ''}`,
     `URL: ${code(replica.url)}`,
     `Models: ${replica.models.length > 0 ? replica.models.map(code).join(', ') : '_none reported_'}`,
+  ];
+  if (replica.lastError) facts.push(`Last error: ${md(replica.lastError)}`);
+  if (replica.ejectedUntil !== null && replica.ejectedUntil > now) {
+    facts.push(`Ejected until ${formatTime(replica.ejectedUntil)}`);
+  }
+  const lines = [
+    ...facts.slice(0, 3),
     `In flight ${replica.inflight} · requests ${replica.requests} · errors ${replica.errors} · weight ${replica.weight}`,
   ];
   if (replica.ttftMs) {
@@ -140,10 +153,7 @@ function replicaNode(
       `Engine: ${e.running} running · ${e.waiting} waiting · KV cache ${Math.round(e.kvCacheUsage * 100)}%${e.stale ? ' (stale)' : ''}`,
     );
   }
-  if (replica.lastError) lines.push(`Last error: ${md(replica.lastError)}`);
-  if (replica.ejectedUntil !== null && replica.ejectedUntil > now) {
-    lines.push(`Ejected until ${formatTime(replica.ejectedUntil)}`);
-  }
+  lines.push(...facts.slice(3));
   return {
     kind: 'replica',
     key: replicaKey(pool.name, replica.name),
@@ -154,23 +164,24 @@ function replicaNode(
     label: replica.name,
     description: replicaDescription(replica),
     tooltip: lines.join('\n\n'),
+    facts: `${facts.join('\n\n')}\n\nweight ${replica.weight}`,
     icon: STATE_ICONS[replica.state] ?? STATE_ICONS.unknown,
     contextValue: REPLICA_CONTEXT_PREFIX + replica.state,
   };
 }
 
-/** The live figures shown next to a replica: in-flight, p50 TTFT, tokens/s (or why it is out). */
+/**
+ * The short text next to a replica: only its state when it is not simply serving. It fits the default sidebar width
+ * and does not change with traffic; the figures and the reason are in the tooltip.
+ */
 export function replicaDescription(replica: ReplicaState): string {
-  const figures = [`${replica.inflight} in flight`];
-  if (replica.ttftMs) figures.push(`p50 ${ms(replica.ttftMs.p50)}`);
-  if (replica.tokensPerSecond > 0) figures.push(`${Math.round(replica.tokensPerSecond)} tok/s`);
   switch (replica.state) {
     case 'healthy':
-      return figures.join(' · ');
+      return '';
     case 'draining':
-      return ['draining', ...figures].join(' · ');
+      return 'draining';
     case 'unhealthy':
-      return replica.reason ? `down · ${replica.reason}` : 'down';
+      return 'down';
     default:
       return 'checking…';
   }
@@ -179,30 +190,33 @@ export function replicaDescription(replica: ReplicaState): string {
 export interface TreeChanges {
   /** Pools or replicas were added, removed or reordered: the whole tree must be refreshed. */
   structural: boolean;
-  /** Keys of nodes whose own rendering changed (only meaningful when not structural). */
+  /** Keys of nodes whose row or tooltip facts changed (only meaningful when not structural). */
   changed: string[];
+  /** Keys of nodes whose live figures alone changed: their tooltip is stale but their row is not. */
+  figuresChanged: string[];
 }
 
 /** What a new model changes compared with the previous one, so the view refreshes only those items. */
 export function diffTreeModels(previous: TreeModel, next: TreeModel): TreeChanges {
-  if (!sameList(previous.roots, next.roots)) return { structural: true, changed: [] };
+  const structural: TreeChanges = { structural: true, changed: [], figuresChanged: [] };
+  if (!sameList(previous.roots, next.roots)) return structural;
   const changed: string[] = [];
+  const figuresChanged: string[] = [];
   for (const [key, node] of next.nodes) {
     const old = previous.nodes.get(key);
-    if (!old) return { structural: true, changed: [] };
-    if (node.kind === 'pool' && old.kind === 'pool' && !sameList(node.children, old.children)) {
-      return { structural: true, changed: [] };
-    }
+    if (!old) return structural;
+    if (node.kind === 'pool' && old.kind === 'pool' && !sameList(node.children, old.children)) return structural;
     if (!sameRendering(old, node)) changed.push(key);
+    else if (old.tooltip !== node.tooltip) figuresChanged.push(key);
   }
-  return { structural: false, changed };
+  return { structural: false, changed, figuresChanged };
 }
 
 function sameRendering(a: TreeNode, b: TreeNode): boolean {
   return (
     a.label === b.label &&
     a.description === b.description &&
-    a.tooltip === b.tooltip &&
+    a.facts === b.facts &&
     a.icon.id === b.icon.id &&
     a.icon.color === b.icon.color &&
     a.contextValue === b.contextValue

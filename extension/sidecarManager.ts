@@ -146,10 +146,12 @@ export class SidecarManager implements vscode.Disposable {
     const port = options.port ?? this.port();
     if (port !== 0 && !(await isPortFree(port))) {
       // Failed until the user takes the offered port: dismissing the offer must not look like a clean stop.
+      this.setPortInUse(port);
       this.process.markFailed(`port ${port} is in use`);
       void this.offerNextPort(port);
       return false;
     }
+    this.setPortInUse(undefined);
     const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
     const secretEnv = await this.secrets.envFor(text);
     const issues = await this.diagnostics.check(uri, { ...process.env, ...secretEnv });
@@ -191,6 +193,7 @@ export class SidecarManager implements vscode.Disposable {
     await this.refreshConfigLocation();
     const uri = this.configUri;
     if (!uri) return;
+    this.setPortInUse(undefined);
     const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
     const secretEnv = await this.secrets.envFor(text);
     const issues = await this.diagnostics.check(uri, { ...process.env, ...secretEnv });
@@ -264,19 +267,39 @@ export class SidecarManager implements vscode.Disposable {
     }, 250);
   }
 
+  /** The port found taken at the last start, while that start stays failed (the Pools view offers its actions). */
+  portInUse: number | undefined;
+
+  private setPortInUse(port: number | undefined): void {
+    this.portInUse = port;
+    void vscode.commands.executeCommand('setContext', 'vllmPools.portInUse', port !== undefined);
+  }
+
   private async offerNextPort(port: number): Promise<void> {
+    this.setPortInUse(port);
     const next = await nextFreePort(port);
     const message = `vLLM Pools: port ${port} is already in use (another sidecar or program listens there).`;
     this.log.warn(message);
     const useNext = next === undefined ? undefined : `Use Port ${next}`;
     const settings = 'Change Port Setting';
     const choice = await vscode.window.showWarningMessage(message, ...(useNext ? [useNext] : []), settings);
-    if (choice && choice === useNext && next !== undefined) {
-      this.portOverride = next;
-      await this.start({ interactive: true, port: next });
-    } else if (choice === settings) {
-      await vscode.commands.executeCommand('workbench.action.openSettings', 'vllmPools.port');
+    if (choice && choice === useNext && next !== undefined) await this.useNextFreePort(next);
+    else if (choice === settings) await this.changePortSetting();
+  }
+
+  /** "Use Port N" of the notification and of the Pools view: this run on the next free port after the taken one. */
+  async useNextFreePort(next?: number): Promise<boolean> {
+    const port = next ?? (await nextFreePort(this.portInUse ?? this.port()));
+    if (port === undefined) {
+      void vscode.window.showWarningMessage('vLLM Pools: no free port found near the configured one.');
+      return false;
     }
+    this.portOverride = port;
+    return this.start({ interactive: true, port });
+  }
+
+  async changePortSetting(): Promise<void> {
+    await vscode.commands.executeCommand('workbench.action.openSettings', 'vllmPools.port');
   }
 
   private async reportFailure(failure: SidecarFailure): Promise<void> {

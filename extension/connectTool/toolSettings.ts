@@ -47,7 +47,7 @@ export interface EndpointFacts {
 export interface ToolSettings {
   tool: ToolId;
   /** Language id for the document that shows the text. */
-  language: 'yaml' | 'json' | 'ini' | 'markdown' | 'shellscript' | 'powershell';
+  language: 'yaml' | 'json' | 'jsonc' | 'ini' | 'markdown' | 'shellscript' | 'powershell';
   text: string;
 }
 
@@ -167,7 +167,8 @@ export function toolSettings(tool: ToolId, facts: EndpointFacts): ToolSettings {
     case 'cline':
       return { tool, language: 'markdown', text: clineText(facts) };
     case 'copilot':
-      return { tool, language: 'json', text: copilotText(facts) };
+      // `//` comments: JSON with Comments, or Problems reports them as errors.
+      return { tool, language: 'jsonc', text: copilotText(facts) };
     case 'codex':
       // VS Code ships no TOML language; its INI grammar highlights the same syntax.
       return { tool, language: 'ini', text: codexText(facts) };

@@ -7,9 +7,11 @@ import { type ChartSeries, ChartsPanel } from './charts';
 import { h, reconcileChildren, setHidden, setText } from './dom';
 import {
   applyHostMessage,
+  expirePending,
   noteAlgorithmChoice,
   noteReplicaAction,
   type PageModel,
+  PENDING_TIMEOUT_MS,
   persistedOf,
   type ReplicaAction,
   restoreModel,
@@ -86,12 +88,23 @@ export class DashboardApp {
   private setAlgorithm(pool: string, algorithm: AlgorithmId): void {
     noteAlgorithmChoice(this.model, pool, algorithm, this.timers.now());
     this.host.post({ type: 'setAlgorithm', pool, algorithm });
+    this.expireLater();
     this.scheduler.request();
   }
 
+  /** A choice no snapshot confirms is dropped after PENDING_TIMEOUT_MS, snapshots or not. */
+  private expireLater(): void {
+    this.timers.setTimeout(() => {
+      expirePending(this.model, this.timers.now());
+      this.scheduler.request();
+    }, PENDING_TIMEOUT_MS + 50);
+  }
+
   private replicaAction(pool: string, replica: string, action: ReplicaAction): void {
+    if (this.model.connection.state !== 'connected') return;
     noteReplicaAction(this.model, pool, replica, action, this.timers.now());
     this.host.post({ type: action, pool, replica });
+    this.expireLater();
     this.scheduler.request();
   }
 

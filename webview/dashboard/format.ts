@@ -67,3 +67,15 @@ function pad2(value: number): string {
 function trimZero(fixed: string): string {
   return fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed;
 }
+
+/**
+ * Why a replica is out, said once: its reason, then its last error only when the reason does not already contain it
+ * (a failed health check's reason is "health check: <the last error>").
+ */
+export function replicaWhy(replica: { reason: string | null; lastError: string | null }): string {
+  const { reason, lastError } = replica;
+  const parts: string[] = [];
+  if (reason) parts.push(reason);
+  if (lastError && !(reason ?? '').includes(lastError)) parts.push(`last error: ${lastError}`);
+  return parts.join(' · ');
+}

@@ -84,6 +84,7 @@ export function applyHostMessage(model: PageModel, message: HostToPageMessage, n
       model.connection = message.connection;
       model.errors.clear();
       settlePending(model, now);
+      dropReplicaActionsUnlessConnected(model);
       return;
     case 'update':
       if (message.state) model.state = message.state;
@@ -94,6 +95,7 @@ export function applyHostMessage(model: PageModel, message: HostToPageMessage, n
       return;
     case 'connection':
       model.connection = message.connection;
+      dropReplicaActionsUnlessConnected(model);
       return;
     case 'actionResult': {
       const key = message.replica === null ? message.pool : replicaKey(message.pool, message.replica);
@@ -126,6 +128,24 @@ export function noteReplicaAction(
   const key = replicaKey(pool, replica);
   model.pendingReplicaActions.set(key, { value: action, since: now });
   model.errors.delete(key);
+}
+
+/**
+ * Drops the choices that waited longer than PENDING_TIMEOUT_MS even when no snapshot arrives (a stopped sidecar
+ * sends none: the button would say "Draining…" for ever). The page calls it on a timer after each choice.
+ */
+export function expirePending(model: PageModel, now: number): void {
+  for (const [pool, pending] of model.pendingAlgorithms) {
+    if (now - pending.since > PENDING_TIMEOUT_MS) model.pendingAlgorithms.delete(pool);
+  }
+  for (const [key, pending] of model.pendingReplicaActions) {
+    if (now - pending.since > PENDING_TIMEOUT_MS) model.pendingReplicaActions.delete(key);
+  }
+}
+
+/** Without a connected sidecar no snapshot will confirm a drain or enable: they are not pending any more. */
+function dropReplicaActionsUnlessConnected(model: PageModel): void {
+  if (model.connection.state !== 'connected') model.pendingReplicaActions.clear();
 }
 
 /** A new snapshot settles the choices it shows, and those that waited too long. */

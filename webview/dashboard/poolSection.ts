@@ -80,6 +80,7 @@ export class PoolSection {
         color: colorOf(key),
         pending: model.pendingReplicaActions.get(key)?.value ?? null,
         error: model.errors.get(key) ?? null,
+        connected: model.connection.state === 'connected',
       });
       return { key, card };
     });

@@ -2,7 +2,7 @@
 // Built once per replica and updated in place.
 import type { ReplicaState } from '../../core/protocol';
 import { h, setAttr, setClass, setHidden, setText } from './dom';
-import { formatCount, formatMsPair, formatPercent, formatRate, NO_VALUE } from './format';
+import { formatCount, formatMsPair, formatPercent, formatRate, NO_VALUE, replicaWhy } from './format';
 import type { ReplicaAction } from './model';
 
 export interface ReplicaCardView {
@@ -12,6 +12,8 @@ export interface ReplicaCardView {
   /** A drain/enable click the snapshot does not show yet. */
   pending: ReplicaAction | null;
   error: string | null;
+  /** Whether the page follows a running sidecar: drain and enable need it. */
+  connected: boolean;
 }
 
 const STATE_LABELS: Record<ReplicaState['state'], string> = {
@@ -85,7 +87,7 @@ export class ReplicaCard {
     this.button = h('button', { className: 'replica-action', attrs: { type: 'button' } });
     this.button.addEventListener('click', () => {
       const view = this.view;
-      if (!view || view.pending) return;
+      if (!view || view.pending || !view.connected) return;
       this.onAction(view.pool, view.replica.name, view.replica.state === 'draining' ? 'enable' : 'drain');
     });
     this.element = h(
@@ -129,9 +131,7 @@ export class ReplicaCard {
     setText(this.stateBadge, STATE_LABELS[r.state]);
     setText(this.address, r.weight === 1 ? shortUrl(r.url) : `${shortUrl(r.url)} · weight ${r.weight}`);
     setAttr(this.address, 'title', r.url);
-    const why = [r.reason, r.lastError && r.lastError !== r.reason ? `last error: ${r.lastError}` : null]
-      .filter((part): part is string => Boolean(part))
-      .join(' · ');
+    const why = replicaWhy(r);
     setText(this.reason, why);
     setHidden(this.reason, why === '');
 
@@ -158,15 +158,20 @@ export class ReplicaCard {
     }
 
     const action: ReplicaAction = r.state === 'draining' ? 'enable' : 'drain';
-    setText(this.button, view.pending ? (view.pending === 'drain' ? 'Draining…' : 'Enabling…') : capitalise(action));
+    const pending = view.connected ? view.pending : null;
+    setText(this.button, pending ? (pending === 'drain' ? 'Draining…' : 'Enabling…') : capitalise(action));
     setAttr(this.button, 'aria-label', `${capitalise(action)} ${r.name}`);
     setAttr(
       this.button,
       'title',
-      action === 'drain' ? 'Stop sending new requests; in-flight ones finish' : 'Send requests to this replica again',
+      !view.connected
+        ? 'The sidecar is not running: start it to drain or enable replicas'
+        : action === 'drain'
+          ? 'Stop sending new requests; in-flight ones finish'
+          : 'Send requests to this replica again',
     );
     // aria-disabled rather than disabled: a disabled button would drop keyboard focus.
-    setAttr(this.button, 'aria-disabled', view.pending ? 'true' : null);
+    setAttr(this.button, 'aria-disabled', pending || !view.connected ? 'true' : null);
     setText(this.error, view.error ?? '');
   }
 

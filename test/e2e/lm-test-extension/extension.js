@@ -20,6 +20,9 @@ async function writeResult(result) {
 
 async function askPool() {
   const result = { vendor: providerVendor(), models: [], model: undefined, fragments: 0, text: '', error: undefined };
+  // sendRequest to the first fragment, and to the end: the latency a chat user sees (issue 22).
+  result.firstFragmentMs = undefined;
+  result.totalMs = undefined;
   try {
     if (!result.vendor) throw new Error(`${PROVIDER_EXTENSION} contributes no languageModelChatProviders`);
     const models = await vscode.lm.selectChatModels({ vendor: result.vendor });
@@ -34,13 +37,16 @@ async function askPool() {
 
     const messages = [vscode.LanguageModelChatMessage.User('Explain in two sentences why a load balancer helps.')];
     const cancel = new vscode.CancellationTokenSource();
+    const started = Date.now();
     const response = await model.sendRequest(messages, { justification: 'vLLM Pools end-to-end test' }, cancel.token);
     for await (const fragment of response.text) {
+      if (result.fragments === 0) result.firstFragmentMs = Date.now() - started;
       result.fragments++;
       result.text += fragment;
       const end = document.lineAt(document.lineCount - 1).range.end;
       await editor.edit((edit) => edit.insert(end, fragment));
     }
+    result.totalMs = Date.now() - started;
     vscode.window.showInformationMessage(
       `vscode.lm reply from ${model.id}: ${result.fragments} fragments streamed through vLLM Pools`,
     );

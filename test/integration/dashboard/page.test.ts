@@ -289,3 +289,48 @@ test('a lost link says so and keeps the last figures', { skip }, async () => {
   );
   assert.equal(await d.page.locator('.replica-card').count(), 5);
 });
+
+test('while the sidecar is stopped Drain and Enable are disabled, and a pending "Draining…" does not stay', {
+  skip,
+}, async () => {
+  const d = await loaded();
+  const button = () => card(d, 'gpu-a').getByRole('button');
+  await button().click();
+  await waitFor(async () => ((await button().textContent()) === 'Draining…' ? true : undefined), 'the pending label');
+  await d.send({ type: 'connection', connection: { state: 'disconnected', detail: 'the sidecar is stopped' } });
+  await waitFor(async () => ((await button().textContent()) === 'Drain' ? true : undefined), 'no longer pending');
+  assert.equal(await button().getAttribute('aria-disabled'), 'true');
+  assert.match((await button().getAttribute('title')) ?? '', /not running/);
+  assert.equal(await card(d, 'gpu-b').getByRole('button').getAttribute('aria-disabled'), 'true');
+  await d.clearPosted();
+  await card(d, 'gpu-b').getByRole('button').click({ force: true }); // Playwright treats aria-disabled as disabled
+  await new Promise((r) => setTimeout(r, 300));
+  assert.deepEqual(
+    (await d.posted()).filter((m) => m.type === 'drain' || m.type === 'enable'),
+    [],
+    'nothing sent to a stopped sidecar',
+  );
+  assert.equal(await card(d, 'gpu-b').getByRole('button').textContent(), 'Enable');
+});
+
+test('a down replica whose reason already holds its last error says it once', { skip }, async () => {
+  const d = await loaded();
+  const error = 'connect ECONNREFUSED 127.0.0.1:9';
+  const state: StateSnapshot = {
+    ...snapshot,
+    pools: snapshot.pools.map((p) => ({
+      ...p,
+      replicas: p.replicas.map((r) =>
+        r.name === 'gpu-c'
+          ? { ...r, state: 'unhealthy' as const, reason: `health check: ${error}`, lastError: error }
+          : r,
+      ),
+    })),
+  };
+  await d.send({ type: 'update', state, samples: [], requests: [] });
+  await waitFor(
+    async () => ((await field(d, 'gpu-c', 'reason'))?.startsWith('health check') ? true : undefined),
+    'the new reason',
+  );
+  assert.equal(await field(d, 'gpu-c', 'reason'), `health check: ${error}`);
+});

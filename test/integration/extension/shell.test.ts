@@ -108,20 +108,31 @@ test('activation starts the sidecar; the tree and status bar follow /admin/event
       ['r2', 'vllmPools.replica.healthy'],
     ],
   );
-  assert.match(String(items[0]!.description), /in flight/);
+  assert.equal(items[0]!.description, '', 'a short row: the figures are in the tooltip');
   assert.ok(!world.logs.some((l) => l.includes(world.secrets.get('x') ?? '\u0000')));
 });
 
 test('Switch Algorithm applies through the admin API and writes the YAML, comments kept', {
   skip: !built,
 }, async () => {
+  // The dashboard's menu names the pool; the pool has no algorithm of its own, so the top-level default changes,
+  // as from the palette: the file never ends with two `algorithm:` keys (issue 22).
   await run('vllmPools.switchAlgorithm', { pool: 'default' }, 'round-robin');
   await waitFor(() => api.snapshot()?.pools[0]?.algorithm === 'round-robin', 'the pool on round-robin');
-  const text = readFileSync(join(folder, 'vllm-pools.yaml'), 'utf8');
-  assert.match(text, /^ {4}algorithm: round-robin$/m);
-  assert.match(text, /algorithm: least-connections {3}# the default/);
+  let text = readFileSync(join(folder, 'vllm-pools.yaml'), 'utf8');
+  assert.match(text, /^algorithm: round-robin {3}# the default$/m);
+  assert.equal(text.match(/algorithm:/g)?.length, 1, text);
   assert.match(text, /^# test fleet$/m);
+  assert.ok(world.messages.some((m) => m.includes('pool default uses round-robin (the top-level default)')));
   await waitFor(() => world.statusBar.text === 'vLLM 3/3 · round-robin', 'the status bar showing it');
+  // The palette (one pool: no scope question) writes the same key.
+  await run('vllmPools.switchAlgorithm', undefined, 'power-of-two');
+  await waitFor(() => api.snapshot()?.pools[0]?.algorithm === 'power-of-two', 'the pool on power-of-two');
+  text = readFileSync(join(folder, 'vllm-pools.yaml'), 'utf8');
+  assert.match(text, /^algorithm: power-of-two {3}# the default$/m);
+  assert.equal(text.match(/algorithm:/g)?.length, 1, text);
+  await run('vllmPools.switchAlgorithm', { pool: 'default' }, 'round-robin');
+  await waitFor(() => world.statusBar.text === 'vLLM 3/3 · round-robin', 'back on round-robin');
 });
 
 test("a command never saves the user's unsaved edits of the config without asking", { skip: !built }, async () => {
@@ -134,14 +145,14 @@ test("a command never saves the user's unsaved edits of the config without askin
   await run('vllmPools.switchAlgorithm', { pool: 'default' }, 'least-connections');
   assert.equal(asked(), 1);
   assert.equal(readFileSync(file, 'utf8'), onDisk);
-  assert.match(doc.getText(), /^ {4}algorithm: round-robin$/m);
+  assert.match(doc.getText(), /^algorithm: round-robin {3}# the default$/m);
   assert.equal(api.snapshot()?.pools[0]?.algorithm, 'round-robin', 'not switched either');
 
   world.answers.push('Change Without Saving');
   await run('vllmPools.switchAlgorithm', { pool: 'default' }, 'least-connections');
   assert.equal(asked(), 2);
   assert.equal(readFileSync(file, 'utf8'), onDisk, 'nothing saved');
-  assert.match(doc.getText(), /^ {4}algorithm: least-connections$/m);
+  assert.match(doc.getText(), /^algorithm: least-connections {3}# the default$/m);
   assert.match(doc.getText(), /# my unsaved note\n$/);
   assert.equal(doc.isDirty, true);
   await waitFor(() => api.snapshot()?.pools[0]?.algorithm === 'least-connections', 'applied through the admin API');
@@ -150,7 +161,7 @@ test("a command never saves the user's unsaved edits of the config without askin
   await run('vllmPools.switchAlgorithm', { pool: 'default' }, 'round-robin');
   assert.equal(asked(), 3);
   const saved = readFileSync(file, 'utf8');
-  assert.match(saved, /^ {4}algorithm: round-robin$/m);
+  assert.match(saved, /^algorithm: round-robin {3}# the default$/m);
   assert.match(saved, /# my unsaved note\n$/, 'saved together, as the user chose');
   assert.equal(doc.isDirty, false);
   await waitFor(() => world.statusBar.text === 'vLLM 3/3 · round-robin', 'round-robin again');
@@ -239,6 +250,37 @@ test('a taken port is reported and the next free one, when accepted, is used', {
     const next = Number(/Use Port (\d+)/.exec(offered)?.[1]);
     assert.ok(next > port, offered);
     assert.equal(api.endpoint(), `http://127.0.0.1:${next}/v1`);
+    await run('vllmPools.stopSidecar');
+  } finally {
+    await new Promise<void>((r) => blocker.close(() => r()));
+  }
+});
+
+test('a taken port: the Pools view offers the same actions as the notification, and they work', {
+  skip: !built,
+}, async () => {
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  const welcome = (manifest.contributes.viewsWelcome as { contents: string; when: string }[]).find((w) =>
+    /(^|&& )vllmPools\.portInUse$/.test(w.when),
+  );
+  assert.ok(welcome, 'a welcome entry for a port in use');
+  assert.match(welcome.contents, /\(command:vllmPools\.useNextFreePort\)/);
+  assert.match(welcome.contents, /\(command:vllmPools\.changePortSetting\)/);
+  const blocker = createServer();
+  const port = Number(/:(\d+)\/v1$/.exec(api.endpoint())?.[1]); // this run's port (an earlier test moved it)
+  await run('vllmPools.stopSidecar');
+  await new Promise<void>((r) => blocker.listen(port, '127.0.0.1', r));
+  try {
+    world.answers.push(undefined); // the notification dismissed
+    await run('vllmPools.startSidecar');
+    await waitFor(() => world.contexts['vllmPools.portInUse'] === true, 'the port-in-use context for the view');
+    assert.equal(world.treeMessage, `Sidecar port ${port} is in use`);
+    await run('vllmPools.changePortSetting');
+    assert.ok(world.messages.includes('command workbench.action.openSettings'));
+    await run('vllmPools.useNextFreePort');
+    await waitFor(() => world.contexts['vllmPools.sidecarRunning'] === true, 'running on the next free port');
+    assert.equal(world.contexts['vllmPools.portInUse'], false);
+    assert.ok(Number(/:(\d+)\/v1$/.exec(api.endpoint())?.[1]) > port);
     await run('vllmPools.stopSidecar');
   } finally {
     await new Promise<void>((r) => blocker.close(() => r()));

@@ -103,7 +103,8 @@ test('Copilot customOAIModels: entries per model, others kept; the token is neve
     requiresAPIKey: false,
   });
   assert.deepEqual(Object.keys(mergeCopilotModels(undefined, facts)).length, 2);
-  const text = toolSettings('copilot', facts).text;
+  const { text, language } = toolSettings('copilot', facts);
+  assert.equal(language, 'jsonc', 'the snippet has // comments: JSON with Comments, not JSON');
   assert.doesNotThrow(() => JSON.parse(text.replace(/^\/\/.*$/gm, '')));
 });
 

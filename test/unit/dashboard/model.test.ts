@@ -6,6 +6,7 @@ import type { RequestEvent, StateSnapshot } from '../../../core/protocol';
 import {
   applyHostMessage,
   emptyModel,
+  expirePending,
   noteAlgorithmChoice,
   noteReplicaAction,
   PENDING_TIMEOUT_MS,
@@ -100,4 +101,22 @@ test('what is saved restores the same picture; anything else restores an empty o
   assert.equal(restored.history.length, 1);
   assert.equal(restoreModel(undefined).state, null);
   assert.equal(restoreModel({ version: 99, state: snapshot }).state, null);
+});
+
+test('a stopped sidecar sends no snapshot: a drain is dropped on the lost link, and expires without snapshots', () => {
+  const model = emptyModel();
+  applyHostMessage(model, update(snapshot), 0);
+  applyHostMessage(model, { type: 'connection', connection: { state: 'connected', detail: null } }, 0);
+  noteReplicaAction(model, 'llama-8b', 'gpu-a', 'drain', 0);
+  applyHostMessage(model, { type: 'connection', connection: { state: 'disconnected', detail: 'stopped' } }, 10);
+  assert.equal(model.pendingReplicaActions.size, 0, 'not "Draining…" while nothing can confirm it');
+
+  applyHostMessage(model, { type: 'connection', connection: { state: 'connected', detail: null } }, 20);
+  noteReplicaAction(model, 'llama-8b', 'gpu-a', 'drain', 20);
+  noteAlgorithmChoice(model, 'qwen-coder', 'round-robin', 20);
+  expirePending(model, 20 + PENDING_TIMEOUT_MS);
+  assert.equal(model.pendingReplicaActions.size, 1);
+  expirePending(model, 21 + PENDING_TIMEOUT_MS);
+  assert.equal(model.pendingReplicaActions.size, 0);
+  assert.equal(model.pendingAlgorithms.size, 0);
 });

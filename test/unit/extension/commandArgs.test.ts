@@ -3,9 +3,12 @@ import { test } from 'node:test';
 import { ALGORITHM_IDS } from '../../../core/protocol';
 import {
   algorithmPickItems,
+  algorithmTarget,
   currentAlgorithm,
+  defaultReplicaName,
   normalizeReplicaUrl,
   poolTargetOf,
+  replicaNameToWrite,
   replicaTargetOf,
   resolveReplica,
   scopePickItems,
@@ -85,4 +88,26 @@ test('replica URLs typed by the user are checked and normalised', () => {
   assert.ok('error' in normalizeReplicaUrl('http://user:pw@x:1'));
   assert.ok('error' in normalizeReplicaUrl('http://x:1/?a=b'));
   assert.ok('error' in normalizeReplicaUrl('http://[bad'));
+});
+
+test('algorithm target: a pool own key if it has one, else the top-level default (and who follows it)', () => {
+  const file = { pools: [{ name: 'a' }, { name: 'b', algorithm: 'round-robin' }, { name: 'c' }] };
+  assert.deepEqual(algorithmTarget(file, 'b'), {
+    level: 'pool',
+    pools: ['b'],
+    note: "Written as pool b's own algorithm",
+  });
+  const a = algorithmTarget(file, 'a');
+  assert.equal(a.level, 'default');
+  assert.deepEqual(a.pools, ['a', 'c']);
+  assert.match(a.note, /top-level default, which pools c follow too/);
+  assert.deepEqual(algorithmTarget({ pools: [{ name: 'only' }] }, 'only').pools, ['only']);
+  assert.equal(algorithmTarget(file, undefined).level, 'all');
+});
+
+test('Add Replica name: host:port by default, written only when the user chose another', () => {
+  assert.equal(defaultReplicaName('http://10.0.0.12:8000'), '10.0.0.12:8000');
+  assert.equal(replicaNameToWrite('10.0.0.12:8000', 'http://10.0.0.12:8000'), undefined);
+  assert.equal(replicaNameToWrite('  ', 'http://10.0.0.12:8000'), undefined);
+  assert.equal(replicaNameToWrite(' gpu-12 ', 'http://10.0.0.12:8000'), 'gpu-12');
 });

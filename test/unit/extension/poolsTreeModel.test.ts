@@ -35,9 +35,12 @@ test('a pool shows its algorithm and healthy/total, and a warning colour when a 
   assert.equal(qwen.icon.color, undefined);
 });
 
-test('a healthy replica shows live figures; its tooltip has URL and models', () => {
+test('a healthy replica has a short row; its tooltip has the live figures, URL and models', () => {
   const node = buildTreeModel(snapshot(), { formatTime }).nodes.get(replicaKey('llama-8b', 'gpu-a')) as ReplicaNode;
-  assert.equal(node.description, '2 in flight · p50 82 ms · 312 tok/s');
+  assert.equal(node.description, '');
+  assert.match(node.tooltip, /In flight 2 · requests 118/);
+  assert.match(node.tooltip, /p50 82 ms/);
+  assert.match(node.tooltip, /312 tokens\/s/);
   assert.equal(node.contextValue, 'vllmPools.replica.healthy');
   assert.deepEqual(node.icon, { id: 'pass-filled', color: 'testing.iconPassed' });
   assert.match(node.tooltip, /URL: `http:\/\/10\.0\.0\.10:8000`/);
@@ -48,7 +51,8 @@ test('a healthy replica shows live figures; its tooltip has URL and models', () 
 
 test('an ejected replica shows why, its last error and until when', () => {
   const node = buildTreeModel(snapshot(), { formatTime }).nodes.get(replicaKey('llama-8b', 'gpu-b')) as ReplicaNode;
-  assert.equal(node.description, 'down · 3 failures in 30s');
+  assert.equal(node.description, 'down');
+  assert.match(node.tooltip, /unhealthy \(3 failures in 30s\)/);
   assert.equal(node.contextValue, 'vllmPools.replica.unhealthy');
   assert.equal(node.icon.id, 'error');
   assert.match(node.tooltip, /Last error: connect ECONNREFUSED 10\.0\.0\.11:8000/);
@@ -63,7 +67,7 @@ test('draining and unknown replicas get their own icon and context value', () =>
   const draining = model.nodes.get(replicaKey('llama-8b', 'gpu-a')) as ReplicaNode;
   assert.equal(draining.contextValue, 'vllmPools.replica.draining');
   assert.equal(draining.icon.id, 'debug-pause');
-  assert.match(draining.description, /^draining · 2 in flight/);
+  assert.equal(draining.description, 'draining');
   const unknown = model.nodes.get(replicaKey('qwen', 'q1')) as ReplicaNode;
   assert.equal(unknown.contextValue, 'vllmPools.replica.unknown');
   assert.equal(unknown.icon.id, 'circle-large-outline');
@@ -79,16 +83,18 @@ test('names from the network are escaped in Markdown tooltips', () => {
 test('diff: an identical snapshot changes nothing (no flicker)', () => {
   const a = buildTreeModel(snapshot(), { formatTime });
   const b = buildTreeModel({ ...snapshot(), now: snapshot().now + 1000 }, { formatTime });
-  assert.deepEqual(diffTreeModels(a, b), { structural: false, changed: [] });
+  assert.deepEqual(diffTreeModels(a, b), { structural: false, changed: [], figuresChanged: [] });
 });
 
-test('diff: a changed figure refreshes only that replica; a state change also its pool', () => {
+test('diff: traffic figures alone change no row (an open hover stays); a state change refreshes it and its pool', () => {
   const a = buildTreeModel(snapshot(), { formatTime });
   const s = snapshot();
   s.pools[1]!.replicas[0]!.inflight = 5;
+  s.pools[1]!.replicas[0]!.tokensPerSecond = 999;
   assert.deepEqual(diffTreeModels(a, buildTreeModel(s, { formatTime })), {
     structural: false,
-    changed: ['replica:qwen/q1'],
+    changed: [],
+    figuresChanged: ['replica:qwen/q1'],
   });
   const t = snapshot();
   t.pools[0]!.replicas[1]!.state = 'healthy';
