@@ -6,10 +6,13 @@ import { rewriteReport, runBench } from './runBench';
 import { runSimWorker } from './simWorker';
 
 const USAGE = `usage: vllm-pools bench [--quick] [--only PART] [--out BENCHMARKS.md] [--docs docs] [--contenders TEXT]
-  PART: routing | multi-turn | prefix-repetition | random | team | proxy
+  PART: routing | multi-turn | prefix-repetition | random | team | agentic | proxy
   --quick        a 1-2 minute smoke run (fewer requests, two load levels, fewer contenders)
   --contenders   only contenders whose label contains TEXT (comma-separated)
   --rates        override the load levels (requests/s, comma-separated) of the routing workloads
+  --seeds        agentic part: only these seeds (comma-separated)
+  --replica-counts  agentic part: only these fleet sizes (comma-separated, e.g. 4)
+  --shapes       agentic part: only these shapes (few-large, many-small)
   --no-write     print the report instead of writing files
   --from-json F  rewrite the report from a saved run (the raw results file a run names) without measuring
 `;
@@ -25,6 +28,9 @@ export async function run(argv: string[]): Promise<number> {
       docs: { type: 'string' },
       contenders: { type: 'string' },
       rates: { type: 'string' },
+      seeds: { type: 'string' },
+      'replica-counts': { type: 'string' },
+      shapes: { type: 'string' },
       'no-write': { type: 'boolean' },
       'from-json': { type: 'string' },
       worker: { type: 'string' },
@@ -40,7 +46,7 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`vllm-pools bench: unknown worker ${values.worker}\n`);
     return 2;
   }
-  const parts = ['routing', 'multi-turn', 'prefix-repetition', 'random', 'team', 'proxy'];
+  const parts = ['routing', 'multi-turn', 'prefix-repetition', 'random', 'team', 'agentic', 'proxy'];
   if (values.only !== undefined && !parts.includes(values.only)) {
     process.stderr.write(`vllm-pools bench: --only takes one of ${parts.join(', ')}\n`);
     return 2;
@@ -56,5 +62,8 @@ export async function run(argv: string[]): Promise<number> {
     contenders: values.contenders ? values.contenders.split(',') : [],
     rates: values.rates ? values.rates.split(',').map(Number) : [],
     write: !values['no-write'],
+    ...(values.seeds ? { seeds: values.seeds.split(',').map(Number) } : {}),
+    ...(values['replica-counts'] ? { replicaCounts: values['replica-counts'].split(',').map(Number) } : {}),
+    ...(values.shapes ? { shapes: values.shapes.split(',') } : {}),
   });
 }
