@@ -6,12 +6,12 @@ import { arrivalOffsets } from './arrivals';
 import { seededRandom } from './random';
 import type { RequestRecord } from './stats';
 import { type StreamTarget, streamChat } from './streamRequest';
-import { requestCount, type Session, type Workload } from './workloads';
+import { type BenchRequest, requestCount, type Session, type Workload } from './workloads';
 
 export interface LoadOptions {
   workload: Workload;
   /** Chooses where a session's requests go (the contender's URL, or a replica for direct and limit runs). */
-  target(sessionKey: string): StreamTarget;
+  target(sessionKey: string, request: BenchRequest): StreamTarget;
   /** Requests per modelled second; ignored when concurrency is set. */
   rate: number;
   burstiness?: number;
@@ -78,7 +78,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     const turn = next.get(session)!;
     next.set(session, turn + 1);
     const sentMs = (performance.now() - started) / timeScale;
-    const promise = streamChat(options.target(session.key), session.turns[turn]!, {
+    const request = session.turns[turn]!;
+    const target = options.target(session.key, request);
+    const promise = streamChat(target, request, {
       dispatcher,
       model: options.model,
       timeScale,
@@ -86,6 +88,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       sentMs,
       key: session.key,
     }).then((record) => {
+      target.done?.();
       records.push(record);
       idle.add(session);
       inflight.delete(promise);

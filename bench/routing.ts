@@ -28,6 +28,8 @@ export interface RoutingResult {
   spec: ContenderSpec;
   /** Offered load, requests per modelled second. */
   rate: number;
+  /** Workload and arrival seed, where a part runs several. */
+  seed?: number;
   summary: RunSummary;
   /** Fleet prefix-cache hit rate over the run (Δhits / Δqueries summed over replicas). */
   hitRate: number;
@@ -92,12 +94,12 @@ export async function warmUp(
 export async function runRouting(options: RoutingRunOptions): Promise<RoutingResult> {
   const { fleet, spec, workload } = options;
   await fleet.reset();
-  const keys = workload.sessions.map((s) => s.key);
-  const contender = options.start ? await options.start() : await startContender(spec, fleet, keys);
+  const contender = options.start ? await options.start() : await startContender(spec, fleet, workload.sessions);
   try {
     const probe = contender.target('warm-up');
     await warmUp(probe.url, fleet.model, fleet.timeScale, probe.headers);
-    if (spec.kind === 'limit') for (const url of fleet.urls) await warmUp(url, fleet.model, fleet.timeScale);
+    if (spec.kind === 'limit' || spec.kind === 'peer')
+      for (const url of fleet.urls) await warmUp(url, fleet.model, fleet.timeScale);
     const before = await Promise.all(fleet.urls.map(scrapeCounters));
     const readFile = (path: string) => readFileSync(path, 'utf8');
     const cpuBefore = contender.pids.reduce((sum, pid) => sum + cpuMs(pid, readFile), 0);

@@ -3,6 +3,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { AlgorithmId } from '../core/protocol';
+import { runAgentic } from './agenticPart';
+import { type AgenticPlan, makeAgenticPlan } from './agenticPlan';
 import { allContenders, type ContenderSpec, contenderLabel } from './contenders';
 import { machineInfo } from './machine';
 import { type BenchPlan, makePlan } from './plan';
@@ -21,6 +23,10 @@ export interface BenchOptions {
   contenders: string[];
   rates: number[];
   write: boolean;
+  /** Agentic part: only these seeds / replica counts / shapes (reduced runs while iterating). */
+  seeds?: number[];
+  replicaCounts?: number[];
+  shapes?: string[];
 }
 
 export interface BenchResults {
@@ -32,6 +38,9 @@ export interface BenchResults {
   parts: string[];
   routing: RoutingResult[];
   team: RoutingResult[];
+  /** The agentic part (issue 17); absent in results saved before it existed. */
+  agentic?: RoutingResult[];
+  agenticPlan?: AgenticPlan;
   proxy: ProxyCostResult[];
   command: string;
 }
@@ -105,7 +114,6 @@ async function teamPart(
   contenders: readonly string[],
 ): Promise<void> {
   const { workload } = plan.workloads['multi-turn'];
-  const keys = workload.sessions.map((s) => s.key);
   const runs: Array<{ spec: ContenderSpec; label: string; team?: AlgorithmId }> = [
     ...plan.team.algorithms.map((algorithm) => ({
       spec: { kind: 'sidecar', algorithm } as ContenderSpec,
@@ -131,7 +139,7 @@ async function teamPart(
         slo: plan.slo,
         maxRealMs: plan.maxRunRealMs,
         label: run.label,
-        ...(run.team ? { start: () => startTeam(run.team!, plan.team.developers, fleet, keys) } : {}),
+        ...(run.team ? { start: () => startTeam(run.team!, plan.team.developers, fleet, workload.sessions) } : {}),
       });
       result.workload = 'team';
       results.push(result);
@@ -203,6 +211,27 @@ export async function runBench(options: BenchOptions): Promise<number> {
       await fleet.stop();
     }
   }
+  const agentic: RoutingResult[] = [];
+  const agenticPlan = makeAgenticPlan(options.quick);
+  if (!only || only === 'agentic') {
+    await runAgentic(
+      agenticPlan,
+      plan.slo,
+      {
+        contenders: options.contenders,
+        ...(options.seeds ? { seeds: options.seeds } : {}),
+        ...(options.replicaCounts ? { replicaCounts: options.replicaCounts } : {}),
+        ...(options.shapes ? { shapes: options.shapes } : {}),
+      },
+      log,
+      (result) => {
+        agentic.push(result);
+        log(`seed ${result.seed}`);
+        logResult(result);
+      },
+    );
+    parts.push('agentic');
+  }
   if (!only || only === 'proxy') {
     proxy = await runProxyCost(plan.proxy, log);
     parts.push('proxy');
@@ -216,6 +245,8 @@ export async function runBench(options: BenchOptions): Promise<number> {
     parts,
     routing,
     team,
+    agentic,
+    agenticPlan,
     proxy,
     command: `vllm-pools bench${options.quick ? ' --quick' : ''}${only ? ` --only ${only}` : ''}`,
   };

@@ -8,8 +8,10 @@ export interface StreamTarget {
   /** Base URL (no /v1). */
   url: string;
   headers: Record<string, string>;
-  /** Replica name when the client itself chose it (direct, limit). */
+  /** Replica name when the client itself chose it (direct, limit, peer). */
   replica?: string;
+  /** Called once when the request ended (the in-process peer router counts its in-flight requests). */
+  done?(): void;
 }
 
 export interface StreamOptions {

@@ -19,10 +19,17 @@ export interface BenchRequest {
 export interface Session {
   key: string;
   turns: BenchRequest[];
+  /**
+   * The prefix group the session belongs to (the developer whose repository context it re-sends), when the workload
+   * has groups larger than a session; the LIMIT pins groups, and the team sends a group through one sidecar.
+   */
+  group?: string;
+  /** Prompt tokens the group's shared prefix holds (what pinning the group saves), for balanced pinning. */
+  groupTokens?: number;
 }
 
 export interface Workload {
-  name: WorkloadName;
+  name: string;
   sessions: Session[];
   /** Distinct prompt tokens the workload keeps alive: what a fleet would need to cache to hit on every reuse. */
   workingSetTokens: number;

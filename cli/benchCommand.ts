@@ -5,7 +5,7 @@ import { rewriteReport, runBench } from '../bench/runBench';
 import { runSimWorker } from '../bench/simWorker';
 import { parseCommandArgs } from './commandArgs';
 
-const PARTS = ['routing', 'multi-turn', 'prefix-repetition', 'random', 'team', 'proxy'];
+const PARTS = ['routing', 'multi-turn', 'prefix-repetition', 'random', 'team', 'agentic', 'proxy'];
 const USAGE = `usage: vllm-pools bench [--quick] [--only PART] [--contenders TEXT] [--rates LIST] [--out FILE] [--docs DIR]
   Runs the benchmarks on simulated replicas (routing algorithms against each other and other gateways, a team
   scenario, the proxy's own cost) and rewrites BENCHMARKS.md and the charts in docs/. A full run takes a while.
@@ -18,6 +18,9 @@ const USAGE = `usage: vllm-pools bench [--quick] [--only PART] [--contenders TEX
       --docs DIR         where the charts go (default docs)
       --no-write         print the report instead of writing files
       --from-json FILE   rewrite the report from a saved run (the raw results file a run names) without measuring
+      --seeds LIST       agentic part: only these seeds (comma-separated)
+      --replica-counts LIST  agentic part: only these fleet sizes (comma-separated, e.g. 4)
+      --shapes LIST      agentic part: only these shapes (few-large, many-small)
   -h, --help             this text
 `;
 
@@ -32,6 +35,9 @@ export async function run(argv: string[]): Promise<number> {
       docs: { type: 'string' },
       contenders: { type: 'string' },
       rates: { type: 'string' },
+      seeds: { type: 'string' },
+      'replica-counts': { type: 'string' },
+      shapes: { type: 'string' },
       'no-write': { type: 'boolean' },
       'from-json': { type: 'string' },
       worker: { type: 'string' },
@@ -62,5 +68,8 @@ export async function run(argv: string[]): Promise<number> {
     contenders: values.contenders ? values.contenders.split(',') : [],
     rates: values.rates ? values.rates.split(',').map(Number) : [],
     write: !values['no-write'],
+    ...(values.seeds ? { seeds: values.seeds.split(',').map(Number) } : {}),
+    ...(values['replica-counts'] ? { replicaCounts: values['replica-counts'].split(',').map(Number) } : {}),
+    ...(values.shapes ? { shapes: values.shapes.split(',') } : {}),
   });
 }

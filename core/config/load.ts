@@ -43,7 +43,7 @@ const POOL_KEYS = [
   'timeouts',
   'retries',
 ] as const;
-const REPLICA_KEYS = ['url', 'name', 'weight', 'apiKey'] as const;
+const REPLICA_KEYS = ['url', 'name', 'weight', 'apiKey', 'cacheTokens'] as const;
 const HEALTH_CHECK_KEYS = ['enabled', 'path', 'interval', 'timeout', 'rise', 'fall'] as const;
 const TIMEOUT_KEYS = ['connect', 'firstByte', 'idle'] as const;
 
@@ -435,11 +435,20 @@ class ConfigParser {
     const weight = weightField ? y.integer(weightField, 1, 1000) : DEFAULTS.weight;
     const apiKeyField = fields.get('apiKey');
     const apiKey = apiKeyField ? this.secret(apiKeyField, true) : undefined;
-    if (!url || weight === undefined || (nameField && name === undefined) || (apiKeyField && apiKey === undefined)) {
+    const cacheField = fields.get('cacheTokens');
+    const cacheTokens = cacheField ? y.integer(cacheField, 1) : undefined;
+    if (
+      !url ||
+      weight === undefined ||
+      (nameField && name === undefined) ||
+      (apiKeyField && apiKey === undefined) ||
+      (cacheField && cacheTokens === undefined)
+    ) {
       return undefined;
     }
     const replica: ReplicaConfig = { url: url.href.replace(/\/$/, ''), name: name ?? defaultReplicaName(url), weight };
     if (apiKey !== undefined) replica.apiKey = apiKey;
+    if (cacheTokens !== undefined) replica.cacheTokens = cacheTokens;
     return { replica, nameNode: nameField ? y.where(nameField) : y.where(urlField) };
   }
 

@@ -23,6 +23,8 @@ export interface ReplicaConfig {
   weight: number;
   /** The resolved key. Never log it, never return it from an endpoint. */
   apiKey?: string;
+  /** KV-cache size in tokens, for prefix-aware routing where the replica's /metrics has no vllm:cache_config_info. */
+  cacheTokens?: number;
 }
 
 export interface PoolConfig {

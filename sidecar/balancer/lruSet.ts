@@ -2,7 +2,21 @@
 export class LruSet {
   private readonly entries = new Map<number, true>();
 
-  constructor(readonly capacity: number) {}
+  constructor(private limit: number) {}
+
+  get capacity(): number {
+    return this.limit;
+  }
+
+  /** Changes the capacity; shrinking evicts the least recently used keys beyond it. */
+  resize(capacity: number): void {
+    this.limit = Math.max(1, Math.floor(capacity));
+    while (this.entries.size > this.limit) {
+      const oldest = this.entries.keys().next();
+      if (oldest.done) break;
+      this.entries.delete(oldest.value);
+    }
+  }
 
   get size(): number {
     return this.entries.size;
@@ -15,7 +29,7 @@ export class LruSet {
   /** Adds or refreshes `key` as the most recently used; evicts the least recently used beyond capacity. */
   touch(key: number): void {
     if (this.entries.has(key)) this.entries.delete(key);
-    else if (this.entries.size >= this.capacity) {
+    else if (this.entries.size >= this.limit) {
       const oldest = this.entries.keys().next();
       if (!oldest.done) this.entries.delete(oldest.value);
     }

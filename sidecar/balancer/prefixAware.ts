@@ -18,7 +18,8 @@
 //   candidate's scrape is fresh, else local in-flight.
 import { allEnginesFresh, EngineLoadEstimator, freshEngine, gauge } from './engineLoad';
 import { LruSet } from './lruSet';
-import { prefixBlockHashes } from './prefixBlocks';
+import { PREFIX_BLOCK_CHARS, prefixBlockHashes } from './prefixBlocks';
+import { PromptWork } from './promptWork';
 import { rendezvousScore, replicaIdentity } from './rendezvous';
 import { effectiveWeight, forgetDeparted, pickLowest } from './selection';
 import type { Balancer, BalancerContext, ReplicaView, RoutedRequest } from './types';
@@ -32,8 +33,27 @@ export const ANCHOR_BLOCKS = 64;
 export const MIN_LEAD_BLOCKS = 4;
 /** ...and by this share of the prompt; else the request is cold and goes to the rendezvous winner of its anchor. */
 export const MIN_LEAD_RATIO = 0.1;
-/** Block hashes remembered per replica: 16Ki × 128 characters ≈ 2 MiB of prompt ≈ 500K tokens, a GPU's KV cache. */
+/**
+ * A cold request goes to the first replica in its rendezvous order that carries at most this many more requests than
+ * the least-loaded one: a difference of one is the request another sidecar (or this one) just sent, and sidecars
+ * that see loads one apart should still agree.
+ */
+export const COLD_LOAD_MARGIN = 1;
+/**
+ * Block hashes remembered per replica when its KV-cache size is unknown (no vllm:cache_config_info, no cacheTokens):
+ * 16Ki × 128 characters ≈ 2 MiB of prompt ≈ 500K tokens, an H100's cache for an 8B model.
+ */
 export const INDEX_BLOCKS_PER_REPLICA = 16_384;
+/** Tokens one index block stands for: 128 characters at ~4 characters per token. */
+export const TOKENS_PER_INDEX_BLOCK = 32;
+/** The index never shrinks below this many blocks (a replica that publishes a tiny cache, a share near 1/16). */
+export const MIN_INDEX_BLOCKS = 256;
+/**
+ * A leading system message up to this share of the prompt is presumed shared by every request (a team's system
+ * prompt): matching it is no reason to go to a replica, and the cold anchor reaches past it. A longer one (a shared
+ * document with a short question after it) is the request's identity and counts like any other prefix.
+ */
+export const LEAD_MESSAGE_SHARED_MAX_SHARE = 0.75;
 /**
  * Load guard, absolute part: the target may carry this many more requests than the least-loaded replica. A yield
  * costs the new replica a prefill of the whole matched prefix (a conversation's history: thousands of tokens) and
@@ -43,10 +63,23 @@ export const INDEX_BLOCKS_PER_REPLICA = 16_384;
 export const IMBALANCE_ABS = 8;
 /** Load guard, relative part: ...and must also exceed this multiple of the least load before affinity yields. */
 export const IMBALANCE_REL = 1.5;
+/**
+ * Footprint guard: an affinity target whose recent prompt work exceeds the least busy replica's by more than this many
+ * times the prefill the request's lead saves gives the request to the cold choice instead. Moving a request costs its
+ * lead once; the excess is paid on every request while it lasts.
+ */
+// Off: at 4 it cost hit rate on the agentic bench (few-large x4, seed 1: one sidecar 86.4% -> 78.8%, team of 8
+// 85.8% -> 64.9%); moves of deep conversations cost more than the lumpiness they cured. Kept for a better trigger.
+export const WORK_YIELD_FACTOR = Number.POSITIVE_INFINITY;
+/**
+ * When no replica leads but several hold at least this share of the prompt (a conversation or a document that moved
+ * once and now lives on two replicas), the request stays among those holders.
+ */
+export const HOLDERS_MIN_SHARE = 0.5;
 /** Load guard: a replica whose KV cache is fuller than this takes no affinity traffic (it would evict or preempt). */
 export const KV_USAGE_LIMIT = 0.95;
 
-export type PrefixDecision = 'affinity' | 'cold' | 'yield' | 'no-prompt';
+export type PrefixDecision = 'affinity' | 'cold' | 'rebalance' | 'yield' | 'no-prompt';
 
 export interface PrefixAwareBalancer extends Balancer {
   /** Why the last pick went where it did (for tests and diagnostics). */
@@ -59,6 +92,7 @@ export function createPrefixAware(context: BalancerContext): PrefixAwareBalancer
   const indexes = new Map<string, LruSet>();
   const estimator = new EngineLoadEstimator(context);
   const hashesByRequest = new WeakMap<RoutedRequest, Float64Array>();
+  const work = new PromptWork(context);
   let lastDecision: PrefixDecision | undefined;
 
   function hashesOf(request: RoutedRequest): Float64Array {
@@ -73,9 +107,34 @@ export function createPrefixAware(context: BalancerContext): PrefixAwareBalancer
   function matchedBlocks(replica: ReplicaView, hashes: Float64Array): number {
     const index = indexes.get(replica.name);
     if (!index) return 0;
+    index.resize(indexCapacity(replica, estimator.trafficShare));
     let matched = 0;
     while (matched < hashes.length && index.has(hashes[matched]!)) matched += 1;
     return matched;
+  }
+
+  /**
+   * Where a request with no affinity goes: the first replica in its rendezvous order that is both near the least load
+   * (COLD_LOAD_MARGIN) and near the least recent prompt work (one prompt of this request's size): new prefix groups
+   * go where the fewest groups live, not only where the fewest requests run at this instant.
+   */
+  function recentWork(candidates: readonly ReplicaView[]): number[] {
+    const share = estimator.trafficShare;
+    return candidates.map((r) => work.tokens(r, share) / effectiveWeight(r));
+  }
+
+  function coldTarget(
+    candidates: readonly ReplicaView[],
+    order: readonly number[],
+    loads: readonly number[],
+    blocks: number,
+  ): number {
+    const works = recentWork(candidates);
+    const least = Math.min(...order.map((i) => loads[i]!));
+    const nearLeastLoad = order.filter((i) => loads[i]! <= least + COLD_LOAD_MARGIN);
+    const leastWork = Math.min(...nearLeastLoad.map((i) => works[i]!));
+    const margin = (blocks * TOKENS_PER_INDEX_BLOCK) / 2;
+    return nearLeastLoad.find((i) => works[i]! <= leastWork + margin) ?? nearLeastLoad[0] ?? order[0]!;
   }
 
   function pick(candidates: readonly ReplicaView[], request: RoutedRequest): ReplicaView | undefined {
@@ -89,26 +148,52 @@ export function createPrefixAware(context: BalancerContext): PrefixAwareBalancer
       return pickLowest(candidates, load, context.random);
     }
 
+    // Blocks presumed shared by every request (a short leading system message): they neither attract the request nor
+    // key it. The anchor reaches ANCHOR_BLOCKS past them, so a team prompt does not send every new group to one place.
+    const shared = sharedBlocks(request, hashes.length);
     // The request's rendezvous order: candidate indexes by descending score for its anchor.
-    const anchor = hashes[Math.min(hashes.length, ANCHOR_BLOCKS) - 1]!;
+    const anchor = hashes[Math.min(hashes.length, shared + ANCHOR_BLOCKS) - 1]!;
     const scores = candidates.map((r) => rendezvousScore(anchor, replicaIdentity(r), effectiveWeight(r)));
     const order = candidates.map((_, i) => i).sort((x, y) => scores[y]! - scores[x]! || x - y);
 
-    const matches = candidates.map((r) => matchedBlocks(r, hashes));
+    const matches = candidates.map((r) => Math.max(0, matchedBlocks(r, hashes) - shared));
     let best = order[0]!;
     for (const i of order) if (matches[i]! > matches[best]!) best = i;
     let runnerUp = 0;
     for (let i = 0; i < candidates.length; i++) if (i !== best) runnerUp = Math.max(runnerUp, matches[i]!);
     const lead = matches[best]! - runnerUp;
     const hasAffinity = lead >= Math.max(MIN_LEAD_BLOCKS, MIN_LEAD_RATIO * hashes.length);
-    const target = hasAffinity ? best : order[0]!;
-    lastDecision = hasAffinity ? 'affinity' : 'cold';
-
+    // Several replicas hold most of this prompt (a conversation or document that moved once): it stays among them.
+    const holders =
+      !hasAffinity && matches[best]! >= Math.max(MIN_LEAD_BLOCKS, HOLDERS_MIN_SHARE * hashes.length)
+        ? order.filter((i) => matches[i]! >= matches[best]! - MIN_LEAD_BLOCKS)
+        : order;
     const loads = candidates.map(load);
+    // Cold: near the least load and the least recent prompt work, first in the anchor's rendezvous order (coldTarget).
+    // New prefix groups go where there is room (rendezvous alone put 8 groups on 4 replicas 3-3-1-1), and every
+    // sidecar that sees the same scrapes (give or take the margins) makes the same choice.
+    const leastLoad = Math.min(...loads);
+    let target = hasAffinity ? best : coldTarget(candidates, holders, loads, hashes.length);
+    lastDecision = hasAffinity ? 'affinity' : 'cold';
+    if (hasAffinity) {
+      // Footprint guard: a replica that was given far more prompt work lately than the least busy one (groups placed
+      // lumpily, e.g. by sidecars that started at once and saw the same empty scrapes) sheds the requests whose move
+      // costs least: only when its excess work exceeds WORK_YIELD_FACTOR × the prefill this request's lead saves.
+      const works = recentWork(candidates);
+      const leastWork = Math.min(...works);
+      const excess = works[target]! - leastWork;
+      if (excess > WORK_YIELD_FACTOR * lead * TOKENS_PER_INDEX_BLOCK && works[target]! > IMBALANCE_REL * leastWork) {
+        const moved = coldTarget(candidates, order, loads, hashes.length);
+        if (moved !== target) {
+          target = moved;
+          lastDecision = 'rebalance';
+        }
+      }
+    }
+
     const kvFull = candidates.map(
       (r) => engineFresh && gauge(freshEngine(r, context)?.kvCacheUsage ?? 0) > KV_USAGE_LIMIT,
     );
-    const leastLoad = Math.min(...loads);
     const overloaded = (i: number): boolean =>
       loads[i]! > leastLoad + IMBALANCE_ABS && loads[i]! > IMBALANCE_REL * leastLoad;
     if (!overloaded(target) && !kvFull[target]) return candidates[target];
@@ -140,9 +225,10 @@ export function createPrefixAware(context: BalancerContext): PrefixAwareBalancer
       estimator.recordStart(replica.name);
       const hashes = hashesOf(request);
       if (hashes.length === 0) return;
+      work.recordSend(replica.name, hashes.length * TOKENS_PER_INDEX_BLOCK);
       let index = indexes.get(replica.name);
       if (!index) {
-        index = new LruSet(INDEX_BLOCKS_PER_REPLICA);
+        index = new LruSet(indexCapacity(replica, estimator.trafficShare));
         indexes.set(replica.name, index);
       }
       // Deepest block first, so that the shared first blocks are the most recently used and evicted last (vLLM, too,
@@ -155,8 +241,30 @@ export function createPrefixAware(context: BalancerContext): PrefixAwareBalancer
     onReplicasChanged(names: readonly string[]): void {
       forgetDeparted(indexes, names);
       estimator.forgetDeparted(names);
+      work.forgetDeparted(names);
     },
   };
+}
+
+/**
+ * Index blocks for a replica, sized like its KV cache: capacity (published, else configured) ÷ tokens per block,
+ * times this sidecar's traffic share. The engine evicts by the traffic of every sidecar together, so a sidecar that
+ * sends an eighth of it sees its own prefixes evicted after an eighth of the blocks it sent. Unknown capacity: the
+ * H100-sized default.
+ */
+export function indexCapacity(replica: ReplicaView, trafficShare: number): number {
+  const tokens = replica.cacheTokens;
+  if (tokens === undefined || !Number.isFinite(tokens) || tokens <= 0) return INDEX_BLOCKS_PER_REPLICA;
+  const share = Number.isFinite(trafficShare) ? Math.min(1, Math.max(0, trafficShare)) : 1;
+  return Math.max(MIN_INDEX_BLOCKS, Math.floor((tokens / TOKENS_PER_INDEX_BLOCK) * share));
+}
+
+/** Whole blocks of a leading system message presumed shared by every request (see LEAD_MESSAGE_SHARED_MAX_SHARE). */
+export function sharedBlocks(request: RoutedRequest, blockCount: number): number {
+  const chars = request.leadMessageChars;
+  if (chars === undefined || !(chars > 0) || chars > LEAD_MESSAGE_SHARED_MAX_SHARE * request.promptText.length)
+    return 0;
+  return Math.min(blockCount - 1, Math.floor(chars / PREFIX_BLOCK_CHARS));
 }
 
 /** Requests per unit of weight: engine queue and batch when every scrape is fresh, else this sidecar's in-flight. */

@@ -6,12 +6,24 @@ type Headers = Record<string, string | string[] | undefined>;
 
 export function toRoutedRequest(body: unknown, headers: Headers): RoutedRequest {
   const fields = isRecord(body) ? body : {};
+  const promptText = renderPrompt(fields);
+  const lead = leadMessageChars(fields);
   return {
     model: nonEmptyString(fields['model']),
     sessionKey: nonEmptyString(headerValue(headers, 'x-session-id')) ?? nonEmptyString(fields['user']),
-    promptText: renderPrompt(fields),
+    promptText,
     cacheSalt: nonEmptyString(fields['cache_salt']),
+    ...(lead !== undefined && lead < promptText.length ? { leadMessageChars: lead } : {}),
   };
+}
+
+/** Length of the rendered first message when it is a system or developer message and another message follows. */
+export function leadMessageChars(body: Record<string, unknown>): number | undefined {
+  const messages = body['messages'];
+  if (!Array.isArray(messages) || messages.length < 2) return undefined;
+  const first: unknown = messages[0];
+  if (!isRecord(first) || (first['role'] !== 'system' && first['role'] !== 'developer')) return undefined;
+  return renderMessages([first]).length;
 }
 
 /** Chat `messages`, else completions `prompt`, else embeddings `input`; empty when there is none. */

@@ -9,6 +9,11 @@ export interface EngineLoad {
   kvCacheUsage: number;
   /** Epoch ms of the scrape. */
   scrapedAt: number;
+  /**
+   * vllm:prefix_cache_queries_total at the scrape: prompt tokens the engine has looked up, cumulative (all senders
+   * together). Its growth is the replica's prompt work, the same figure in every sidecar. Undefined if not published.
+   */
+  prefixQueries?: number | undefined;
 }
 
 /** What a balancer may know about a replica. */
@@ -23,6 +28,11 @@ export interface ReplicaView {
   readonly ttftEwmaMs: number | undefined;
   /** Last engine scrape, undefined until one succeeded. */
   readonly engine: EngineLoad | undefined;
+  /**
+   * KV-cache capacity in tokens: what the replica publishes (vllm:cache_config_info num_gpu_blocks × block_size), else
+   * the configured `cacheTokens`; undefined when neither is known.
+   */
+  readonly cacheTokens?: number | undefined;
 }
 
 /** What a balancer may know about a request. */
@@ -37,6 +47,11 @@ export interface RoutedRequest {
   readonly promptText: string;
   /** Body `cache_salt`, which isolates vLLM's prefix cache per tenant. */
   readonly cacheSalt: string | undefined;
+  /**
+   * Characters of promptText taken by the first message when it is a system (or developer) message and more messages
+   * follow: the part most likely shared by every request (a team's system prompt). Undefined otherwise.
+   */
+  readonly leadMessageChars?: number | undefined;
 }
 
 export interface BalancerContext {

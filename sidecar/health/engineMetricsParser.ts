@@ -7,6 +7,8 @@ export interface EngineSample {
   kvCacheUsage: number;
   prefixQueries: number | null;
   prefixHits: number | null;
+  /** KV-cache capacity in tokens: num_gpu_blocks × block_size of vllm:cache_config_info (summed over engines). */
+  cacheTokens?: number | null;
 }
 
 const WANTED = new Set([
@@ -24,12 +26,18 @@ const WANTED = new Set([
 export function parseEngineMetrics(text: string): EngineSample | undefined {
   const sums = new Map<string, number>();
   const counts = new Map<string, number>();
+  let cacheTokens: number | null = null;
   for (const rawLine of text.split('\n')) {
     const line = rawLine.trim();
     if (line === '' || line.startsWith('#')) continue;
     const nameEnd = firstOf(line, '{', ' ');
     if (nameEnd <= 0) continue;
     const name = line.slice(0, nameEnd);
+    if (name === CACHE_CONFIG) {
+      const tokens = cacheConfigTokens(line.slice(nameEnd));
+      if (tokens !== undefined) cacheTokens = (cacheTokens ?? 0) + tokens;
+      continue;
+    }
     if (!WANTED.has(name)) continue;
     let rest = line.slice(nameEnd);
     if (rest.startsWith('{')) {
@@ -54,7 +62,24 @@ export function parseEngineMetrics(text: string): EngineSample | undefined {
     kvCacheUsage: kv,
     prefixQueries: queries ?? null,
     prefixHits: hits ?? null,
+    cacheTokens,
   };
+}
+
+const CACHE_CONFIG = 'vllm:cache_config_info';
+
+/** num_gpu_blocks × block_size from the labels of one vllm:cache_config_info series, if both are positive numbers. */
+function cacheConfigTokens(rest: string): number | undefined {
+  if (!rest.startsWith('{')) return undefined;
+  const close = closingBrace(rest);
+  if (close < 0) return undefined;
+  const labels = rest.slice(1, close);
+  const label = (key: string): number => {
+    const match = new RegExp(`(?:^|,)\\s*${key}="([^"]*)"`).exec(labels);
+    return match ? Number(match[1]) : Number.NaN;
+  };
+  const tokens = label('num_gpu_blocks') * label('block_size');
+  return Number.isFinite(tokens) && tokens > 0 ? tokens : undefined;
 }
 
 function firstOf(line: string, a: string, b: string): number {

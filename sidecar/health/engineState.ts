@@ -36,6 +36,18 @@ export class EngineTracker {
     this.last = { sample, at: this.clock.now() };
   }
 
+  /** KV-cache capacity in tokens the replica last published (vllm:cache_config_info), undefined if it never did. */
+  cacheTokens(): number | undefined {
+    return this.last?.sample.cacheTokens ?? undefined;
+  }
+
+  /** The engine's cumulative prefix-cache counters at the last scrape, undefined when it does not publish them. */
+  prefixCounters(): { queries: number; hits: number } | undefined {
+    const sample = this.last?.sample;
+    if (!sample || sample.prefixQueries === null || sample.prefixHits === null) return undefined;
+    return { queries: sample.prefixQueries, hits: sample.prefixHits };
+  }
+
   state(): EngineState | null {
     if (!this.last) return null;
     const { sample, at } = this.last;

@@ -37,6 +37,7 @@ export class Replica implements ReplicaView {
   /** Set when a reload removed the replica: it drains, then closes. */
   removed = false;
   private connectTimeout: number;
+  private configuredCacheTokens: number | undefined;
 
   constructor(
     config: ReplicaConfig,
@@ -50,6 +51,7 @@ export class Replica implements ReplicaView {
     this.basePath = path === '/' ? '' : path.replace(/\/+$/, '');
     this.weight = config.weight;
     this.apiKey = config.apiKey;
+    this.configuredCacheTokens = config.cacheTokens;
     this.connectTimeout = pool.timeouts.connect;
     this.dispatcher = this.createDispatcher();
     this.health = new ReplicaHealth(healthPolicyOf(pool), clock);
@@ -61,14 +63,21 @@ export class Replica implements ReplicaView {
     return this.stats.ttftEwmaMs;
   }
 
+  /** KV-cache capacity in tokens: published by the engine, else configured (prefix-aware sizes its model by it). */
+  get cacheTokens(): number | undefined {
+    return this.engineTracker.cacheTokens() ?? this.configuredCacheTokens;
+  }
+
   get engine(): EngineLoad | undefined {
     const state = this.engineTracker.state();
     if (!state) return undefined;
+    const counters = this.engineTracker.prefixCounters();
     return {
       running: state.running,
       waiting: state.waiting,
       kvCacheUsage: state.kvCacheUsage,
       scrapedAt: state.scrapedAt,
+      ...(counters ? { prefixQueries: counters.queries } : {}),
     };
   }
 
@@ -76,6 +85,7 @@ export class Replica implements ReplicaView {
   update(config: ReplicaConfig, pool: PoolConfig, engineIntervalMs: number): void {
     this.weight = config.weight;
     this.apiKey = config.apiKey;
+    this.configuredCacheTokens = config.cacheTokens;
     this.health.setPolicy(healthPolicyOf(pool));
     this.engineTracker.setInterval(engineIntervalMs);
     if (pool.timeouts.connect !== this.connectTimeout) {

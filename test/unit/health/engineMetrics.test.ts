@@ -54,3 +54,28 @@ test('hit rate is Δhits/Δqueries between scrapes; stale after twice the interv
   clock.t = 3001;
   assert.equal(tracker.state()!.stale, true);
 });
+
+test('KV-cache capacity from vllm:cache_config_info: num_gpu_blocks x block_size, summed over engines', () => {
+  const one = parseEngineMetrics(
+    'vllm:num_requests_running 0\nvllm:cache_config_info{block_size="16",enable_prefix_caching="True",num_gpu_blocks="3000"} 1.0\n',
+  )!;
+  assert.equal(one.cacheTokens, 48_000);
+  const two = parseEngineMetrics(
+    'vllm:num_requests_running 0\nvllm:cache_config_info{engine="0",num_gpu_blocks="100",block_size="16"} 1\n' +
+      'vllm:cache_config_info{engine="1",num_gpu_blocks="100",block_size="16"} 1\n',
+  )!;
+  assert.equal(two.cacheTokens, 3200);
+  // Without num_gpu_blocks (or not a number) the capacity is unknown.
+  assert.equal(parseEngineMetrics(V1)!.cacheTokens, null);
+  assert.equal(
+    parseEngineMetrics(
+      'vllm:num_requests_running 0\nvllm:cache_config_info{num_gpu_blocks="None",block_size="16"} 1\n',
+    )!.cacheTokens,
+    null,
+  );
+  const clock = { now: () => 0 };
+  const tracker = new EngineTracker(clock, 1000);
+  assert.equal(tracker.cacheTokens(), undefined);
+  tracker.record(one);
+  assert.equal(tracker.cacheTokens(), 48_000);
+});

@@ -1,0 +1,86 @@
+// Prompt work per replica, decayed: how much prompt each replica has been given lately, by every sender together. It
+// stands for the replica's cache footprint (what its cache holds is what it was sent lately) and, unlike load, it
+// does not vanish between a group's requests, so new prefix groups can be placed where the fewest live.
+// Source: the engine's vllm:prefix_cache_queries_total (prompt tokens looked up, cumulative), the same counter in every
+// sidecar; between scrapes, plus the prompt tokens this sidecar sent since ÷ its traffic share. Without the counter,
+// this sidecar's own sends ÷ its share.
+import { forgetDeparted } from './selection';
+import type { BalancerContext, ReplicaView } from './types';
+
+/** Decay time constant: work older than about a minute no longer says where groups live. */
+export const WORK_DECAY_MS = 60_000;
+
+interface ReplicaWork {
+  /** Decayed engine work at `engineAt` (tokens), from the counter. */
+  engine: number;
+  engineAt: number;
+  lastQueries: number | undefined;
+  /** Decayed work this sidecar sent (tokens), at `localAt`. */
+  local: number;
+  localAt: number;
+  /** This sidecar's sends after the last scrape: [time, tokens]. */
+  sinceScrape: Array<[number, number]>;
+}
+
+export class PromptWork {
+  private readonly work = new Map<string, ReplicaWork>();
+
+  constructor(private readonly context: BalancerContext) {}
+
+  /** Records prompt tokens this sidecar sent to the replica. */
+  recordSend(replicaName: string, tokens: number): void {
+    const w = this.entry(replicaName);
+    const now = this.context.now();
+    w.local = decay(w.local, now - w.localAt) + tokens;
+    w.localAt = now;
+    w.sinceScrape.push([now, tokens]);
+    if (w.sinceScrape.length > 4096) w.sinceScrape.splice(0, w.sinceScrape.length - 4096);
+  }
+
+  /** Decayed prompt tokens the replica was given lately (all senders), as estimated now. */
+  tokens(replica: ReplicaView, trafficShare: number): number {
+    const w = this.entry(replica.name);
+    const now = this.context.now();
+    const share = Math.max(1 / 16, Math.min(1, trafficShare));
+    const engine = replica.engine;
+    const queries = engine?.prefixQueries;
+    if (engine === undefined || queries === undefined || !Number.isFinite(queries)) {
+      return decay(w.local, now - w.localAt) / share;
+    }
+    if (engine.scrapedAt > w.engineAt) {
+      const grown = w.lastQueries !== undefined && queries >= w.lastQueries ? queries - w.lastQueries : 0;
+      w.engine = decay(w.engine, engine.scrapedAt - w.engineAt) + grown;
+      w.engineAt = engine.scrapedAt;
+      w.lastQueries = queries;
+      w.sinceScrape = w.sinceScrape.filter(([at]) => at > engine.scrapedAt);
+    }
+    let since = 0;
+    for (const [at, tokens] of w.sinceScrape) if (at > w.engineAt) since += tokens;
+    return decay(w.engine, now - w.engineAt) + since / share;
+  }
+
+  forgetDeparted(names: readonly string[]): void {
+    forgetDeparted(this.work, names);
+  }
+
+  private entry(name: string): ReplicaWork {
+    let w = this.work.get(name);
+    if (!w) {
+      const now = this.context.now();
+      w = {
+        engine: 0,
+        engineAt: Number.NEGATIVE_INFINITY,
+        lastQueries: undefined,
+        local: 0,
+        localAt: now,
+        sinceScrape: [],
+      };
+      this.work.set(name, w);
+    }
+    return w;
+  }
+}
+
+function decay(value: number, ageMs: number): number {
+  return ageMs <= 0 ? value : value * Math.exp(-ageMs / WORK_DECAY_MS);
+}
