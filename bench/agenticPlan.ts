@@ -1,6 +1,6 @@
 // The agentic part of the bench (issue 17): two shapes of the agentic regime, on 4 and 8 replicas, over several
 // seeds, for one sidecar (with the other gateways, the open peer and the LIMIT) and for a team of 8 sidecars.
-import type { AlgorithmId } from '../sidecar/protocol';
+import type { AlgorithmId } from '../core/protocol';
 import type { AgenticOptions } from './agentic';
 import type { ContenderSpec } from './contenders';
 

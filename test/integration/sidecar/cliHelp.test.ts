@@ -63,13 +63,13 @@ test('export: a missing or unknown format names the formats that exist', () => {
   assert.equal(missing.code, 2);
   assert.equal(
     missing.stderr,
-    'vllm-pools export: which format? --format takes one of: nginx, haproxy, caddy, envoy\n',
+    'vllm-pools export: which format? --format takes one of: nginx, haproxy, caddy, envoy, inference-gateway\n',
   );
   const unknown = cli(['export', '--format', 'traefik']);
   assert.equal(unknown.code, 2);
   assert.equal(
     unknown.stderr,
-    'vllm-pools export: unknown format "traefik"; --format takes one of: nginx, haproxy, caddy, envoy\n',
+    'vllm-pools export: unknown format "traefik"; --format takes one of: nginx, haproxy, caddy, envoy, inference-gateway\n',
   );
 });
 
