@@ -15,6 +15,7 @@ import { accessEntry, createLogger, type Logger, redact } from './log';
 import { type Clock, systemClock } from './pool/clock';
 import { Fleet } from './pool/fleet';
 import type { ProxyDeps } from './proxy/proxyRoute';
+import { ResponseAffinity } from './proxy/responseAffinity';
 import { undiciTransport } from './proxy/transport';
 import { createSidecarServer } from './server';
 import { ActiveStreams } from './stats/activeStreams';
@@ -99,6 +100,7 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Runnin
   const proxyDeps: ProxyDeps = {
     clock,
     transport: undiciTransport,
+    responses: new ResponseAffinity(),
     recorder: {
       clock,
       logger,

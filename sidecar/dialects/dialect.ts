@@ -41,6 +41,8 @@ export interface Dialect {
    * request path never parses an answer's body; otherwise it parses the body (up to 256 KiB) for `usageTokens`.
    */
   usageTokensOfText?(text: string | Buffer): number | null;
+  /** The id of what a non-streamed answer created and the replica keeps (a stored Response), if this protocol has one. */
+  createdId?(body: unknown): string | undefined;
   /** An error the sidecar answers itself, in this protocol's shape (the message is scrubbed of secrets). */
   error(status: number, message: string, type?: string): DialectError;
   /** The bytes that end a stream whose upstream failed after the first byte, in this protocol's own terms. */

@@ -1,7 +1,9 @@
 // The OpenAI Responses dialect (POST /v1/responses, GET/DELETE /v1/responses/{id}, POST .../cancel): Codex CLI's
 // protocol. Prefix key in template order (responsesPrompt.ts), the session key Codex sends, the Responses stream
 // tap, OpenAI-shaped errors and a `response.failed` tail.
+
 import type { RoutedRequest } from '../balancer/types';
+import { createdResponseId } from '../proxy/responseAffinity';
 import { firstHeader, isRecord, nonEmptyString } from './bodyFields';
 import type { Dialect, RequestHeaders, StreamTap, TokenListener } from './dialect';
 import { responsesError, responsesFailureTail } from './responsesErrors';
@@ -48,6 +50,7 @@ export const responsesDialect: Dialect = {
   isStream: (body) => body['stream'] === true,
   streamTap: (now: () => number, listener: TokenListener): StreamTap => new ResponsesStreamTap(now, listener),
   usageTokens: responsesUsageTokens,
+  createdId: createdResponseId,
   error: responsesError,
   streamFailureTail: (message) => responsesFailureTail(message),
 };

@@ -34,6 +34,11 @@ export interface AttemptRequest {
   readonly dialect: Dialect;
   readonly recorder: RequestRecorder;
   readonly sink: ResponseSink;
+  /**
+   * A 404 before anything was sent means "not on this replica, ask the next" (a stored Response that only the
+   * replica which created it knows).
+   */
+  readonly notFoundMeansNext?: boolean;
 }
 
 const CLIENT_GONE = 'client closed the connection';
@@ -112,6 +117,15 @@ class Attempt implements UpstreamReceiver, SinkListener {
         });
         return;
       }
+    } else if (status === 404 && this.request.notFoundMeansNext && this.mayRetry) {
+      recorder.replicaAnswered();
+      this.discarding = 1;
+      this.end(true, null, {
+        kind: 'retry',
+        errorKind: 'status',
+        message: `replica ${this.replica.name} answered 404`,
+      });
+      return;
     } else if (status < 500) {
       recorder.replicaAnswered();
     } else {
@@ -214,9 +228,12 @@ class Attempt implements UpstreamReceiver, SinkListener {
     if (this.captured === null) return null;
     const body = Array.isArray(this.captured) ? Buffer.concat(this.captured, this.capturedBytes) : this.captured;
     const dialect = this.request.dialect;
-    if (dialect.usageTokensOfText) return dialect.usageTokensOfText(body);
+    if (dialect.usageTokensOfText && !dialect.createdId) return dialect.usageTokensOfText(body);
     try {
-      return dialect.usageTokens(JSON.parse(body.toString('utf8')));
+      const parsed: unknown = JSON.parse(body.toString('utf8'));
+      const created = dialect.createdId?.(parsed);
+      if (created !== undefined) this.request.recorder.onResponseId(created);
+      return dialect.usageTokens(parsed);
     } catch {
       return null;
     }

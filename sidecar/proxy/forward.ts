@@ -18,6 +18,8 @@ export interface ForwardDeps {
 export interface ForwardRequest extends AttemptRequest {
   readonly pool: PoolRuntime;
   readonly routed: Parameters<PoolRuntime['balancer']['pick']>[1];
+  /** The replicas to try, in order, instead of the balancer's choice (a stored Response's id names where it lives). */
+  readonly replicaOrder?: (candidates: readonly Replica[]) => readonly Replica[];
 }
 
 export async function forward(deps: ForwardDeps, request: ForwardRequest): Promise<void> {
@@ -26,15 +28,19 @@ export async function forward(deps: ForwardDeps, request: ForwardRequest): Promi
   const maxAttempts = Math.max(1, pool.config.retries + 1);
   let last: AttemptResult | undefined;
 
-  while (recorder.attempts < maxAttempts && !sink.gone) {
+  // Looking for a stored Response asks every replica if need be, whatever the retry budget.
+  const limit = request.replicaOrder ? Math.max(maxAttempts, pool.candidates().length) : maxAttempts;
+  while (recorder.attempts < limit && !sink.gone) {
     const candidates = pool.candidates().filter((replica) => !tried.includes(replica));
     if (candidates.length === 0) break;
-    const picked = pool.balancer.pick(candidates, request.routed);
+    const picked = request.replicaOrder
+      ? request.replicaOrder(candidates)[0]
+      : pool.balancer.pick(candidates, request.routed);
     const replica = picked && candidates.find((candidate) => candidate === picked || candidate.name === picked.name);
     if (!replica) break;
     tried.push(replica);
     const attemptNumber = recorder.attempts + 1;
-    const mayRetry = attemptNumber < maxAttempts && candidates.length > 1;
+    const mayRetry = attemptNumber < limit && candidates.length > 1;
     last = await runAttempt(deps.transport, deps.clock, request, replica, attemptNumber, mayRetry);
     if (last.kind !== 'retry') break;
     recorder.retrying(last.message);

@@ -8,6 +8,13 @@ import { sendDialectError } from './dialectError';
 import { type ForwardDeps, forward } from './forward';
 import { readBody } from './readBody';
 import { type RecorderDeps, RequestRecorder } from './recorder';
+import {
+  previousResponseId,
+  type ResponseAffinity,
+  replicasToTry,
+  responseIdOfPath,
+  storesResponse,
+} from './responseAffinity';
 import type { Route } from './routes';
 import { NodeResponseSink } from './sink';
 
@@ -18,6 +25,8 @@ export const POOL_HEADER = 'x-vllm-pools-pool';
 
 export interface ProxyDeps extends ForwardDeps {
   recorder: RecorderDeps;
+  /** Which replica created each stored Response this sidecar saw (Responses API). */
+  responses: ResponseAffinity;
 }
 
 export async function proxyRoute(
@@ -87,9 +96,17 @@ export async function proxyRoute(
     const request = parsed ?? {};
     const routed = dialect.routedRequest(request, req.headers);
     recorder.routedTo(pool, model ?? null, dialect.isStream(request), routed, body?.length ?? 0);
+    const pinned = dialect.id === 'openai-responses' ? pinnedResponse(method, route.upstreamPath, request) : undefined;
+    const remembered = pinned === undefined ? undefined : deps.responses.replicaOf(pinned.id);
     await forward(deps, {
       pool,
       routed,
+      ...(pinned === undefined
+        ? {}
+        : {
+            replicaOrder: (candidates) => replicasToTry(candidates, pinned.id, remembered),
+            notFoundMeansNext: true,
+          }),
       method,
       upstreamPath: route.upstreamPath,
       rawHeaders: req.rawHeaders,
@@ -100,8 +117,38 @@ export async function proxyRoute(
       recorder,
       sink,
     });
+    rememberResponse(deps.responses, recorder, method, pinned, request);
   } finally {
     sink.detach();
+  }
+}
+
+/** The stored Response a Responses request needs: the id in its path, or its `previous_response_id`. */
+function pinnedResponse(
+  method: string,
+  path: string,
+  body: Record<string, unknown>,
+): { id: string; action: string } | undefined {
+  const named = responseIdOfPath(method, path);
+  if (named) return named;
+  const previous = previousResponseId(body);
+  return previous === undefined ? undefined : { id: previous, action: 'continue' };
+}
+
+/** Keeps the memory of stored Responses in step with what the request did. */
+function rememberResponse(
+  responses: ResponseAffinity,
+  recorder: RequestRecorder,
+  method: string,
+  pinned: { id: string; action: string } | undefined,
+  body: Record<string, unknown>,
+): void {
+  const replica = recorder.lastReplica;
+  if (!replica || recorder.status === null || recorder.status >= 400) return;
+  if (pinned?.action === 'delete') responses.forget(pinned.id);
+  else if (pinned && pinned.action !== 'continue') responses.remember(pinned.id, replica.name);
+  if (method === 'POST' && recorder.responseId !== undefined && storesResponse(body)) {
+    responses.remember(recorder.responseId, replica.name);
   }
 }
 

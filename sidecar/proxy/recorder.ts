@@ -47,6 +47,10 @@ export class RequestRecorder implements TokenListener {
   private tokens = 0;
   private bytesReceived = 0;
   private finished = false;
+  /** The id of the Response the answer created (Responses API), when it reported one. */
+  responseId: string | undefined;
+  /** The status the client got, once finished. */
+  status: number | null = null;
 
   constructor(
     private readonly deps: RecorderDeps,
@@ -135,6 +139,11 @@ export class RequestRecorder implements TokenListener {
   }
 
   /** TokenListener: a streamed event carried `count` tokens at `at`. */
+  /** The Responses stream tap (or the non-streamed body) named the response this request created. */
+  onResponseId(id: string): void {
+    this.responseId = id;
+  }
+
   onTokens(count: number, at: number): void {
     const stats = this.replica!.stats;
     if (this.lastTokenAt < 0) {
@@ -206,6 +215,7 @@ export class RequestRecorder implements TokenListener {
   finish(status: number, error: FinishError): void {
     if (this.finished) return;
     this.finished = true;
+    this.status = status;
     const pool = this.pool?.name ?? null;
     this.deps.counters.record(pool, status);
     const durationMs = this.deps.clock.now() - this.startedAt;
