@@ -1,4 +1,6 @@
 // What each form field edits and how its text becomes a YAML value. Pure: no DOM, no vscode.
+
+import { parseDuration, parseSize } from '../../core/config/units';
 import type { FormValue, YamlPath } from '../../core/configEditor/messages';
 
 export type FieldKind = 'text' | 'integer' | 'duration' | 'size' | 'list' | 'algorithm' | 'boolean' | 'reference';
@@ -111,6 +113,25 @@ export function parseFieldInput(kind: FieldKind, text: string): FormValue {
   }
   if (kind === 'boolean') return trimmed === 'true';
   return trimmed;
+}
+
+/**
+ * What is wrong with `text` typed into a field of `kind`, checked as the user types (the config's own parsers), or
+ * undefined when it is fine or empty (empty means the default).
+ */
+export function fieldProblem(kind: FieldKind, text: string): string | undefined {
+  const trimmed = text.trim();
+  if (trimmed === '') return undefined;
+  if (kind === 'integer') return /^\d+$/.test(trimmed) ? undefined : `"${trimmed}" is not a whole number`;
+  if (kind === 'duration') {
+    const parsed = parseDuration(parseFieldInput(kind, text));
+    return typeof parsed === 'string' ? parsed : undefined;
+  }
+  if (kind === 'size') {
+    const parsed = parseSize(parseFieldInput(kind, text));
+    return typeof parsed === 'string' ? parsed : undefined;
+  }
+  return undefined;
 }
 
 export type ReferenceKind = 'none' | 'env' | 'secret' | 'literal';

@@ -20,6 +20,7 @@ import { Drafts } from './drafts';
 import {
   displayValue,
   type FieldSpec,
+  fieldProblem,
   GLOBAL_FIELDS,
   HEALTH_FIELDS,
   POOL_FIELDS,
@@ -598,6 +599,7 @@ export class FormView {
     };
     input.addEventListener('change', commitTyped);
     input.addEventListener('blur', commitTyped);
+    input.addEventListener('input', () => showTypingProblem(input, fieldProblem(spec.kind, input.value)));
     return input;
   }
 
@@ -714,4 +716,15 @@ function button(
   const element = h('button', { type: 'button', ...attrs }, text);
   element.addEventListener('click', onClick);
   return element;
+}
+
+/** The problem with what is being typed, under the field, before anything is committed to the file. */
+function showTypingProblem(input: HTMLInputElement, problem: string | undefined): void {
+  const field = input.closest('.field');
+  const issues = field?.querySelector('.issues');
+  if (!field || !issues) return;
+  issues.querySelector('.issue.typing')?.remove();
+  input.setAttribute('aria-invalid', problem ? 'true' : 'false');
+  field.classList.toggle('typing-invalid', problem !== undefined);
+  if (problem) issues.prepend(h('div', { class: 'issue error typing' }, problem));
 }

@@ -145,6 +145,24 @@ describe('config editor page (headless Chromium)', {
     await page.close();
   });
 
+  it('says what is wrong with a field while it is typed, before anything reaches the file', async () => {
+    const editor = await open();
+    const { page } = editor;
+    const input = page.locator('[data-key="pools.0.failTimeout"]');
+    await input.fill('');
+    await input.pressSequentially('5');
+    const field = page.locator('.field[data-path="pools.0.failTimeout"]');
+    await waitFor(async () => ((await field.locator('.issue.typing').count()) > 0 ? true : undefined), 'typing error');
+    assert.match((await field.locator('.issue.typing').textContent()) ?? '', /needs a unit: write 5s/);
+    assert.equal(await input.getAttribute('aria-invalid'), 'true');
+    const edits = (await editor.posted()).filter((message) => message.type === 'edit');
+    assert.deepEqual(edits, [], 'nothing was committed while typing');
+    await input.pressSequentially('s');
+    await waitFor(async () => ((await field.locator('.issue.typing').count()) === 0 ? true : undefined), 'cleared');
+    assert.equal(await input.getAttribute('aria-invalid'), 'false');
+    await page.close();
+  });
+
   it('asks the host to test a replica, open the text, store a secret and reveal an issue', async () => {
     const editor = await open(DARK_MODERN, SAMPLE.replace('retries: 2', 'retries: -1'));
     const { page } = editor;
