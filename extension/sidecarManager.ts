@@ -29,6 +29,9 @@ export class SidecarManager implements vscode.Disposable {
   private readonly configEmitter = new vscode.EventEmitter<vscode.Uri | undefined>();
   /** Fires when the config file appears, moves or disappears. */
   readonly onDidChangeConfigFile = this.configEmitter.event;
+  private readonly refuseEmitter = new vscode.EventEmitter<{ uri: vscode.Uri; message: string }>();
+  /** The running sidecar did not take a saved config: invalid (it was not sent), or its reload refused it. */
+  readonly onDidRefuseConfig = this.refuseEmitter.event;
   configUri: vscode.Uri | undefined;
   /** The user stopped it: no automatic start until they start it again. */
   private stoppedByUser = false;
@@ -49,6 +52,7 @@ export class SidecarManager implements vscode.Disposable {
       this.live,
       this.diagnostics,
       this.configEmitter,
+      this.refuseEmitter,
       watcher,
       watcher.onDidChange(onFile),
       watcher.onDidCreate(onFile),
@@ -206,6 +210,11 @@ export class SidecarManager implements vscode.Disposable {
     if (client) {
       if (!valid) {
         this.log.warn('the config has errors; the sidecar keeps running on the previous one');
+        const first = issues.find((i) => i.severity === 'error');
+        this.refuseEmitter.fire({
+          uri,
+          message: first ? `line ${first.line}: ${first.message}` : 'the config has errors',
+        });
         return;
       }
       const result = await client.reload();
@@ -216,6 +225,7 @@ export class SidecarManager implements vscode.Disposable {
       const reported = result.errors.map(parseIssueLine).filter((i) => i !== undefined);
       if (reported.length > 0) await this.diagnostics.show(reported, uri);
       this.log.warn(`the sidecar refused the new config: ${result.errors.join('; ')}`);
+      this.refuseEmitter.fire({ uri, message: result.errors[0] ?? 'invalid' });
       void vscode.window.showWarningMessage(
         `vLLM Pools: the config was not applied: ${result.errors[0] ?? 'invalid'}. The sidecar keeps the previous one.`,
       );

@@ -62,6 +62,8 @@ export const HOST_TO_PAGE = s.tagged('type', {
   model: { model: s.trusted<FormModel>(), fileName: s.string },
   live: { replicas: s.nullable(s.arrayOf(s.trusted<LiveReplica>())) },
   editFailed: { message: s.string },
+  /** The file was saved, but the running sidecar did not take it and keeps its previous config. */
+  configNotApplied: { message: s.string },
   testResult: { pool: s.integer, replica: s.integer, ok: s.boolean, message: s.string, models: s.arrayOf(s.string) },
 });
 

@@ -25,6 +25,8 @@ export interface ConfigEditorDeps {
   storeSecret?: (name: string, value: string) => Thenable<void>;
   /** The config file the sidecar runs on, whose saved state the extension's own diagnostics already cover. */
   sidecarConfigUri?: () => vscode.Uri | undefined;
+  /** The running sidecar did not take a saved config (invalid, or its reload refused it). */
+  onDidRefuseConfig?: vscode.Event<{ uri: vscode.Uri; message: string }>;
 }
 
 export class ConfigEditorProvider implements vscode.CustomTextEditorProvider {
@@ -86,6 +88,14 @@ export class ConfigEditorProvider implements vscode.CustomTextEditorProvider {
       }),
     ];
     if (this.deps.onDidChangeSnapshot) subscriptions.push(this.deps.onDidChangeSnapshot(() => sendLive()));
+    if (this.deps.onDidRefuseConfig) {
+      subscriptions.push(
+        this.deps.onDidRefuseConfig((refusal) => {
+          if (refusal.uri.toString() === document.uri.toString())
+            post({ type: 'configNotApplied', message: refusal.message });
+        }),
+      );
+    }
     panel.onDidDispose(() => {
       for (const subscription of subscriptions) subscription.dispose();
     });

@@ -27,6 +27,7 @@ export function registerConfigEditor(context: vscode.ExtensionContext, deps: Con
 export interface ConfigEditorShell {
   live: { snapshot: StateSnapshot | undefined; onDidChangeSnapshot: vscode.Event<StateSnapshot | undefined> };
   configUri: vscode.Uri | undefined;
+  onDidRefuseConfig?: vscode.Event<{ uri: vscode.Uri; message: string }>;
 }
 
 export interface ConfigEditorSecrets {
@@ -42,6 +43,7 @@ export function configEditorDeps(sidecar: ConfigEditorShell, secrets: ConfigEdit
     getSecret: async (name) => (await secrets.envFor(`\${secret:${name}}`))[secretEnvName(name)],
     storeSecret: (name, value) => secrets.set(name, value),
     sidecarConfigUri: () => sidecar.configUri,
+    ...(sidecar.onDidRefuseConfig ? { onDidRefuseConfig: sidecar.onDidRefuseConfig } : {}),
   };
 }
 

@@ -24,6 +24,9 @@ if (root) {
       case 'editFailed':
         view.showNotice(message.message);
         break;
+      case 'configNotApplied':
+        view.showNotice(`Saved, but the running sidecar keeps its previous config: ${message.message}`);
+        break;
       case 'testResult':
         view.setTestResult(message.pool, message.replica, {
           pending: false,

@@ -163,6 +163,18 @@ describe('config editor page (headless Chromium)', {
     await page.close();
   });
 
+  it('tells the user when the running sidecar did not take the saved file', async () => {
+    const editor = await open();
+    await editor.send({ type: 'configNotApplied', message: 'line 4: pools[0].failTimeout needs a unit' });
+    const notice = editor.page.locator('.notice');
+    await waitFor(async () => ((await notice.count()) > 0 ? true : undefined), 'the notice');
+    assert.match(
+      (await notice.first().textContent()) ?? '',
+      /running sidecar keeps its previous config: line 4: pools\[0\]\.failTimeout needs a unit/,
+    );
+    await editor.page.close();
+  });
+
   it('asks the host to test a replica, open the text, store a secret and reveal an issue', async () => {
     const editor = await open(DARK_MODERN, SAMPLE.replace('retries: 2', 'retries: -1'));
     const { page } = editor;
