@@ -38,7 +38,11 @@ export class ReplicaMonitor {
     );
     this.loop(
       () => this.refreshModels(),
-      () => (this.replica.modelsLearnedAt === null ? MODELS_RETRY_MS : MODELS_REFRESH_MS),
+      // On the health-check cadence, so an adapter loaded or unloaded at run time is seen within an interval.
+      () =>
+        this.replica.modelsLearnedAt === null
+          ? MODELS_RETRY_MS
+          : Math.min(MODELS_REFRESH_MS, this.pool.config.healthCheck.interval),
     );
   }
 

@@ -44,8 +44,18 @@ export class PoolRuntime {
   }
 
   /** Replicas that may take a new request: not removed, not draining, not ejected, not unhealthy. */
-  candidates(): Replica[] {
-    return this.replicas.filter((replica) => !replica.removed && replica.health.isCandidate());
+  /**
+   * Replicas that may take a request now; for `model`, only those that serve it (base model or LoRA adapter, as
+   * their own /v1/models lists) or whose list is not known yet. Mixed fleets: an adapter loaded on one replica only
+   * goes there, never to the others' 404.
+   */
+  candidates(model?: string): Replica[] {
+    return this.replicas.filter(
+      (replica) =>
+        !replica.removed &&
+        replica.health.isCandidate() &&
+        (model === undefined || replica.modelsLearnedAt === null || replica.models.includes(model)),
+    );
   }
 
   find(name: string): Replica | undefined {

@@ -29,9 +29,10 @@ export async function forward(deps: ForwardDeps, request: ForwardRequest): Promi
   let last: AttemptResult | undefined;
 
   // Looking for a stored Response asks every replica if need be, whatever the retry budget.
-  const limit = request.replicaOrder ? Math.max(maxAttempts, pool.candidates().length) : maxAttempts;
+  const model = request.routed.model;
+  const limit = request.replicaOrder ? Math.max(maxAttempts, pool.candidates(model).length) : maxAttempts;
   while (recorder.attempts < limit && !sink.gone) {
-    const candidates = pool.candidates().filter((replica) => !tried.includes(replica));
+    const candidates = pool.candidates(model).filter((replica) => !tried.includes(replica));
     if (candidates.length === 0) break;
     const picked = request.replicaOrder
       ? request.replicaOrder(candidates)[0]
@@ -53,7 +54,8 @@ export async function forward(deps: ForwardDeps, request: ForwardRequest): Promi
   } else if (sink.gone) {
     recorder.finish(499, 'client-abort');
   } else if (!last) {
-    sendDialectError(sink, request.dialect, 503, `no healthy replica in pool "${pool.name}"`, [
+    const serving = model !== undefined && pool.candidates().length > 0 ? ` serves the model \`${model}\`` : '';
+    sendDialectError(sink, request.dialect, 503, `no healthy replica in pool "${pool.name}"${serving}`, [
       'retry-after',
       String(retryAfterSeconds(pool, deps.clock.now())),
       'x-vllm-pools-pool',
