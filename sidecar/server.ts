@@ -9,6 +9,7 @@ import { hasToken } from './admin/auth';
 import { hasClientToken } from './clientToken';
 import type { Logger } from './log';
 import type { Fleet } from './pool/fleet';
+import { ADAPTER_PATHS, adapterRoute } from './proxy/adapterRoute';
 import { sendError } from './proxy/openaiError';
 import { listModels, type ProxyDeps, proxyRoute } from './proxy/proxyRoute';
 import { routeOf } from './proxy/routes';
@@ -122,22 +123,31 @@ async function handle(context: ServerContext, req: IncomingMessage, res: ServerR
     res.setHeader('connection', 'close');
     return sendError(res, 503, 'the sidecar is shutting down', { 'retry-after': '1' });
   }
+  const route = routeOf(req.method ?? 'GET', path, url.search);
   if (!hasClientToken(req.headers, config.clientToken)) {
-    return sendError(
-      res,
+    // In the caller's dialect: an Anthropic client reads only Anthropic's error shape.
+    const error = route.dialect.error(
       401,
       'this endpoint needs Authorization: Bearer <clientToken> (or x-api-key: <clientToken>)',
-      { 'www-authenticate': 'Bearer' },
       'authentication_error',
     );
+    res.writeHead(401, {
+      'content-type': error.contentType,
+      'content-length': Buffer.byteLength(error.body),
+      'www-authenticate': 'Bearer',
+    });
+    res.end(error.body);
+    return;
   }
-  const route = routeOf(req.method ?? 'GET', path, url.search);
   if (route.models) {
     if (route.pool !== undefined && !fleet.pool(route.pool)) {
       const names = fleet.pools.map((pool) => pool.name).join(', ');
       return sendError(res, 404, `The pool \`${route.pool}\` does not exist. Pools: ${names || '(none)'}`);
     }
     return sendJson(res, 200, listModels(fleet, Date.now(), route.pool));
+  }
+  if (ADAPTER_PATHS.has(route.upstreamPath.split('?', 1)[0]!)) {
+    return adapterRoute(fleet, config.limits.maxBodyBytes, req, res, route);
   }
   return proxyRoute(fleet, context.proxyDeps, config.limits.maxBodyBytes, req, res, route);
 }

@@ -31,6 +31,11 @@ export class Fleet {
     this.sweeper.unref();
   }
 
+  /** Re-reads these replicas' /v1/models now (after an adapter was loaded or unloaded through the sidecar). */
+  async refreshModels(replicas: readonly Replica[]): Promise<void> {
+    await Promise.allSettled(replicas.map((replica) => this.monitors.get(replica)?.refreshModels()));
+  }
+
   /** Waits (bounded) until every pool that learns its models has heard from at least one replica. */
   async learnModels(timeoutMs: number): Promise<void> {
     const waiting = this.pools.filter((pool) => pool.modelsUnknown());

@@ -11,7 +11,7 @@ export function sidecarRestartsAfterKill(ref: SessionRef): void {
     await wb.openViewContainer('vLLM Pools');
     const before = s.sidecarProcess();
     assert.ok(before, 'a sidecar listens on the configured port');
-    assert.match(before.cmdline, /cli\.js serve /, `the listener is the sidecar: ${before.cmdline}`);
+    assert.match(before.cmdline, /sidecar\.js serve /, `the listener is the sidecar: ${before.cmdline}`);
     const algorithm = (await s.sidecar.state()).pools[0]?.algorithm;
 
     process.kill(before.pid, 'SIGKILL');
@@ -23,7 +23,7 @@ export function sidecarRestartsAfterKill(ref: SessionRef): void {
       },
       { timeoutMs: 60_000 },
     );
-    assert.match(after.cmdline, /cli\.js serve /);
+    assert.match(after.cmdline, /sidecar\.js serve /);
     await waitFor('the new sidecar to be healthy', () => s.sidecar.healthy(), { timeoutMs: 30_000 });
     const state = await s.sidecar.state();
     assert.equal(state.pools[0]?.algorithm, algorithm, 'the algorithm written to the YAML survives the restart');

@@ -20,6 +20,7 @@ before(async () => {
     replicas: 3,
     profile: 'fast',
     model: BASE,
+    enableLora: true,
     perReplica: [undefined, { enableLora: true, loraModules: [{ name: ADAPTER, path: '/adapters/sql' }] }, undefined],
   });
   const config = testConfig([
@@ -87,5 +88,52 @@ test('after the adapter is unloaded, a request for it gets a clear 404 from the 
       assert.match(error.message, new RegExp(`${ADAPTER}.*does not exist.*Known models: ${BASE.replace('/', '\\/')}`));
       return true;
     },
+  );
+});
+
+test('adapters are loaded through the sidecar on the replicas named, with the result per replica', async () => {
+  const post = (path: string, body: unknown) =>
+    fetch(`${sidecar.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const load = await post('/v1/load_lora_adapter', {
+    lora_name: 'py-lora',
+    lora_path: '/adapters/py',
+    replicas: ['sim-2'],
+  });
+  assert.equal(load.status, 200);
+  const answer = (await load.json()) as { pool: string; ok: boolean; results: { replica: string; status: number }[] };
+  assert.equal(answer.pool, 'mixed');
+  assert.deepEqual(
+    answer.results.map((result) => [result.replica, result.status]),
+    [['sim-2', 200]],
+  );
+  // The model lists were re-read before the answer: the next request finds the adapter, on sim-2 only.
+  for (let i = 0; i < 4; i++) {
+    const { response } = await client.chat.completions
+      .create({ model: 'py-lora', messages: [{ role: 'user', content: `code ${i}` }], max_tokens: 4 })
+      .withResponse();
+    assert.equal(response.headers.get('x-vllm-pools-replica'), 'sim-2');
+  }
+  const unknownReplica = await post('/v1/load_lora_adapter', { lora_name: 'x', lora_path: '/x', replicas: ['gpu-9'] });
+  assert.equal(unknownReplica.status, 400);
+  assert.match(
+    ((await unknownReplica.json()) as { error: { message: string } }).error.message,
+    /no replica gpu-9.*sim-0/,
+  );
+  const noName = await post('/v1/unload_lora_adapter', {});
+  assert.equal(noName.status, 400);
+  const unloadAll = await post('/v1/unload_lora_adapter', { lora_name: 'py-lora' });
+  const all = (await unloadAll.json()) as { ok: boolean; results: { replica: string; status: number }[] };
+  assert.equal(unloadAll.status, 207, 'unloaded where it was, an error from the replicas that never had it');
+  assert.deepEqual(
+    all.results.map((result) => [result.replica, result.status >= 200 && result.status < 300]),
+    [
+      ['sim-0', false],
+      ['sim-1', false],
+      ['sim-2', true],
+    ],
   );
 });
