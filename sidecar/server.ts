@@ -144,7 +144,7 @@ async function handle(context: ServerContext, req: IncomingMessage, res: ServerR
       const names = fleet.pools.map((pool) => pool.name).join(', ');
       return sendError(res, 404, `The pool \`${route.pool}\` does not exist. Pools: ${names || '(none)'}`);
     }
-    return sendJson(res, 200, listModels(fleet, Date.now(), route.pool));
+    return sendJson(res, 200, listModels(fleet, Date.now(), route.pool, config.aliases));
   }
   if (ADAPTER_PATHS.has(route.upstreamPath.split('?', 1)[0]!)) {
     return adapterRoute(fleet, config.limits.maxBodyBytes, req, res, route);

@@ -101,6 +101,7 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Runnin
     clock,
     transport: undiciTransport,
     responses: new ResponseAffinity(),
+    aliases: () => config.aliases,
     recorder: {
       clock,
       logger,

@@ -3,7 +3,7 @@
 // with the log redactor, and never written into a message.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { LineCounter, type Node, parseDocument } from 'yaml';
+import { isMap, isScalar, LineCounter, type Node, parseDocument } from 'yaml';
 import { ALGORITHM_IDS, type AlgorithmId, isAlgorithmId } from '../protocol';
 import { redact } from '../redact';
 import { ADMIN_TOKEN_ENV, adminTokenInForce } from './adminToken';
@@ -31,6 +31,7 @@ const TOP_KEYS = [
   'admin',
   'tls',
   'users',
+  'aliases',
 ] as const;
 const POOL_KEYS = [
   'name',
@@ -184,6 +185,8 @@ class ConfigParser {
 
     const pools = this.pools(get('pools'), root, algorithm);
     if (!pools) return undefined;
+    const aliasesField = get('aliases');
+    const aliases = aliasesField ? this.aliases(aliasesField) : undefined;
 
     const config: Config = {
       file: resolve(this.file),
@@ -199,7 +202,42 @@ class ConfigParser {
     if (clientToken !== undefined) config.clientToken = clientToken;
     if (users) config.users = users;
     if (tls) config.tls = tls;
+    if (aliases && Object.keys(aliases).length > 0) config.aliases = aliases;
     return config;
+  }
+
+  /** `aliases`: a model name a tool insists on -> the model a pool serves; one hop, never a chain. */
+  private aliases(field: Field): Record<string, string> | undefined {
+    const y = this.yaml;
+    const node = field.value;
+    if (!isMap(node)) {
+      this.sink.at(
+        y.where(field),
+        'aliases must be a mapping of names to models, e.g. "gpt-4o: meta-llama/Llama-3.1-8B-Instruct"',
+      );
+      return undefined;
+    }
+    const aliases: Record<string, string> = {};
+    for (const pair of node.items) {
+      const key = pair.key;
+      const value = pair.value;
+      if (!isScalar(key) || typeof key.value !== 'string' || key.value === '') {
+        this.sink.at(key as Node, 'aliases: each name must be a plain, non-empty string');
+        continue;
+      }
+      if (!isScalar(value) || typeof value.value !== 'string' || value.value === '') {
+        this.sink.at((value ?? key) as Node, `aliases.${key.value} must name a model (a non-empty string)`);
+        continue;
+      }
+      aliases[key.value] = value.value;
+    }
+    for (const [name, target] of Object.entries(aliases)) {
+      if (target in aliases) {
+        const at = node.items.find((pair) => isScalar(pair.key) && pair.key.value === name);
+        this.sink.at((at?.value ?? node) as Node, `aliases.${name} names "${target}", itself an alias: name the model`);
+      }
+    }
+    return aliases;
   }
 
   private algorithm(field: Field | undefined): AlgorithmId | undefined {

@@ -69,6 +69,8 @@ export interface Config {
   users?: UserConfig[];
   admin: { token?: string };
   tls?: { cert: string; key: string };
+  /** A model name a tool insists on -> the model a pool serves; the body is rewritten on the way. */
+  aliases?: Record<string, string>;
 }
 
 /** One problem found in a config file, with a 1-based position. */

@@ -27,6 +27,8 @@ export interface ProxyDeps extends ForwardDeps {
   recorder: RecorderDeps;
   /** Which replica created each stored Response this sidecar saw (Responses API). */
   responses: ResponseAffinity;
+  /** The config's model aliases in force (a reload may change them). */
+  aliases(): Readonly<Record<string, string>> | undefined;
 }
 
 export async function proxyRoute(
@@ -64,7 +66,14 @@ export async function proxyRoute(
       }
     }
 
-    const model = typeof parsed?.['model'] === 'string' && parsed['model'] !== '' ? parsed['model'] : undefined;
+    const asked = typeof parsed?.['model'] === 'string' && parsed['model'] !== '' ? parsed['model'] : undefined;
+    const alias = asked === undefined ? undefined : deps.aliases()?.[asked];
+    const model = alias ?? asked;
+    if (alias !== undefined && parsed) {
+      // The tool's name for the model becomes the pool's; the answer keeps the name the engine writes.
+      parsed = { ...parsed, model: alias };
+      body = Buffer.from(JSON.stringify(parsed));
+    }
     let pool: PoolRuntime | undefined;
     if (route.pool !== undefined) {
       pool = fleet.pool(route.pool);
@@ -189,6 +198,7 @@ export function listModels(
   fleet: Fleet,
   now: number,
   poolName?: string,
+  aliases: Readonly<Record<string, string>> = {},
 ): { object: 'list'; data: Record<string, unknown>[] } {
   const cards = new Map<string, Record<string, unknown>>();
   for (const pool of fleet.pools) {
@@ -213,6 +223,11 @@ export function listModels(
         });
       }
     }
+  }
+  // An alias is listed where its model is: tools that check the list before use find the name they insist on.
+  for (const [alias, target] of Object.entries(aliases)) {
+    const card = cards.get(target);
+    if (card && !cards.has(alias)) cards.set(alias, { ...card, id: alias, root: target, parent: target });
   }
   return { object: 'list', data: [...cards.values()] };
 }

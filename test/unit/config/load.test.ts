@@ -114,7 +114,7 @@ test('unknown keys are errors at the key, with a suggestion', () => {
   const errs = errors(`${MINIMAL}        wieght: 2\nlistn: {}\n`);
   assert.deepEqual(errs, [
     'c.yaml:5:9: unknown key "pools[0].replicas[0].wieght" (did you mean "weight"?); allowed here: url, name, weight, apiKey, cacheTokens',
-    'c.yaml:6:1: unknown key "listn" (did you mean "listen"?); allowed here: listen, algorithm, pools, engineMetrics, limits, shutdownGrace, allowedOrigins, clientToken, admin, tls, users',
+    'c.yaml:6:1: unknown key "listn" (did you mean "listen"?); allowed here: listen, algorithm, pools, engineMetrics, limits, shutdownGrace, allowedOrigins, clientToken, admin, tls, users, aliases',
   ]);
 });
 
@@ -320,4 +320,14 @@ test('a replica URL ending in /v1 (a pasted OPENAI_BASE_URL) is used without it,
   const other = parseConfig('pools: [{ name: a, replicas: [{ url: "http://h:1/vllm" }] }]\n', 'c.yaml', {});
   assert.equal(other.config?.pools[0]?.replicas[0]?.url, 'http://h:1/vllm', 'another path prefix is kept');
   assert.deepEqual(other.issues, []);
+});
+
+test('aliases map tool names to models; a chain or a non-string is an error at its place', () => {
+  const ok = parseConfig(`${MINIMAL}aliases:\n  gpt-4o: m\n  claude-sonnet: m\n`, 'c.yaml', {});
+  assert.deepEqual(ok.config?.aliases, { 'gpt-4o': 'm', 'claude-sonnet': 'm' });
+  const errs = errors(`${MINIMAL}aliases:\n  a: b\n  b: m\n  c: [x]\n`);
+  assert.deepEqual(errs, [
+    'c.yaml:6:6: aliases.a names "b", itself an alias: name the model',
+    'c.yaml:8:6: aliases.c must name a model (a non-empty string)',
+  ]);
 });
