@@ -10,6 +10,8 @@ export const DEFAULTS = {
   failTimeout: 30_000,
   timeouts: { connect: 5000, firstByte: 300_000, idle: 3_600_000 },
   retries: 2,
+  /** One request, all its attempts and waits together (a stream already answering is never cut by it). */
+  deadline: 600_000,
   engineMetrics: { enabled: true, interval: 2000 },
   maxBodyBytes: 32 * 1024 * 1024,
   shutdownGrace: 30_000,

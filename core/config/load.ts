@@ -43,6 +43,8 @@ const POOL_KEYS = [
   'failTimeout',
   'timeouts',
   'retries',
+  'fallback',
+  'deadline',
 ] as const;
 const REPLICA_KEYS = ['url', 'name', 'weight', 'apiKey', 'cacheTokens'] as const;
 const HEALTH_CHECK_KEYS = ['enabled', 'path', 'interval', 'timeout', 'rise', 'fall'] as const;
@@ -90,6 +92,8 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
 
 class ConfigParser {
   private readonly sink: IssueSink;
+  /** Where each pool's `fallback` is written, to check it names another pool once all are read. */
+  private readonly fallbackNodes = new Map<PoolConfig, Node>();
 
   constructor(
     private readonly yaml: YamlReader,
@@ -326,6 +330,7 @@ class ConfigParser {
     });
     const pools: PoolConfig[] = [];
     const models = new Map<string, string>();
+    this.fallbackNodes.clear();
     items.forEach((item, index) => {
       const parsed = this.pool(item, `pools[${index}]`, field, defaultAlgorithm);
       if (!parsed) return;
@@ -339,7 +344,19 @@ class ConfigParser {
       }
       pools.push(pool);
     });
-    return pools.length === items.length ? pools : undefined;
+    for (const pool of pools) {
+      if (pool.fallback === undefined) continue;
+      const at = this.fallbackNodes.get(pool)!;
+      if (pool.fallback === pool.name) this.sink.at(at, `pool "${pool.name}" cannot be its own fallback`);
+      else if (!names.has(pool.fallback)) {
+        this.sink.at(at, `fallback "${pool.fallback}" is no pool of this file; pools: ${[...names.keys()].join(', ')}`);
+      }
+    }
+    return pools.length === items.length && !pools.some((pool) => this.badFallback(pool, names)) ? pools : undefined;
+  }
+
+  private badFallback(pool: PoolConfig, names: Map<string, number>): boolean {
+    return pool.fallback !== undefined && (pool.fallback === pool.name || !names.has(pool.fallback));
   }
 
   private pool(
@@ -398,6 +415,13 @@ class ConfigParser {
     const retriesField = fields.get('retries');
     const retries = retriesField ? (y.integer(retriesField, 0, 100) ?? DEFAULTS.retries) : DEFAULTS.retries;
 
+    const fallbackField = fields.get('fallback');
+    const fallback = fallbackField ? y.string(fallbackField) : undefined;
+    const deadlineField = fields.get('deadline');
+    const deadline = deadlineField
+      ? (y.duration(deadlineField, { positive: true }) ?? DEFAULTS.deadline)
+      : DEFAULTS.deadline;
+
     const timeouts: TimeoutsConfig = { ...DEFAULTS.timeouts };
     const timeoutsField = fields.get('timeouts');
     if (timeoutsField) {
@@ -420,8 +444,13 @@ class ConfigParser {
       failTimeout,
       timeouts,
       retries,
+      deadline,
     };
     if (models) pool.models = models;
+    if (fallback !== undefined && fallbackField) {
+      pool.fallback = fallback;
+      this.fallbackNodes.set(pool, y.where(fallbackField));
+    }
     return { pool, modelsNode: modelsField ? y.where(modelsField) : node };
   }
 

@@ -38,6 +38,10 @@ export interface PoolConfig {
   failTimeout: number;
   timeouts: TimeoutsConfig;
   retries: number;
+  /** Another pool's name, used when this one has no healthy replica or every replica answers 429/503. */
+  fallback?: string;
+  /** ms: the time a request may spend on attempts and waits before its answer starts. */
+  deadline: number;
 }
 
 /** Per-user limits over a sliding minute; absent means unlimited. */

@@ -14,6 +14,7 @@ const TYPES: Record<number, string> = {
   404: 'not_found_error',
   405: 'invalid_request_error',
   413: 'invalid_request_error',
+  429: 'rate_limit_error',
   502: 'upstream_error',
   503: 'service_unavailable',
   504: 'timeout_error',

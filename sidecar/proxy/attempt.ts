@@ -6,6 +6,7 @@ import type { Clock } from '../pool/clock';
 import type { Replica } from '../pool/replica';
 import { clientResponseHeaders, upstreamRequestHeaders } from './headers';
 import type { RequestRecorder } from './recorder';
+import { retryAfterMs } from './retryAfter';
 import type { ResponseSink, SinkListener } from './sink';
 import type { Transport, UpstreamControl, UpstreamReceiver } from './transport';
 import { classifyUpstreamError, isRetryableKind, RETRYABLE_STATUSES, type UpstreamErrorKind } from './upstreamError';
@@ -19,7 +20,13 @@ const HOLD_LIMIT = 64 * 1024;
 
 export type AttemptResult =
   | { kind: 'sent'; status: number; error: string | null }
-  | { kind: 'retry'; errorKind: UpstreamErrorKind | 'status'; message: string }
+  | {
+      kind: 'retry';
+      errorKind: UpstreamErrorKind | 'status';
+      message: string;
+      /** The replica answered 429 or 503: busy, not broken; `retryAfterMs` is how long it asked us to wait. */
+      overloaded?: { status: number; retryAfterMs: number | undefined };
+    }
   | { kind: 'failed'; errorKind: UpstreamErrorKind; message: string };
 
 /** What every attempt of one request shares. */
@@ -39,6 +46,15 @@ export interface AttemptRequest {
    * replica which created it knows).
    */
   readonly notFoundMeansNext?: boolean;
+  /** The pool this request fell back from (the answer says so in x-vllm-pools-fallback). */
+  readonly fallbackFrom?: string;
+}
+
+/** What the retry policy allows this attempt: another replica now, or a wait and another round. */
+export interface AttemptLeeway {
+  mayRetry: boolean;
+  /** A 429/503 may be waited out (time is left before the deadline). */
+  mayWait: boolean;
 }
 
 const CLIENT_GONE = 'client closed the connection';
@@ -55,9 +71,9 @@ export function runAttempt(
   request: AttemptRequest,
   replica: Replica,
   attemptNumber: number,
-  mayRetry: boolean,
+  leeway: AttemptLeeway,
 ): Promise<AttemptResult> {
-  return new Promise((resolve) => new Attempt(transport, clock, request, replica, attemptNumber, mayRetry, resolve));
+  return new Promise((resolve) => new Attempt(transport, clock, request, replica, attemptNumber, leeway, resolve));
 }
 
 class Attempt implements UpstreamReceiver, SinkListener {
@@ -78,7 +94,7 @@ class Attempt implements UpstreamReceiver, SinkListener {
     private readonly request: AttemptRequest,
     private readonly replica: Replica,
     private readonly attemptNumber: number,
-    private readonly mayRetry: boolean,
+    private readonly leeway: AttemptLeeway,
     private readonly resolve: (result: AttemptResult) => void,
   ) {
     request.recorder.attemptStarted(replica);
@@ -105,9 +121,22 @@ class Attempt implements UpstreamReceiver, SinkListener {
     if (this.settled) return;
     const { recorder, sink, dialect } = this.request;
     this.status = status;
+    if ((status === 429 || status === 503) && (this.leeway.mayRetry || this.leeway.mayWait)) {
+      // Busy, not broken: a 429 is no failure of the replica; a 503 still counts towards passive ejection.
+      if (status === 429) recorder.replicaAnswered();
+      else recorder.replicaFailed(`HTTP ${status}`);
+      this.discarding = 1;
+      this.end(false, 'status', {
+        kind: 'retry',
+        errorKind: 'status',
+        message: `replica ${this.replica.name} answered ${status}`,
+        overloaded: { status, retryAfterMs: retryAfterMs(rawHeaders, this.clock.now()) },
+      });
+      return;
+    }
     if (RETRYABLE_STATUSES.has(status)) {
       recorder.replicaFailed(`HTTP ${status}`);
-      if (this.mayRetry) {
+      if (this.leeway.mayRetry) {
         // Read the (small) error body so the connection can be reused, but do not wait for it.
         this.discarding = 1;
         this.end(false, 'status', {
@@ -117,7 +146,7 @@ class Attempt implements UpstreamReceiver, SinkListener {
         });
         return;
       }
-    } else if (status === 404 && this.request.notFoundMeansNext && this.mayRetry) {
+    } else if (status === 404 && this.request.notFoundMeansNext && this.leeway.mayRetry) {
       recorder.replicaAnswered();
       this.discarding = 1;
       this.end(true, null, {
@@ -136,6 +165,7 @@ class Attempt implements UpstreamReceiver, SinkListener {
     const headers = clientResponseHeaders(rawHeaders);
     headers.list.push('x-vllm-pools-pool', this.request.poolName, 'x-vllm-pools-replica', this.replica.name);
     if (this.attemptNumber > 1) headers.list.push('x-vllm-pools-attempts', String(this.attemptNumber));
+    if (this.request.fallbackFrom !== undefined) headers.list.push('x-vllm-pools-fallback', this.request.fallbackFrom);
     if (headers.eventStream) this.tap = dialect.streamTap(() => this.clock.now(), recorder);
     this.answering = true;
     sink.head(
@@ -182,7 +212,7 @@ class Attempt implements UpstreamReceiver, SinkListener {
     }
     recorder.replicaFailed(message);
     if (!this.answering) {
-      const retry = this.mayRetry && isRetryableKind(kind);
+      const retry = this.leeway.mayRetry && isRetryableKind(kind);
       this.end(
         false,
         kind,

@@ -102,30 +102,56 @@ export async function proxyRoute(
     }
 
     const dialect = route.dialect;
-    const request = parsed ?? {};
-    const routed = dialect.routedRequest(request, req.headers);
-    recorder.routedTo(pool, model ?? null, dialect.isStream(request), routed, body?.length ?? 0);
+    let request = parsed ?? {};
     const pinned = dialect.id === 'openai-responses' ? pinnedResponse(method, route.upstreamPath, request) : undefined;
     const remembered = pinned === undefined ? undefined : deps.responses.replicaOf(pinned.id);
-    await forward(deps, {
-      pool,
-      routed,
-      ...(pinned === undefined
-        ? {}
-        : {
-            replicaOrder: (candidates) => replicasToTry(candidates, pinned.id, remembered),
-            notFoundMeansNext: true,
-          }),
-      method,
-      upstreamPath: route.upstreamPath,
-      rawHeaders: req.rawHeaders,
-      body,
-      poolName: pool.name,
-      timeouts: pool.config.timeouts,
-      dialect,
-      recorder,
-      sink,
-    });
+    // The pool, then its fallback pools in turn (each at most once) while a pool could not take the request at all.
+    const visited = new Set<string>();
+    let fallbackFrom: string | undefined;
+    let current: PoolRuntime = pool;
+    for (;;) {
+      const pool = current;
+      visited.add(pool.name);
+      const next: PoolRuntime | undefined =
+        pool.config.fallback === undefined ? undefined : fleet.pool(pool.config.fallback);
+      const fallbackAvailable = next !== undefined && !visited.has(next.name) && pinned === undefined;
+      const routed = dialect.routedRequest(request, req.headers);
+      recorder.routedTo(pool, routed.model ?? null, dialect.isStream(request), routed, body?.length ?? 0);
+      const outcome = await forward(deps, {
+        pool,
+        routed,
+        ...(pinned === undefined
+          ? {}
+          : {
+              replicaOrder: (candidates) => replicasToTry(candidates, pinned.id, remembered),
+              notFoundMeansNext: true,
+            }),
+        method,
+        upstreamPath: route.upstreamPath,
+        rawHeaders: req.rawHeaders,
+        body,
+        poolName: pool.name,
+        timeouts: pool.config.timeouts,
+        deadlineAt: recorder.startedAt + pool.config.deadline,
+        fallbackAvailable,
+        ...(fallbackFrom === undefined ? {} : { fallbackFrom }),
+        dialect,
+        recorder,
+        sink,
+      });
+      if (outcome === 'answered' || !next) break;
+      fallbackFrom = pool.name;
+      // The fallback pool may serve another model (a bigger one, say): ask it for its own.
+      const asking = routed.model;
+      if (asking !== undefined && !next.serves(asking) && parsed) {
+        const own = next.models()[0];
+        if (own !== undefined) {
+          request = { ...request, model: own };
+          body = Buffer.from(JSON.stringify(request));
+        }
+      }
+      current = next;
+    }
     rememberResponse(deps.responses, recorder, method, pinned, request);
   } finally {
     sink.detach();

@@ -24,6 +24,7 @@ export function testPool(
     failTimeout: 2000,
     timeouts: { connect: 1000, firstByte: 5000, idle: 5000 },
     retries: 2,
+    deadline: 600_000,
     ...overrides,
   };
 }

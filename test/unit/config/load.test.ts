@@ -331,3 +331,17 @@ test('aliases map tool names to models; a chain or a non-string is an error at i
     'c.yaml:8:6: aliases.c must name a model (a non-empty string)',
   ]);
 });
+
+test('a pool may name another pool as its fallback and a deadline; an unknown or own name is an error there', () => {
+  const two = `pools:\n  - name: a\n    fallback: b\n    deadline: 90s\n    replicas: [{ url: http://10.0.0.1:8000 }]\n  - name: b\n    replicas: [{ url: http://10.0.0.2:8000 }]\n`;
+  const ok = parseConfig(two, 'c.yaml', {});
+  assert.equal(ok.config?.pools[0]?.fallback, 'b');
+  assert.equal(ok.config?.pools[0]?.deadline, 90_000);
+  assert.equal(ok.config?.pools[1]?.deadline, 600_000);
+  assert.deepEqual(errors(two.replace('fallback: b', 'fallback: c')), [
+    'c.yaml:3:15: fallback "c" is no pool of this file; pools: a, b',
+  ]);
+  assert.deepEqual(errors(two.replace('fallback: b', 'fallback: a')), [
+    'c.yaml:3:15: pool "a" cannot be its own fallback',
+  ]);
+});

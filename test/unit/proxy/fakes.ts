@@ -157,6 +157,7 @@ export function harness(
     failTimeout: 10_000,
     timeouts: { connect: 1000, firstByte: 2000, idle: 3000 },
     retries: 2,
+    deadline: 600_000,
     ...pool,
   };
   const runtime = new PoolRuntime(config, 0, { random: () => 0, now: () => clock.now(), engineStaleAfterMs: 1 }, clock);

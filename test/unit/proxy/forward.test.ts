@@ -81,13 +81,74 @@ test('503 before the first byte goes to another replica; the refused body is not
   assert.equal(h.events[0]!.attempts, 2);
 });
 
-test('the last replica answering 503 passes its answer on (nothing left to try)', async () => {
+test('the last replica answering 503 passes its answer on when no wait fits before the deadline', async () => {
   const h = harness(['a'], { a: answers(503, '{"error":"busy"}') });
-  await forward({ clock: h.clock, transport: h.transport }, h.request);
+  await forward({ clock: h.clock, transport: h.transport }, { ...h.request, deadlineAt: h.clock.now() });
   assert.equal(h.sink.status, 503);
   assert.equal(h.sink.text, '{"error":"busy"}');
   assert.equal(h.events[0]!.status, 503);
   assert.equal(h.events[0]!.error, 'status');
+});
+
+/** A replica that answers 429 with `retry-after` until `busyFor` requests have been refused, then 200. */
+function busyThenOk(busyFor: number, retryAfter: string): ReplicaScriptLike {
+  let refused = 0;
+  return ({ receiver }) => {
+    if (refused < busyFor) {
+      refused += 1;
+      const body = '{"error":"slow down"}';
+      receiver.onHead(429, raw('content-type', 'application/json', 'retry-after', retryAfter, 'content-length', '21'));
+      receiver.onData(Buffer.from(body));
+      receiver.onEnd();
+      return;
+    }
+    answers(200, '{"ok":1}')({ receiver } as Parameters<ReplicaScriptLike>[0]);
+  };
+}
+type ReplicaScriptLike = Parameters<typeof harness>[1][string];
+
+test('429 with Retry-After on every replica: waits what the replica asked, then another round succeeds', async () => {
+  const h = harness(['a', 'b'], { a: busyThenOk(1, '2'), b: busyThenOk(1, '2') });
+  const waits: number[] = [];
+  const sleep = async (ms: number) => {
+    waits.push(ms);
+    h.clock.t += ms;
+  };
+  await forward({ clock: h.clock, transport: h.transport, sleep, random: () => 0.5 }, h.request);
+  assert.deepEqual(waits, [2200], 'Retry-After 2 s plus 10 % jitter, once');
+  assert.equal(h.sink.status, 200);
+  assert.equal(h.sink.text, '{"ok":1}');
+  assert.equal(h.events[0]!.attempts, 3);
+  assert.equal(h.replica('a').health.state() === 'unhealthy', false, 'a 429 is no failure of the replica');
+});
+
+test('waits stop at the deadline: the sidecar answers 429 itself, with Retry-After, in the dialect', async () => {
+  const h = harness(['a'], { a: busyThenOk(100, '3') });
+  const waits: number[] = [];
+  const sleep = async (ms: number) => {
+    waits.push(ms);
+    h.clock.t += ms;
+  };
+  const deadlineAt = h.clock.now() + 5000;
+  await forward({ clock: h.clock, transport: h.transport, sleep, random: () => 0 }, { ...h.request, deadlineAt });
+  assert.deepEqual(waits, [3000], 'a second 3 s wait would pass the deadline');
+  assert.equal(h.sink.status, 429);
+  assert.equal(h.sink.header('retry-after'), '3');
+  assert.match(JSON.parse(h.sink.text).error.message, /every replica of pool "p" is busy/);
+  assert.equal(JSON.parse(h.sink.text).error.type, 'rate_limit_error');
+  assert.equal(h.events[0]!.error, 'overloaded');
+  assert.equal(h.transport.exchanges.length, 2);
+});
+
+test('with a fallback pool, a pool that cannot take the request is left unanswered for the caller', async () => {
+  const h = harness(['a'], { a: busyThenOk(100, '1') });
+  const outcome = await forward(
+    { clock: h.clock, transport: h.transport, sleep: async () => undefined },
+    { ...h.request, deadlineAt: h.clock.now(), fallbackAvailable: true },
+  );
+  assert.equal(outcome, 'exhausted');
+  assert.equal(h.sink.headersSent, false);
+  assert.equal(h.events.length, 0, 'the request is not finished: the fallback pool answers it');
 });
 
 test('never retried after the first byte: a stream cut mid-way ends with the dialect error tail', async () => {
