@@ -131,6 +131,8 @@ export interface RequestEvent {
   bytes: number;
   /** Error kind when the request failed ("connect", "timeout", "status", "reset", "client-abort", ...). */
   error: string | null;
+  /** Gateway mode with `users`: who sent it (a configured name, or "anonymous" for clientToken). Never a token. */
+  user?: string;
 }
 
 export interface ReloadResult {

@@ -13,6 +13,7 @@ import { ADAPTER_PATHS, adapterRoute } from './proxy/adapterRoute';
 import { sendError } from './proxy/openaiError';
 import { listModels, type ProxyDeps, proxyRoute } from './proxy/proxyRoute';
 import { routeOf } from './proxy/routes';
+import type { GatewayUsers } from './users/gatewayUsers';
 
 export interface ServerContext {
   config(): Config;
@@ -25,6 +26,8 @@ export interface ServerContext {
   metrics(): string;
   closing(): boolean;
   logger: Logger;
+  /** Gateway mode with named users (config `users`); undefined otherwise. */
+  users?: () => GatewayUsers | undefined;
 }
 
 /**
@@ -124,7 +127,9 @@ async function handle(context: ServerContext, req: IncomingMessage, res: ServerR
     return sendError(res, 503, 'the sidecar is shutting down', { 'retry-after': '1' });
   }
   const route = routeOf(req.method ?? 'GET', path, url.search);
-  if (!hasClientToken(req.headers, config.clientToken)) {
+  const users = context.users?.();
+  const user = users?.authenticate(req.headers);
+  if (users ? user === undefined : !hasClientToken(req.headers, config.clientToken)) {
     // In the caller's dialect: an Anthropic client reads only Anthropic's error shape.
     const error = route.dialect.error(
       401,
@@ -149,7 +154,7 @@ async function handle(context: ServerContext, req: IncomingMessage, res: ServerR
   if (ADAPTER_PATHS.has(route.upstreamPath.split('?', 1)[0]!)) {
     return adapterRoute(fleet, config.limits.maxBodyBytes, req, res, route);
   }
-  return proxyRoute(fleet, context.proxyDeps, config.limits.maxBodyBytes, req, res, route);
+  return proxyRoute(fleet, context.proxyDeps, config.limits.maxBodyBytes, req, res, route, user);
 }
 
 /** Targets the URL parser would return unchanged: plain path segments and an optional plain query. */

@@ -22,6 +22,7 @@ import { ActiveStreams } from './stats/activeStreams';
 import { renderMetrics } from './stats/prometheus';
 import { RequestCounters } from './stats/requestCounters';
 import { buildSnapshot } from './stats/snapshot';
+import { GatewayUsers } from './users/gatewayUsers';
 
 declare const __VERSION__: string | undefined;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
@@ -71,6 +72,7 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Runnin
   let config = options.config;
   const startedAt = clock.now();
   const fleet = new Fleet(config, balancerContext, clock, logger);
+  let users = gatewayUsersFor(config, undefined, fleet);
   const streams = new ActiveStreams();
   const counters = new RequestCounters();
   const listeners = new Set<(event: RequestEvent) => void>();
@@ -101,6 +103,7 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Runnin
     clock,
     transport: undiciTransport,
     responses: new ResponseAffinity(),
+    users: () => users,
     aliases: () => config.aliases,
     recorder: {
       clock,
@@ -140,6 +143,7 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Runnin
       balancerContext.engineStaleAfterMs = defaultBalancerContext(next.engineMetrics.interval).engineStaleAfterMs;
     }
     fleet.apply(next);
+    users = gatewayUsersFor(next, users, fleet);
     config = next;
     logger.info('config reloaded', { pools: next.pools.map((pool) => pool.name) });
     return { ok: true, errors: [] };
@@ -180,14 +184,15 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Runnin
     fleet: () => fleet,
     proxyDeps,
     admin,
-    metrics: () => renderMetrics(fleet, counters, streams),
+    metrics: () => renderMetrics(fleet, counters, streams) + (users?.metrics() ?? ''),
     closing: () => closing,
     logger,
+    users: () => users,
   });
 
-  if (!isLoopbackHost(host) && !config.clientToken) {
+  if (!isLoopbackHost(host) && !config.clientToken && !config.users?.length) {
     await fleet.close(true);
-    throw new Error(`listening on ${host} (not loopback) needs clientToken in the config`);
+    throw new Error(`listening on ${host} (not loopback) needs clientToken or users in the config`);
   }
   try {
     await Promise.all([
@@ -252,4 +257,22 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Runnin
     inflight: () => fleet.inflight(),
     close,
   };
+}
+
+/** Requests one healthy replica runs at once before the gateway counts the fleet as saturated and queues fairly. */
+const FAIR_SHARE_PER_REPLICA = 32;
+
+/** The users machinery for a config with `users` (kept across reloads), else none. */
+function gatewayUsersFor(config: Config, current: GatewayUsers | undefined, fleet: Fleet): GatewayUsers | undefined {
+  if (!config.users?.length) {
+    current?.close();
+    return undefined;
+  }
+  if (current) {
+    current.reload(config);
+    return current;
+  }
+  const capacity = () =>
+    FAIR_SHARE_PER_REPLICA * fleet.pools.reduce((sum, pool) => sum + Math.max(1, pool.candidates().length), 0);
+  return new GatewayUsers(config, { capacity });
 }

@@ -4,6 +4,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Fleet } from '../pool/fleet';
 import type { PoolRuntime } from '../pool/pool';
+import type { GatewayUsers, Ticket } from '../users/gatewayUsers';
+import type { User } from '../users/userDirectory';
 import { sendDialectError } from './dialectError';
 import { type ForwardDeps, forward } from './forward';
 import { readBody } from './readBody';
@@ -29,6 +31,8 @@ export interface ProxyDeps extends ForwardDeps {
   responses: ResponseAffinity;
   /** The config's model aliases in force (a reload may change them). */
   aliases(): Readonly<Record<string, string>> | undefined;
+  /** Gateway mode with named users: limits and the fair share; undefined without `users`. */
+  users?: () => GatewayUsers | undefined;
 }
 
 export async function proxyRoute(
@@ -38,6 +42,7 @@ export async function proxyRoute(
   req: IncomingMessage,
   res: ServerResponse,
   route: Route,
+  user?: User,
 ): Promise<void> {
   const method = req.method ?? 'GET';
   const recorder = new RequestRecorder(deps.recorder, method, route.upstreamPath);
@@ -47,6 +52,7 @@ export async function proxyRoute(
     sendDialectError(sink, route.dialect, status, message, headers, type);
     recorder.finish(status, error);
   };
+  let ticket: { users: GatewayUsers; ticket: Ticket } | undefined;
   try {
     let body: Buffer | undefined;
     let parsed: Record<string, unknown> | undefined;
@@ -101,6 +107,20 @@ export async function proxyRoute(
       }
     }
 
+    const users = user === undefined ? undefined : deps.users?.();
+    if (users && user) {
+      recorder.user = user.name;
+      const gone = new AbortController();
+      const onClose = () => gone.abort(new Error('client closed the connection'));
+      res.once('close', onClose);
+      const admission = await users.admit(user, gone.signal).catch(() => undefined);
+      res.off('close', onClose);
+      if (!admission) return recorder.finish(499, 'client-abort');
+      if (!admission.admitted) {
+        return refuse(429, 'rate-limited', admission.message, ['retry-after', String(admission.retryAfterSeconds)]);
+      }
+      ticket = { users, ticket: admission.ticket };
+    }
     const dialect = route.dialect;
     let request = parsed ?? {};
     const pinned = dialect.id === 'openai-responses' ? pinnedResponse(method, route.upstreamPath, request) : undefined;
@@ -155,6 +175,10 @@ export async function proxyRoute(
     rememberResponse(deps.responses, recorder, method, pinned, request);
   } finally {
     sink.detach();
+    ticket?.users.finish(ticket.ticket, {
+      promptTokens: Math.ceil(recorder.requestBytes / 4),
+      completionTokens: recorder.answerTokens,
+    });
   }
 }
 

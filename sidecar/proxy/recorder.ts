@@ -49,6 +49,8 @@ export class RequestRecorder implements TokenListener {
   private finished = false;
   /** The id of the Response the answer created (Responses API), when it reported one. */
   responseId: string | undefined;
+  /** The gateway user who sent the request (named users only). */
+  user: string | undefined;
   /** The status the client got, once finished. */
   status: number | null = null;
 
@@ -68,6 +70,16 @@ export class RequestRecorder implements TokenListener {
     this.stream = stream;
     this.routed = routed;
     this.bodyBytes = bodyBytes;
+  }
+
+  /** Output tokens of the attempt that answered (0 before). */
+  get answerTokens(): number {
+    return this.attempts > 0 ? this.tokens : 0;
+  }
+
+  /** Bytes of the request body (an estimate of its prompt: ~4 bytes a token). */
+  get requestBytes(): number {
+    return this.bodyBytes;
   }
 
   get lastReplica(): Replica | null {
@@ -239,6 +251,7 @@ export class RequestRecorder implements TokenListener {
           ttftMs !== null && durationMs > ttftMs ? Math.round((tokens / ((durationMs - ttftMs) / 1000)) * 10) / 10 : 0,
         bytes: this.attempts > 0 ? this.bytesReceived : 0,
         error,
+        ...(this.user === undefined ? {} : { user: this.user }),
       },
       this.method,
     );
