@@ -64,6 +64,11 @@ export interface ReplicaState {
   /** Epoch ms until which passive ejection holds the replica out, or null. */
   ejectedUntil: number | null;
   models: string[];
+  /**
+   * What the replica's own /v1/models reported, in its order: base models (parent null) and LoRA adapters (parent =
+   * the base model they run on). Absent from sidecars older than this field.
+   */
+  served?: ServedModel[];
   inflight: number;
   requests: number;
   errors: number;
@@ -78,6 +83,13 @@ export interface ReplicaState {
   itlMs: Percentiles | null;
   tokensPerSecond: number;
   engine: EngineState | null;
+}
+
+/** One entry of a replica's /v1/models. */
+export interface ServedModel {
+  id: string;
+  /** The base model of a LoRA adapter (vLLM's `parent`); null for a base model. */
+  parent: string | null;
 }
 
 export interface PoolState {
@@ -111,6 +123,26 @@ export interface StateSnapshot {
   now: number;
   pools: PoolState[];
   streams: StreamState[];
+  /** Gateway users (config `users`): who is using the fleet now. Absent when no users are configured. */
+  users?: UserState[];
+}
+
+/** One gateway user's figures: the configured name or "anonymous" (the clientToken), never a token. */
+export interface UserState {
+  user: string;
+  inFlight: number;
+  /** Requests waiting for a fair share of a saturated fleet. */
+  queued: number;
+  /** Requests started since the sidecar started. */
+  requests: number;
+  promptTokens: number;
+  completionTokens: number;
+  /** In the last minute (the window the limits count). */
+  requestsThisMinute: number;
+  tokensThisMinute: number;
+  limits: { requestsPerMinute?: number; tokensPerMinute?: number };
+  /** Requests answered 429, by cause: a limit, or too many already waiting ("queue"). */
+  refused: Record<string, number>;
 }
 
 /** One finished request, as sent in `event: request` on /admin/events. */

@@ -12,7 +12,7 @@ import {
   setAlgorithmEverywhere,
   setReplicaSecret,
 } from '../core/config/edit';
-import { isExportFormat } from '../core/export/exportConfig';
+import { isAnyExportFormat } from '../core/export/exportConfig';
 import { type AlgorithmId, isAlgorithmId } from '../core/protocol';
 import {
   type AlgorithmScopes,
@@ -343,7 +343,7 @@ export async function copyEndpointUrl({ manager }: CommandDeps): Promise<string>
 export async function exportConfigCommand(deps: CommandDeps, formatArg: unknown): Promise<void> {
   const uri = deps.manager.configUri;
   if (!uri) throw new Error('no vllm-pools.yaml in this workspace (use "vLLM Pools: Open Config" to create one)');
-  let format = isExportFormat(formatArg) ? formatArg : undefined;
+  let format = isAnyExportFormat(formatArg) ? formatArg : undefined;
   if (!format) {
     const picked = await vscode.window.showQuickPick(exportFormatItems(), {
       title: 'Export Config',

@@ -2,35 +2,37 @@
 // open document's text when the config is open (unsaved edits included), else the file. No vscode import.
 import { parseConfig } from '../core/config/load';
 import { type ConfigIssue, formatIssue } from '../core/config/types';
-import { EXPORT_FORMATS, type ExportFormat, exportConfig } from '../core/export/exportConfig';
+import { ALL_EXPORT_FORMATS, type AnyExportFormat, exportConfig } from '../core/export/exportConfig';
 
 export interface ExportFormatItem {
   label: string;
   description: string;
-  format: ExportFormat;
+  format: AnyExportFormat;
 }
 
-const DESCRIPTIONS: Record<ExportFormat, string> = {
+const DESCRIPTIONS: Record<AnyExportFormat, string> = {
   nginx: 'upstream + server blocks, least_conn / consistent hash, proxy_buffering off',
   haproxy: 'backend + frontend, active health checks (rise/fall/inter), leastconn / balance hdr',
   caddy: 'Caddyfile reverse_proxy with lb_policy, health checks, flush_interval -1',
   envoy: 'static bootstrap YAML: clusters, outlier detection, retry policy, streaming timeouts',
+  'inference-gateway': 'Kubernetes: InferencePool, endpoint picker scorers, HTTPRoute per pool (pods by label)',
 };
 
 /** Editor language id to try first, then the fallback when that language is not installed. */
-const LANGUAGES: Record<ExportFormat, readonly string[]> = {
+const LANGUAGES: Record<AnyExportFormat, readonly string[]> = {
   nginx: ['nginx', 'plaintext'],
   haproxy: ['plaintext'],
   caddy: ['caddyfile', 'plaintext'],
   envoy: ['yaml'],
+  'inference-gateway': ['yaml'],
 };
 
 export function exportFormatItems(): ExportFormatItem[] {
-  return EXPORT_FORMATS.map((format) => ({ label: format, description: DESCRIPTIONS[format], format }));
+  return ALL_EXPORT_FORMATS.map((format) => ({ label: format, description: DESCRIPTIONS[format], format }));
 }
 
 /** The first preferred language of the format that the editor knows; plaintext if none. */
-export function exportLanguageId(format: ExportFormat, known: readonly string[]): string {
+export function exportLanguageId(format: AnyExportFormat, known: readonly string[]): string {
   return LANGUAGES[format].find((id) => known.includes(id)) ?? 'plaintext';
 }
 
@@ -48,7 +50,7 @@ export function exportErrorMessage(issues: readonly ConfigIssue[]): string {
  */
 export function exportConfigAsShown(
   file: string,
-  format: ExportFormat,
+  format: AnyExportFormat,
   openText: string | undefined,
 ): { text?: string; issues: ConfigIssue[] } {
   if (openText === undefined) return exportConfig(file, format);

@@ -133,14 +133,15 @@ function replicaNode(
   const facts = [
     `${iconMarkdown(STATE_ICONS[replica.state])} **${md(replica.name)}** — ${replica.state}${replica.reason ? ` (${md(replica.reason)})` : ''}`,
     `URL: ${code(replica.url)}`,
-    `Models: ${replica.models.length > 0 ? replica.models.map(code).join(', ') : '_none reported_'}`,
+    ...servedLines(replica),
   ];
+  const head = facts.length;
   if (replica.lastError) facts.push(`Last error: ${md(replica.lastError)}`);
   if (replica.ejectedUntil !== null && replica.ejectedUntil > now) {
     facts.push(`Ejected until ${formatTime(replica.ejectedUntil)}`);
   }
   const lines = [
-    ...facts.slice(0, 3),
+    ...facts.slice(0, head),
     `In flight ${replica.inflight} · requests ${replica.requests} · errors ${replica.errors} · weight ${replica.weight}`,
   ];
   if (replica.ttftMs) {
@@ -153,7 +154,7 @@ function replicaNode(
       `Engine: ${e.running} running · ${e.waiting} waiting · KV cache ${Math.round(e.kvCacheUsage * 100)}%${e.stale ? ' (stale)' : ''}`,
     );
   }
-  lines.push(...facts.slice(3));
+  lines.push(...facts.slice(head));
   return {
     kind: 'replica',
     key: replicaKey(pool.name, replica.name),
@@ -170,14 +171,35 @@ function replicaNode(
   };
 }
 
+/** What the replica serves, from its /v1/models: base models, then each LoRA adapter with the base it runs on. */
+function servedLines(replica: ReplicaState): string[] {
+  const served = replica.served ?? replica.models.map((id) => ({ id, parent: null }));
+  const bases = served.filter((model) => model.parent === null);
+  const adapters = served.filter((model) => model.parent !== null);
+  const lines = [`Models: ${bases.length > 0 ? bases.map((model) => code(model.id)).join(', ') : '_none reported_'}`];
+  if (adapters.length > 0) {
+    const listed = adapters.map((adapter) => `${code(adapter.id)} on ${code(adapter.parent ?? '')}`);
+    lines.push(`LoRA adapters: ${listed.join(', ')}`);
+  }
+  return lines;
+}
+
+/** "2 adapters" for a replica serving LoRA adapters: short enough for the row; which ones is in the tooltip. */
+function adapterCount(replica: ReplicaState): string {
+  const count = replica.served?.filter((model) => model.parent !== null).length ?? 0;
+  if (count === 0) return '';
+  return count === 1 ? '1 adapter' : `${count} adapters`;
+}
+
 /**
- * The short text next to a replica: only its state when it is not simply serving. It fits the default sidebar width
- * and does not change with traffic; the figures and the reason are in the tooltip.
+ * The short text next to a replica: its state when it is not simply serving, else how many LoRA adapters it serves
+ * (when any). It fits the default sidebar width and does not change with traffic; the figures, the reason and the
+ * model names are in the tooltip.
  */
 export function replicaDescription(replica: ReplicaState): string {
   switch (replica.state) {
     case 'healthy':
-      return '';
+      return adapterCount(replica);
     case 'draining':
       return 'draining';
     case 'unhealthy':

@@ -1,7 +1,11 @@
 // Checks that a URL is an OpenAI-compatible server (vLLM) by asking its /v1/models. No vscode import.
 import { errorCode } from './http/client';
-import { fetchModelList, modelsUrl } from './http/modelList';
+import { fetchModelList, type ModelCard, modelsUrl } from './http/modelList';
 
+/**
+ * The models of a replica as a person reads them: base models by id, each LoRA adapter with its base model
+ * ("sql-lora (LoRA adapter on Qwen/Qwen3-0.6B)"). Add Replica reports these.
+ */
 export async function fetchModelIds(
   baseUrl: string,
   apiKey?: string,
@@ -14,8 +18,14 @@ export async function fetchModelIds(
     }
     if (!result.ok) return { error: `HTTP ${result.status}` };
     if (!result.cards) return { error: 'the answer is not an OpenAI model list' };
-    return { models: result.cards.map((card) => card.id) };
+    return { models: result.cards.map(describeModel) };
   } catch (error) {
     return { error: errorCode(error) ?? (error instanceof Error ? error.message : String(error)) };
   }
+}
+
+function describeModel(card: ModelCard): string {
+  return typeof card.parent === 'string' && card.parent !== card.id
+    ? `${card.id} (LoRA adapter on ${card.parent})`
+    : card.id;
 }

@@ -95,6 +95,7 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Runnin
       now: clock.now(),
       fleet,
       streams,
+      users: users?.snapshot(),
     });
   const events = new EventHub(snapshot);
 

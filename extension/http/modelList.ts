@@ -6,6 +6,8 @@ export interface ModelCard {
   id: string;
   max_model_len?: number;
   owned_by?: string;
+  /** vLLM: the base model of a LoRA adapter; null for a base model. */
+  parent?: string | null;
 }
 
 export type ModelListResult =

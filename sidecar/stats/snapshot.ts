@@ -1,6 +1,6 @@
 // The state snapshot of the admin API (core/protocol.ts). API keys are never part of it.
 
-import type { PoolState, ReplicaState, StateSnapshot } from '../../core/protocol';
+import type { PoolState, ReplicaState, ServedModel, StateSnapshot, UserState } from '../../core/protocol';
 import type { Fleet } from '../pool/fleet';
 import type { PoolRuntime } from '../pool/pool';
 import type { Replica } from '../pool/replica';
@@ -14,6 +14,8 @@ export interface SnapshotSource {
   now: number;
   fleet: Fleet;
   streams: ActiveStreams;
+  /** The gateway users' rows (config `users`), when any are configured. */
+  users?: UserState[] | undefined;
 }
 
 export function buildSnapshot(source: SnapshotSource): StateSnapshot {
@@ -26,6 +28,7 @@ export function buildSnapshot(source: SnapshotSource): StateSnapshot {
     now: source.now,
     pools: source.fleet.pools.map(poolState),
     streams: source.streams.snapshot(source.now),
+    ...(source.users ? { users: source.users } : {}),
   };
 }
 
@@ -52,6 +55,7 @@ export function replicaState(replica: Replica): ReplicaState {
     lastError: replica.health.lastError,
     ejectedUntil: replica.health.ejectedUntilNow(),
     models: [...replica.models],
+    served: servedModels(replica),
     inflight: replica.inflight,
     requests: stats.requests,
     errors: stats.errors,
@@ -67,6 +71,18 @@ export function replicaState(replica: Replica): ReplicaState {
     tokensPerSecond: stats.tokensPerSecond(),
     engine: replica.engineTracker.state(),
   };
+}
+
+/**
+ * The replica's /v1/models cards as ids with their base model. vLLM names a LoRA adapter's base model in `parent`
+ * (null for a base model; `root` is a path for both, so it says nothing about adapters).
+ */
+export function servedModels(replica: Pick<Replica, 'models' | 'modelCards'>): ServedModel[] {
+  const cards = new Map(replica.modelCards.map((card) => [card['id'], card]));
+  return replica.models.map((id) => {
+    const parent = cards.get(id)?.['parent'];
+    return { id, parent: typeof parent === 'string' && parent !== id ? parent : null };
+  });
 }
 
 /** A replica URL without any user:password part. */

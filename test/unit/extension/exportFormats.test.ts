@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { ConfigIssue } from '../../../core/config/types';
-import { EXPORT_FORMATS } from '../../../core/export/exportConfig';
+import { ALL_EXPORT_FORMATS } from '../../../core/export/exportConfig';
 import {
   exportConfigAsShown,
   exportErrorMessage,
@@ -16,7 +16,11 @@ test('one quick pick item per export format, each with a one-line description', 
   const items = exportFormatItems();
   assert.deepEqual(
     items.map((item) => item.format),
-    [...EXPORT_FORMATS],
+    [...ALL_EXPORT_FORMATS],
+  );
+  assert.ok(
+    items.some((item) => item.format === 'inference-gateway'),
+    'the Kubernetes export is offered',
   );
   for (const item of items) {
     assert.equal(item.label, item.format);
@@ -34,6 +38,7 @@ test('language ids: preferred when the editor knows it, else plaintext', () => {
   assert.equal(exportLanguageId('nginx', bare), 'plaintext');
   assert.equal(exportLanguageId('caddy', bare), 'plaintext');
   assert.equal(exportLanguageId('envoy', bare), 'yaml');
+  assert.equal(exportLanguageId('inference-gateway', bare), 'yaml');
 });
 
 test('the error message lists each error as file:line:col', () => {

@@ -132,3 +132,38 @@ test('status bar: healthy/total and the shared algorithm, warning when a replica
   assert.equal(statusBarView('stopped', undefined).text, 'vLLM stopped');
   assert.equal(statusBarView('failed', undefined, 'port 8800 in use').warning, true);
 });
+
+test('a replica serving LoRA adapters says how many in its row; the tooltip names them and their base model', () => {
+  const s = snapshot();
+  const replica = s.pools[0]!.replicas[0]!;
+  replica.models = ['meta-llama/Llama-3.1-8B-Instruct', 'sql-lora', 'chat-lora'];
+  replica.served = [
+    { id: 'meta-llama/Llama-3.1-8B-Instruct', parent: null },
+    { id: 'sql-lora', parent: 'meta-llama/Llama-3.1-8B-Instruct' },
+    { id: 'chat-lora', parent: 'meta-llama/Llama-3.1-8B-Instruct' },
+  ];
+  const model = buildTreeModel(s, { formatTime });
+  const node = model.nodes.get(replicaKey('llama-8b', 'gpu-a')) as ReplicaNode;
+  assert.equal(node.description, '2 adapters');
+  assert.match(node.tooltip, /Models: `meta-llama\/Llama-3\.1-8B-Instruct`\n/);
+  assert.match(node.tooltip, /LoRA adapters: `sql-lora` on `meta-llama\/Llama-3\.1-8B-Instruct`, `chat-lora` on/);
+  assert.match(node.facts, /LoRA adapters/, 'a change of adapters refreshes the item');
+  const plain = model.nodes.get(replicaKey('qwen', 'q1')) as ReplicaNode;
+  assert.equal(plain.description, '', 'no adapters: the row stays empty');
+  assert.doesNotMatch(plain.tooltip, /LoRA/);
+  replica.state = 'unhealthy';
+  const down = buildTreeModel(s, { formatTime }).nodes.get(replicaKey('llama-8b', 'gpu-a')) as ReplicaNode;
+  assert.equal(down.description, 'down', 'the state wins over the adapter count');
+});
+
+test('an adapter loaded at run time is a change of the item, not of the tree', () => {
+  const before = buildTreeModel(snapshot(), { formatTime });
+  const s = snapshot();
+  s.pools[0]!.replicas[0]!.served = [
+    { id: 'meta-llama/Llama-3.1-8B-Instruct', parent: null },
+    { id: 'sql-lora', parent: 'meta-llama/Llama-3.1-8B-Instruct' },
+  ];
+  const changes = diffTreeModels(before, buildTreeModel(s, { formatTime }));
+  assert.equal(changes.structural, false);
+  assert.deepEqual(changes.changed, [replicaKey('llama-8b', 'gpu-a')]);
+});

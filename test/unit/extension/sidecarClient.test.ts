@@ -186,10 +186,11 @@ test('watchAdminEvents backs off while the sidecar refuses, then connects', asyn
   }
 });
 
-test('fetchModelIds reads an OpenAI model list, and says why a URL is not one', async () => {
+test('fetchModelIds reads an OpenAI model list (adapters with their base), and says why a URL is not one', async () => {
   const { server, baseUrl } = await serve((req, res) => {
     if (req.url === '/v1/models' && req.headers.authorization === 'Bearer k3y') {
-      res.end(JSON.stringify({ object: 'list', data: [{ id: 'm1', object: 'model' }, { id: 'm2' }] }));
+      const data = [{ id: 'm1', object: 'model', parent: null }, { id: 'm2' }, { id: 'sql-lora', parent: 'm1' }];
+      res.end(JSON.stringify({ object: 'list', data }));
     } else if (req.url === '/v1/models') {
       res.statusCode = 401;
       res.end('{}');
@@ -199,7 +200,9 @@ test('fetchModelIds reads an OpenAI model list, and says why a URL is not one', 
     }
   });
   try {
-    assert.deepEqual(await fetchModelIds(`${baseUrl}/`, 'k3y'), { models: ['m1', 'm2'] });
+    assert.deepEqual(await fetchModelIds(`${baseUrl}/`, 'k3y'), {
+      models: ['m1', 'm2', 'sql-lora (LoRA adapter on m1)'],
+    });
     const denied = await fetchModelIds(baseUrl);
     assert.ok('error' in denied && /API key/.test(denied.error));
   } finally {
