@@ -22,6 +22,7 @@ import { RenderScheduler, type SchedulerTimers } from './renderScheduler';
 import { createStreamsTable, MAX_STREAM_ROWS, streamsInDisplayOrder } from './streamsTable';
 import { readChartTheme, watchTheme } from './theme';
 import { TopBar } from './topBar';
+import { createUsersTable, usersInDisplayOrder } from './usersTable';
 import type { DashboardHost } from './vscodeApi';
 
 const HOST_MESSAGE_TYPES = new Set<string>(['full', 'update', 'connection', 'actionResult']);
@@ -39,6 +40,14 @@ export class DashboardApp {
   private readonly streamCount = h('span', { className: 'count' });
   private readonly streamsMore = h('p', { className: 'more' });
   private readonly recent = createRecentRequestsTable();
+  private readonly users = createUsersTable();
+  private readonly userCount = h('span', { className: 'count' });
+  /** Shown only when the sidecar has gateway users configured. */
+  private readonly usersPanel = panel(
+    h('span', {}, 'Users ', this.userCount),
+    'users-section',
+    h('div', { className: 'table-scroll' }, this.users.element),
+  );
   private theme = readChartTheme();
   private renders = 0;
   private lastSavedAt = Number.NEGATIVE_INFINITY;
@@ -55,6 +64,7 @@ export class DashboardApp {
     root.append(
       this.topBar.element,
       this.poolsBox,
+      this.usersPanel,
       panel(`Last ${HISTORY_WINDOW_MS / 60_000} minutes`, 'charts-section', this.charts.element),
       panel(
         h('span', {}, 'Active streams ', this.streamCount),
@@ -123,6 +133,13 @@ export class DashboardApp {
     setText(this.streamsMore, hiddenStreams > 0 ? `and ${hiddenStreams} more` : '');
     setHidden(this.streamsMore, hiddenStreams <= 0);
     this.recent.update(this.model.recent);
+    const users = state?.users;
+    setHidden(this.usersPanel, users === undefined);
+    if (users) {
+      const busy = users.filter((user) => user.inFlight > 0 || user.queued > 0).length;
+      setText(this.userCount, `(${busy} active of ${users.length})`);
+      this.users.update(usersInDisplayOrder(users));
+    }
 
     this.root.dataset.renders = String(++this.renders);
     // How long the last render took (ms), for a look in DevTools or a measuring script.
