@@ -60,7 +60,11 @@ export interface LiveReplica {
 /** Host to page; the form model and live replicas are built by the host (`trusted` below the message's own fields). */
 export const HOST_TO_PAGE = s.tagged('type', {
   model: { model: s.trusted<FormModel>(), fileName: s.string },
-  live: { replicas: s.nullable(s.arrayOf(s.trusted<LiveReplica>())) },
+  live: {
+    replicas: s.nullable(s.arrayOf(s.trusted<LiveReplica>())),
+    /** The port the running sidecar listens on (it may differ from the file's: the vllmPools.port setting). */
+    port: s.optional(s.integer),
+  },
   editFailed: { message: s.string },
   /** The file was saved, but the running sidecar did not take it and keeps its previous config. */
   configNotApplied: { message: s.string },

@@ -9,7 +9,7 @@ import type { FormEdit, HostToPage, PageToHost } from '../../core/configEditor/m
 import type { StateSnapshot } from '../../core/protocol';
 import { testReplicaConnection } from './connectionTest';
 import { readFormModel } from './formModel';
-import { liveReplicas } from './liveReplicas';
+import { liveReplicas, sidecarPort } from './liveReplicas';
 import { configEditorHtml, newNonce } from './pageHtml';
 import { minimalReplacement } from './textDiff';
 import type { TypingDiagnostics } from './typingDiagnostics';
@@ -55,7 +55,11 @@ export class ConfigEditorProvider implements vscode.CustomTextEditorProvider {
       const issues = this.diagnostics.update(document);
       post({ type: 'model', model: readFormModel(document.getText(), issues), fileName: basename(document.uri.path) });
     };
-    const sendLive = (): void => post({ type: 'live', replicas: liveReplicas(this.deps.snapshot?.()) });
+    const sendLive = (): void => {
+      const snapshot = this.deps.snapshot?.();
+      const port = sidecarPort(snapshot);
+      post({ type: 'live', replicas: liveReplicas(snapshot), ...(port === undefined ? {} : { port }) });
+    };
 
     // Edits apply one after another, each to the text as the previous one left it.
     let edits = Promise.resolve();

@@ -16,3 +16,15 @@ export function liveReplicas(snapshot: StateSnapshot | undefined): LiveReplica[]
     })),
   );
 }
+
+/** The port of the running sidecar, from its endpoint (http://127.0.0.1:PORT/v1), or undefined. */
+export function sidecarPort(snapshot: StateSnapshot | undefined): number | undefined {
+  if (!snapshot) return undefined;
+  try {
+    const url = new URL(snapshot.endpoint);
+    const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+    return Number.isSafeInteger(port) && port > 0 ? port : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -3,7 +3,17 @@
 import { parseDuration, parseSize } from '../../core/config/units';
 import type { FormValue, YamlPath } from '../../core/configEditor/messages';
 
-export type FieldKind = 'text' | 'integer' | 'duration' | 'size' | 'list' | 'algorithm' | 'boolean' | 'reference';
+export type FieldKind =
+  | 'text'
+  | 'integer'
+  | 'duration'
+  | 'size'
+  | 'list'
+  | 'algorithm'
+  | 'boolean'
+  | 'reference'
+  /** The name of another pool of the file (a select). */
+  | 'pool';
 
 export interface FieldSpec {
   /** Path relative to its owner (the root, a pool or a replica). */
@@ -52,6 +62,19 @@ export const POOL_FIELDS: FieldSpec[] = [
   { path: ['retries'], label: 'Retries', kind: 'integer', placeholder: '2', hint: 'Before the first byte only' },
   { path: ['maxFails'], label: 'Max fails', kind: 'integer', placeholder: '3' },
   { path: ['failTimeout'], label: 'Fail timeout', kind: 'duration', placeholder: '30s' },
+  {
+    path: ['fallback'],
+    label: 'Fallback pool',
+    kind: 'pool',
+    hint: 'Takes requests when this pool has no healthy replica or every replica is busy',
+  },
+  {
+    path: ['deadline'],
+    label: 'Deadline',
+    kind: 'duration',
+    placeholder: '600s',
+    hint: 'For a request across its retries and waits, before the answer starts',
+  },
 ];
 
 export const HEALTH_FIELDS: FieldSpec[] = [
@@ -151,4 +174,38 @@ export function writeReference(kind: ReferenceKind, name: string): FormValue | u
   if (kind === 'literal') return undefined;
   const trimmed = name.trim();
   return trimmed === '' ? undefined : `\${${kind}:${trimmed}}`;
+}
+
+/** The pools a pool's `fallback` may name: every other named pool of the file, in file order. */
+export function fallbackChoices(values: FormValue | undefined, poolIndex: number): string[] {
+  const pools = valueAt(values, ['pools']);
+  if (!Array.isArray(pools)) return [];
+  return pools.flatMap((pool, index) => {
+    const name = valueAt(pool, ['name']);
+    return index !== poolIndex && typeof name === 'string' && name !== '' ? [name] : [];
+  });
+}
+
+/** The top-level `aliases` map (a model name a tool insists on -> the model a pool serves), in file order. */
+export function aliasEntries(values: FormValue | undefined): [string, string][] {
+  const aliases = valueAt(values, ['aliases']);
+  if (aliases === null || typeof aliases !== 'object' || Array.isArray(aliases) || aliases === undefined) return [];
+  return Object.entries(aliases).map(([name, model]) => [name, displayValue(model)]);
+}
+
+/** Why a new alias cannot be added as typed, or undefined when it can. */
+export function aliasProblem(name: string, model: string, existing: readonly string[]): string | undefined {
+  if (name.trim() === '') return 'Give the name the tool asks for';
+  if (model.trim() === '') return 'Give the model a pool serves';
+  if (existing.includes(name.trim())) return `"${name.trim()}" is already an alias`;
+  if (name.trim() === model.trim()) return 'An alias cannot name itself';
+  return undefined;
+}
+
+/** The listen port hint when the running sidecar listens elsewhere than the file says (the vllmPools.port setting). */
+export function listenPortHint(value: FormValue | undefined, sidecarPort: number | null): string | undefined {
+  if (sidecarPort === null) return undefined;
+  const configured = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : 8800;
+  if (configured === sidecarPort) return undefined;
+  return `The sidecar runs on port ${sidecarPort} (the vllmPools.port setting overrides this field)`;
 }

@@ -18,11 +18,15 @@ import { ALGORITHM_DESCRIPTIONS, ALGORITHM_IDS, isAlgorithmId } from '../../core
 import { type Child, h } from './dom';
 import { Drafts } from './drafts';
 import {
+  aliasEntries,
+  aliasProblem,
   displayValue,
   type FieldSpec,
+  fallbackChoices,
   fieldProblem,
   GLOBAL_FIELDS,
   HEALTH_FIELDS,
+  listenPortHint,
   POOL_FIELDS,
   parseFieldInput,
   REPLICA_FIELDS,
@@ -45,6 +49,8 @@ export class FormView {
   private model: FormModel | undefined;
   private fileName = 'vllm-pools.yaml';
   private live: Map<string, LiveReplica> | null = null;
+  /** The running sidecar's port, when it runs. */
+  private sidecarPort: number | null = null;
   /** "Test" results by the replica's stable key (ids, like the drafts), so they stay on the replica they are about. */
   private readonly tests = new Map<string, TestResult>();
   /** The replica a pending test was asked for, by the indexes the host answers with. */
@@ -84,8 +90,13 @@ export class FormView {
   }
 
   /** Live state changes often (every second): only the badges are updated, so typing in the form is undisturbed. */
-  setLive(replicas: LiveReplica[] | null): void {
+  setLive(replicas: LiveReplica[] | null, port?: number): void {
     this.live = replicas ? new Map(replicas.map((r) => [`${r.pool}\u0000${r.url}`, r])) : null;
+    const nextPort = replicas && port !== undefined ? port : null;
+    if (nextPort !== this.sidecarPort) {
+      this.sidecarPort = nextPort;
+      this.root.querySelector('.field[data-path="listen.port"]')?.replaceWith(this.field(GLOBAL_FIELDS[1]!, []));
+    }
     this.root.querySelector('.live')?.replaceWith(this.liveBadge());
     for (const cell of this.root.querySelectorAll<HTMLElement>('td.state-cell[data-live-key]')) {
       cell.replaceChildren(this.stateBadge(this.live?.get(cell.dataset['liveKey']!)));
@@ -194,6 +205,7 @@ export class FormView {
     }
     parts.push(h('section', { class: 'problems', 'data-path': '', 'aria-label': 'Other problems' }, this.issueList()));
     parts.push(this.globalSection());
+    parts.push(this.aliasesSection());
     const pools = valueAt(this.values, ['pools']);
     const poolList = Array.isArray(pools) ? pools : [];
     const poolSection = h(
@@ -228,6 +240,110 @@ export class FormView {
       { class: 'card global', 'aria-label': 'Global settings' },
       h('h2', {}, 'Global settings'),
       h('div', { class: 'grid' }, ...GLOBAL_FIELDS.map((spec) => this.field(spec, []))),
+    );
+  }
+
+  /** Top-level `aliases`: a model name a tool insists on -> the model a pool serves; one row each, and an add row. */
+  private aliasesSection(): Node {
+    const entries = aliasEntries(this.values);
+    const path: YamlPath = ['aliases'];
+    const rows = entries.map(([name, model]) => {
+      const aliasPath = [...path, name];
+      const readOnly = this.readOnly(aliasPath);
+      const input = h('input', {
+        type: 'text',
+        value: model,
+        'data-key': `aliases.${name}`,
+        'aria-label': `Model for alias ${name}`,
+        spellcheck: 'false',
+        disabled: readOnly,
+      });
+      this.restoreDrafts(input);
+      let committed = model;
+      const commit = (): void => {
+        if (this.rendering || input.value.trim() === committed) return;
+        committed = input.value.trim();
+        this.drafts.delete(`aliases.${name}`);
+        if (committed === '') this.edit({ kind: 'delete', path: aliasPath });
+        else this.edit({ kind: 'set', path: aliasPath, value: committed });
+      };
+      input.addEventListener('change', commit);
+      input.addEventListener('blur', commit);
+      return h(
+        'tr',
+        { 'data-path': pathKey(aliasPath), 'data-alias': name },
+        h('td', { class: 'alias-name' }, name),
+        h('td', {}, input, h('div', { class: 'issues', role: 'alert' })),
+        h(
+          'td',
+          {},
+          button('Remove', () => this.remove(aliasPath), {
+            class: 'secondary danger',
+            'data-key': `aliases.${name}.remove`,
+            disabled: readOnly,
+          }),
+        ),
+      );
+    });
+    const disabled = !this.model?.syntaxOk || this.readOnly(path);
+    const name = h('input', {
+      type: 'text',
+      placeholder: 'name a tool asks for, e.g. gpt-4o',
+      'aria-label': 'New alias name',
+      'data-key': 'aliases.new.name',
+      disabled,
+    });
+    const model = h('input', {
+      type: 'text',
+      placeholder: 'model a pool serves',
+      'aria-label': 'Model of the new alias',
+      'data-key': 'aliases.new.model',
+      disabled,
+    });
+    const problem = h('div', { class: 'issues add-problem', role: 'alert' });
+    this.restoreDrafts(name, model);
+    const add = (): void => {
+      const why = aliasProblem(
+        name.value,
+        model.value,
+        entries.map(([existing]) => existing),
+      );
+      problem.textContent = why ?? '';
+      if (why) return;
+      const value = model.value.trim();
+      const key = name.value.trim();
+      name.value = '';
+      model.value = '';
+      this.drafts.delete('aliases.new.name', 'aliases.new.model');
+      this.edit({ kind: 'set', path: [...path, key], value });
+    };
+    for (const input of [name, model]) {
+      input.addEventListener('keydown', (event) => {
+        if (event.key === 'Enter') add();
+      });
+    }
+    return h(
+      'section',
+      { class: 'card aliases', 'data-path': 'aliases', 'aria-label': 'Model aliases' },
+      h('h2', {}, `Model aliases (${entries.length})`),
+      h('div', { class: 'hint' }, 'A model name a tool insists on, sent to the model a pool serves'),
+      h('div', { class: 'issues', role: 'alert' }),
+      entries.length > 0
+        ? h(
+            'table',
+            { class: 'aliases-table' },
+            h('thead', {}, h('tr', {}, h('th', {}, 'Name'), h('th', {}, 'Model'), h('th', {}, ''))),
+            h('tbody', {}, ...rows),
+          )
+        : null,
+      h(
+        'div',
+        { class: 'add-row' },
+        name,
+        model,
+        button('Add alias', add, { 'data-key': 'aliases.new.add', disabled }),
+      ),
+      problem,
     );
   }
 
@@ -514,6 +630,7 @@ export class FormView {
   }
 
   private hintFor(spec: FieldSpec, value: FormValue | undefined): string | undefined {
+    if (spec.path.join('.') === 'listen.port') return listenPortHint(value, this.sidecarPort) ?? spec.hint;
     if (spec.kind === 'algorithm') {
       const inherited = displayValue(valueAt(this.values, ['algorithm'])) || 'least-connections';
       const id =
@@ -573,6 +690,21 @@ export class FormView {
       return select;
     }
     if (spec.kind === 'reference') return this.referenceControl(path, value, id, disabled, label);
+    if (spec.kind === 'pool') {
+      const choices = fallbackChoices(this.values, typeof path[1] === 'number' ? path[1] : -1);
+      const select = h(
+        'select',
+        { id, 'data-key': key, disabled, 'aria-label': label },
+        h('option', { value: '' }, 'none'),
+        ...choices.map((pool) => h('option', { value: pool, selected: value === pool }, pool)),
+      );
+      if (typeof value === 'string' && value !== '' && !choices.includes(value)) {
+        select.append(h('option', { value, selected: true }, `${value} (no such pool)`));
+      }
+      this.restoreDrafts(select);
+      select.addEventListener('change', () => commit(select.value === '' ? null : select.value));
+      return select;
+    }
     const input = h('input', {
       id,
       type: 'text',

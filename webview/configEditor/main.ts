@@ -19,7 +19,7 @@ if (root) {
         view.setModel(message.model, message.fileName);
         break;
       case 'live':
-        view.setLive(message.replicas);
+        view.setLive(message.replicas, message.port);
         break;
       case 'editFailed':
         view.showNotice(message.message);

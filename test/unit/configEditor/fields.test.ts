@@ -1,11 +1,16 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${env:..} and ${secret:..} are config references
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it, test } from 'node:test';
+import type { FormValue } from '../../../core/configEditor/messages';
 import type { StateSnapshot } from '../../../core/protocol';
-import { liveReplicas } from '../../../extension/configEditor/liveReplicas';
+import { liveReplicas, sidecarPort } from '../../../extension/configEditor/liveReplicas';
 import { minimalReplacement } from '../../../extension/configEditor/textDiff';
 import {
+  aliasEntries,
+  aliasProblem,
   displayValue,
+  fallbackChoices,
+  listenPortHint,
   parseFieldInput,
   readReference,
   valueAt,
@@ -70,4 +75,37 @@ describe('liveReplicas', () => {
       { pool: 'p', url: 'http://h:1', name: 'a', state: 'healthy', reason: null, inflight: 2 },
     ]);
   });
+});
+
+test('fallback choices are the other named pools; aliases read in file order; a new alias is checked', () => {
+  const values: FormValue = {
+    aliases: { 'gpt-4o': 'm1', o3: 'm2' },
+    pools: [{ name: 'a' }, { name: 'b' }, { replicas: [] }, { name: 'c' }],
+  };
+  assert.deepEqual(fallbackChoices(values, 0), ['b', 'c']);
+  assert.deepEqual(fallbackChoices(values, 3), ['a', 'b']);
+  assert.deepEqual(aliasEntries(values), [
+    ['gpt-4o', 'm1'],
+    ['o3', 'm2'],
+  ]);
+  assert.deepEqual(aliasEntries({ aliases: ['not', 'a', 'map'] }), []);
+  assert.match(aliasProblem('o3', 'm', ['gpt-4o', 'o3']) ?? '', /already an alias/);
+  assert.match(aliasProblem('', 'm', []) ?? '', /name/);
+  assert.match(aliasProblem('x', ' ', []) ?? '', /model/);
+  assert.equal(aliasProblem('claude', 'm1', ['gpt-4o']), undefined);
+});
+
+test('the listen port hint appears only when the running sidecar listens elsewhere than the file says', () => {
+  assert.equal(listenPortHint(undefined, null), undefined, 'sidecar not running');
+  assert.equal(listenPortHint(undefined, 8800), undefined, 'the default port');
+  assert.match(listenPortHint(undefined, 8811) ?? '', /runs on port 8811.*vllmPools\.port/);
+  assert.equal(listenPortHint(9000, 9000), undefined);
+  assert.match(listenPortHint(9000, 8800) ?? '', /port 8800/);
+});
+
+test('the sidecar port is read from the snapshot endpoint', () => {
+  const at = (endpoint: string) => sidecarPort({ endpoint } as StateSnapshot);
+  assert.equal(at('http://127.0.0.1:8811/v1'), 8811);
+  assert.equal(at('not a url'), undefined);
+  assert.equal(sidecarPort(undefined), undefined);
 });
