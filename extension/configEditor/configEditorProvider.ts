@@ -7,8 +7,10 @@ import { parse } from 'yaml';
 import { parseReference, secretEnvName } from '../../core/config/references';
 import type { FormEdit, HostToPage, PageToHost } from '../../core/configEditor/messages';
 import type { StateSnapshot } from '../../core/protocol';
+import { CONFIG_EDITOR_VIEW_TYPE } from './configFiles';
 import { testReplicaConnection } from './connectionTest';
 import { readFormModel } from './formModel';
+import { formTabsOf } from './formTabs';
 import { liveReplicas, sidecarPort } from './liveReplicas';
 import { configEditorHtml, newNonce } from './pageHtml';
 import { minimalReplacement } from './textDiff';
@@ -77,7 +79,7 @@ export class ConfigEditorProvider implements vscode.CustomTextEditorProvider {
             void this.testConnection(document, message.pool, message.replica, post);
             return;
           case 'openAsText':
-            void vscode.commands.executeCommand('vscode.openWith', document.uri, 'default', panel.viewColumn);
+            void this.openAsText(document, panel);
             return;
           case 'reveal':
             void this.reveal(document, message.line, message.col);
@@ -103,6 +105,14 @@ export class ConfigEditorProvider implements vscode.CustomTextEditorProvider {
     panel.onDidDispose(() => {
       for (const subscription of subscriptions) subscription.dispose();
     });
+  }
+
+  /** The text editor in the form's place: opened in the same group, then the form's tab there is closed. */
+  private async openAsText(document: vscode.TextDocument, panel: vscode.WebviewPanel): Promise<void> {
+    const column = panel.viewColumn;
+    await vscode.commands.executeCommand('vscode.openWith', document.uri, 'default', column);
+    const tabs = formTabsOf(vscode.window.tabGroups.all, document.uri.toString(), CONFIG_EDITOR_VIEW_TYPE, column);
+    if (tabs.length > 0) await vscode.window.tabGroups.close(tabs, true);
   }
 
   private async applyEdit(document: vscode.TextDocument, edit: FormEdit, post: (m: HostToPage) => void): Promise<void> {
