@@ -5,11 +5,15 @@ import { formTabsOf } from '../../../extension/configEditor/formTabs';
 
 const VIEW = 'vllmPools.configEditor';
 const FILE = 'file:///w/vllm-pools.yaml';
-const form = (uri: string, label: string) => ({ label, input: { uri: { toString: () => uri }, viewType: VIEW } });
-const text = (uri: string, label: string) => ({ label, input: { uri: { toString: () => uri } } });
+interface Tab {
+  label: string;
+  input: unknown;
+}
+const form = (uri: string, label: string): Tab => ({ label, input: { uri: { toString: () => uri }, viewType: VIEW } });
+const text = (uri: string, label: string): Tab => ({ label, input: { uri: { toString: () => uri } } });
 
 test('the form tab of the file in the given group is the one to close; its text tab and other files stay', () => {
-  const groups = [
+  const groups: { viewColumn: number; tabs: Tab[] }[] = [
     {
       viewColumn: 1,
       tabs: [form(FILE, 'form-1'), text(FILE, 'text-1'), form('file:///w/other.vllm-pools.yaml', 'other-form')],
