@@ -95,7 +95,8 @@ export class FormView {
     const nextPort = replicas && port !== undefined ? port : null;
     if (nextPort !== this.sidecarPort) {
       this.sidecarPort = nextPort;
-      this.root.querySelector('.field[data-path="listen.port"]')?.replaceWith(this.field(GLOBAL_FIELDS[1]!, []));
+      const spec = GLOBAL_FIELDS.find((field) => pathKey(field.path) === 'listen.port');
+      if (spec) this.root.querySelector('.field[data-path="listen.port"]')?.replaceWith(this.field(spec, []));
     }
     this.root.querySelector('.live')?.replaceWith(this.liveBadge());
     for (const cell of this.root.querySelectorAll<HTMLElement>('td.state-cell[data-live-key]')) {
@@ -630,7 +631,7 @@ export class FormView {
   }
 
   private hintFor(spec: FieldSpec, value: FormValue | undefined): string | undefined {
-    if (spec.path.join('.') === 'listen.port') return listenPortHint(value, this.sidecarPort) ?? spec.hint;
+    if (pathKey(spec.path) === 'listen.port') return listenPortHint(value, this.sidecarPort) ?? spec.hint;
     if (spec.kind === 'algorithm') {
       const inherited = displayValue(valueAt(this.values, ['algorithm'])) || 'least-connections';
       const id =
