@@ -86,7 +86,8 @@ export async function proxyRoute(
       pool = fleet.pool(route.pool);
       if (!pool) return refuse(404, 'unknown-pool', unknownPool(fleet, route.pool), [], 'NotFoundError');
     } else if (model !== undefined) {
-      pool = await poolForModel(fleet, model);
+      // The usual case without an async hop: a pool serves the model already.
+      pool = fleet.poolFor(model) ?? (await poolForModel(fleet, model));
       if (!pool) {
         const known = fleet.knownModels();
         return refuse(
