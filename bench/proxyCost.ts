@@ -5,12 +5,12 @@
 import { setMaxListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'undici';
+import { SseParser } from '../core/sse/parser';
 import { writeBenchConfig } from './benchConfig';
 import { cpuMs, rssBytes, startServe, startWorker } from './childProcess';
 import type { EchoWorkerReady } from './echoWorker';
 import { startGateway } from './gateways';
 import { type Distribution, distribution } from './stats';
-import { splitEvents } from './streamRequest';
 
 /** `haproxy-as-exported`: the export as written (it sets `option http-no-delay`), without the benchmark's tuning. */
 export type ProxyName = 'direct' | 'sidecar' | 'nginx' | 'haproxy' | 'haproxy-as-exported';
@@ -112,14 +112,11 @@ async function eventDelayRun(url: string, plan: ProxyCostPlan): Promise<{ delays
         bodyTimeout: 10_000,
       });
       response.body.setEncoding('utf8');
-      let buffer = '';
+      const parser = new SseParser();
       for await (const piece of response.body as AsyncIterable<string>) {
         const now = wallNow();
-        buffer += piece;
-        const { events, rest } = splitEvents(buffer);
-        buffer = rest;
-        for (const event of events) {
-          const match = /"t":([0-9.]+)/.exec(event);
+        for (const { data } of parser.push(piece)) {
+          const match = /"t":([0-9.]+)/.exec(data);
           if (match) delays.push(now - Number(match[1]));
         }
       }

@@ -1,6 +1,7 @@
 // One streamed chat completion with the timings `vllm bench serve` records: TTFT, every gap between content
 // chunks, end-to-end latency, output tokens from the usage chunk.
 import { type Dispatcher, request } from 'undici';
+import { SseParser } from '../core/sse/parser';
 import type { RequestRecord } from './stats';
 import type { BenchRequest } from './workloads';
 
@@ -26,19 +27,6 @@ export interface StreamOptions {
 }
 
 const CONTENT = /"content":"[^"]/;
-
-/** Splits complete SSE events off a buffer; returns the events and the rest. */
-export function splitEvents(buffer: string): { events: string[]; rest: string } {
-  const events: string[] = [];
-  let start = 0;
-  let end = buffer.indexOf('\n\n', start);
-  while (end >= 0) {
-    events.push(buffer.slice(start, end));
-    start = end + 2;
-    end = buffer.indexOf('\n\n', start);
-  }
-  return { events, rest: buffer.slice(start) };
-}
 
 export async function streamChat(
   target: StreamTarget,
@@ -80,16 +68,12 @@ export async function streamChat(
     const replica = response.headers['x-vllm-pools-replica'];
     if (typeof replica === 'string') record.replica = replica;
     let last = 0;
-    let buffer = '';
+    const parser = new SseParser();
     let sawDone = false;
     response.body.setEncoding('utf8');
     for await (const piece of response.body as AsyncIterable<string>) {
       const now = performance.now();
-      buffer += piece;
-      const { events, rest } = splitEvents(buffer);
-      buffer = rest;
-      for (const event of events) {
-        const data = event.startsWith('data: ') ? event.slice(6) : event;
+      for (const { data } of parser.push(piece)) {
         if (data === '[DONE]') {
           sawDone = true;
           continue;

@@ -1,17 +1,9 @@
-// Comment-preserving edits of a vllm-pools.yaml text. Each edit is a small text splice at positions found with the `yaml`
-// Document API, so every line the edit does not touch stays byte-identical (comments, quoting, flow maps, blank lines).
-import {
-  type Document,
-  isMap,
-  isScalar,
-  isSeq,
-  type Node,
-  parseDocument,
-  stringify,
-  type YAMLMap,
-  type YAMLSeq,
-} from 'yaml';
+// The extension's config commands (algorithm, replicas, secrets) on a vllm-pools.yaml text: each finds its path with the
+// `yaml` Document API and hands one edit to the config editor's engine (yamlEdit.ts), which keeps every untouched byte.
+import { type Document, isMap, isSeq, type Node, parseDocument, type YAMLMap, type YAMLSeq } from 'yaml';
+import type { FormEdit } from '../configEditor/messages';
 import type { AlgorithmId } from '../protocol';
+import { applyFormEdit, FormEditError } from './yamlEdit';
 
 export class ConfigEditError extends Error {
   override name = 'ConfigEditError';
@@ -23,12 +15,12 @@ export interface ReplicaRef {
   name?: string;
 }
 
-/** Sets the global `algorithm`, or the `algorithm` of one pool when `pool` is given. */
+/** Sets the global `algorithm`, or the `algorithm` of one pool when `pool` is given (a new key goes after `name`). */
 export function setAlgorithm(text: string, algorithm: AlgorithmId, pool?: string): string {
   const doc = parse(text);
-  const root = rootMap(doc);
-  const target = pool === undefined ? root : findPool(doc, pool);
-  return setScalarKey(text, target, 'algorithm', algorithm, pool === undefined ? 'algorithm' : 'name');
+  rootMap(doc);
+  if (pool === undefined) return edit(text, { kind: 'set', path: ['algorithm'], value: algorithm });
+  return edit(text, { kind: 'set', path: ['pools', poolIndex(doc, pool), 'algorithm'], value: algorithm }, 'name');
 }
 
 /** Sets the global `algorithm` and every pool's own `algorithm` (what "all pools" means for PUT /admin/algorithm). */
@@ -75,59 +67,38 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 /** Appends `- url: URL` (and `name:` when given) to a pool's `replicas` list. */
 export function addReplica(text: string, pool: string, url: string, name?: string): string {
   const doc = parse(text);
-  const poolMap = findPool(doc, pool);
-  const replicas = poolMap.get('replicas', true) as Node | undefined;
-  if (replicas && isSeq(replicas) && replicas.items.some((item) => replicaMatches(item, { url }))) {
+  const index = poolIndex(doc, pool);
+  if (replicaIndex(doc, index, { url }) >= 0)
     throw new ConfigEditError(`pool "${pool}" already has a replica at ${url}`);
-  }
-  const fields: [string, string][] = [['url', url]];
-  if (name) fields.push(['name', name]);
-
-  if (replicas && isSeq(replicas) && !replicas.flow && replicas.items.length > 0) {
-    const first = replicas.items[0] as Node;
-    const last = replicas.items[replicas.items.length - 1] as Node;
-    const dashCol = column(text, first.range![0]) - 2;
-    const itemIndent = ' '.repeat(dashCol);
-    const insertAt = afterLine(text, last.range![1] - 1);
-    const lines = fields.map(
-      ([key, value], i) => `${i === 0 ? `${itemIndent}- ` : `${itemIndent}  `}${key}: ${scalar(value)}`,
-    );
-    return splice(text, insertAt, insertAt, `${lineBreakBefore(text, insertAt)}${lines.join('\n')}\n`);
-  }
-  // A missing, empty or flow-style list: rewrite just that pool's replicas through the Document API.
-  const seq = replicas && isSeq(replicas) ? replicas : doc.createNode([]);
-  seq.flow = false;
-  seq.items.push(doc.createNode(Object.fromEntries(fields)));
-  poolMap.set('replicas', seq);
-  return doc.toString();
+  const value: Record<string, string> = { url };
+  if (name) value['name'] = name;
+  return edit(text, { kind: 'append', path: ['pools', index, 'replicas'], value });
 }
 
 /** Removes one replica's list item (its lines, including a trailing comment on them) from a pool. */
 export function removeReplica(text: string, pool: string, replica: ReplicaRef): string {
   const doc = parse(text);
-  const replicas = findPool(doc, pool).get('replicas', true) as Node | undefined;
-  if (!replicas || !isSeq(replicas)) throw new ConfigEditError(`pool "${pool}" has no replicas list`);
-  const index = replicas.items.findIndex((item) => replicaMatches(item, replica));
-  if (index < 0) throw new ConfigEditError(`pool "${pool}" has no replica ${replica.name ?? replica.url}`);
+  const index = poolIndex(doc, pool);
+  const replicas = replicasOf(doc, index);
+  if (!replicas) throw new ConfigEditError(`pool "${pool}" has no replicas list`);
+  const at = replicaIndex(doc, index, replica);
+  if (at < 0) throw new ConfigEditError(`pool "${pool}" has no replica ${replica.name ?? replica.url}`);
   if (replicas.items.length === 1) {
     throw new ConfigEditError(`"${pool}" would have no replica left; remove the pool instead`);
   }
-  const item = replicas.items[index] as Node;
-  if (replicas.flow) {
-    replicas.items.splice(index, 1);
-    return doc.toString();
-  }
-  const start = startOfLine(text, item.range![0]);
-  return splice(text, start, afterLine(text, item.range![1] - 1), '');
+  return edit(text, { kind: 'delete', path: ['pools', index, 'replicas', at] });
 }
 
 /** Sets a replica's `apiKey` to a `${secret:NAME}` reference (the key itself never goes into the file). */
 export function setReplicaSecret(text: string, pool: string, replica: ReplicaRef, secretName: string): string {
   const doc = parse(text);
-  const replicas = findPool(doc, pool).get('replicas', true) as Node | undefined;
-  const item = replicas && isSeq(replicas) ? replicas.items.find((i) => replicaMatches(i, replica)) : undefined;
-  if (!item || !isMap(item)) throw new ConfigEditError(`pool "${pool}" has no replica ${replica.name ?? replica.url}`);
-  return setScalarKey(text, item, 'apiKey', `\${secret:${secretName}}`, 'url');
+  const index = poolIndex(doc, pool);
+  const at = replicaIndex(doc, index, replica);
+  if (at < 0 || !isMap(replicasOf(doc, index)?.items[at])) {
+    throw new ConfigEditError(`pool "${pool}" has no replica ${replica.name ?? replica.url}`);
+  }
+  const path = ['pools', index, 'replicas', at, 'apiKey'];
+  return edit(text, { kind: 'set', path, value: `\${secret:${secretName}}` }, 'url');
 }
 
 /** The names of every `${secret:NAME}` reference in a config text. */
@@ -173,12 +144,30 @@ function rootMap(doc: Document.Parsed): YAMLMap {
   return doc.contents;
 }
 
-function findPool(doc: Document.Parsed, pool: string): YAMLMap {
+/** One edit through the config editor's engine (core/config/yamlEdit.ts), its errors as ConfigEditError. */
+function edit(text: string, formEdit: FormEdit, insertAfter?: string): string {
+  try {
+    return applyFormEdit(text, formEdit, insertAfter === undefined ? {} : { insertAfter }).text;
+  } catch (error) {
+    if (error instanceof FormEditError) throw new ConfigEditError(error.message);
+    throw error;
+  }
+}
+
+function poolIndex(doc: Document.Parsed, pool: string): number {
   const pools = rootMap(doc).get('pools', true) as Node | undefined;
-  const found =
-    pools && isSeq(pools) ? (pools as YAMLSeq).items.find((p) => isMap(p) && p.get('name') === pool) : undefined;
-  if (!found || !isMap(found)) throw new ConfigEditError(`no pool named "${pool}" in the config`);
-  return found;
+  const index = pools && isSeq(pools) ? pools.items.findIndex((p) => isMap(p) && p.get('name') === pool) : -1;
+  if (index < 0) throw new ConfigEditError(`no pool named "${pool}" in the config`);
+  return index;
+}
+
+function replicasOf(doc: Document.Parsed, poolIndex: number): YAMLSeq | undefined {
+  const replicas = doc.getIn(['pools', poolIndex, 'replicas'], true) as Node | undefined;
+  return replicas && isSeq(replicas) ? replicas : undefined;
+}
+
+function replicaIndex(doc: Document.Parsed, poolIndex: number, ref: ReplicaRef): number {
+  return replicasOf(doc, poolIndex)?.items.findIndex((item) => replicaMatches(item, ref)) ?? -1;
 }
 
 function replicaMatches(item: unknown, ref: ReplicaRef): boolean {
@@ -202,61 +191,4 @@ function hostPort(url: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Replaces the value of `key` in a block or flow map, or inserts `key: value` after the `after` key (else first). */
-function setScalarKey(text: string, map: YAMLMap, key: string, value: string, after: string): string {
-  const pair = map.items.find((p) => isScalar(p.key) && p.key.value === key);
-  if (pair) {
-    const node = pair.value as Node | null;
-    if (node && isScalar(node) && node.range) return splice(text, node.range[0], node.range[1], scalar(value));
-    if (!node) {
-      const keyEnd = (pair.key as Node).range![1];
-      const colon = text.indexOf(':', keyEnd);
-      return splice(text, colon + 1, colon + 1, ` ${scalar(value)}`);
-    }
-    throw new ConfigEditError(`"${key}" is not a plain value`);
-  }
-  if (map.flow) {
-    const copy = map.clone() as YAMLMap;
-    copy.set(key, value);
-    const [start, end] = map.range!;
-    return splice(text, start, end, stringify(copy, { flowCollectionPadding: true }).trim());
-  }
-  const anchor = map.items.find((p) => isScalar(p.key) && p.key.value === after) ?? map.items[0];
-  if (!anchor) throw new ConfigEditError(`cannot add "${key}" to an empty mapping`);
-  const keyNode = anchor.key as Node;
-  const indent = ' '.repeat(column(text, keyNode.range![0]));
-  const valueNode = anchor.value as Node | null;
-  const anchorEnd = valueNode?.range ? valueNode.range[1] - 1 : keyNode.range![1];
-  const insertAt = afterLine(text, Math.max(anchorEnd, keyNode.range![1]));
-  return splice(text, insertAt, insertAt, `${lineBreakBefore(text, insertAt)}${indent}${key}: ${scalar(value)}\n`);
-}
-
-/** A YAML scalar for a string: plain when that reads back as the same string, quoted otherwise. */
-function scalar(value: string): string {
-  return stringify(value, { lineWidth: 0 }).trimEnd();
-}
-
-function splice(text: string, start: number, end: number, insert: string): string {
-  return text.slice(0, start) + insert + text.slice(end);
-}
-
-function startOfLine(text: string, offset: number): number {
-  return text.lastIndexOf('\n', offset - 1) + 1;
-}
-
-/** The start of the line after the one holding `offset` (or the text's end). */
-function afterLine(text: string, offset: number): number {
-  const nl = text.indexOf('\n', offset);
-  return nl < 0 ? text.length : nl + 1;
-}
-
-/** Text inserted at the very end of a file without a final newline needs one first. */
-function lineBreakBefore(text: string, insertAt: number): string {
-  return insertAt >= text.length && !text.endsWith('\n') ? '\n' : '';
-}
-
-function column(text: string, offset: number): number {
-  return offset - startOfLine(text, offset);
 }

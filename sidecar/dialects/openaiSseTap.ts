@@ -6,10 +6,12 @@ import type { StreamTap, TokenListener } from './dialect';
 /** @deprecated the dialect's name is TokenListener. */
 export type TapListener = TokenListener;
 
+const STREAM = { stream: true } as const;
+
 export class SseTap implements StreamTap {
   private readonly decoder = new TextDecoder();
   private partial = '';
-  private dataLines: string[] = [];
+  private readonly dataLines: string[] = [];
   /** True between events: the bytes seen so far end exactly after a blank line (or nothing was seen). */
   atBoundary = true;
   deltaTokens = 0;
@@ -22,7 +24,7 @@ export class SseTap implements StreamTap {
   ) {}
 
   push(chunk: Uint8Array): void {
-    const text = this.partial + this.decoder.decode(chunk, { stream: true });
+    const text = this.partial + this.decoder.decode(chunk, STREAM);
     let start = 0;
     for (;;) {
       const newline = text.indexOf('\n', start);
@@ -47,8 +49,10 @@ export class SseTap implements StreamTap {
 
   private line(line: string): void {
     if (line === '') {
-      if (this.dataLines.length > 0) this.event(this.dataLines.join('\n'));
-      this.dataLines = [];
+      const lines = this.dataLines;
+      if (lines.length === 1) this.event(lines[0]!);
+      else if (lines.length > 1) this.event(lines.join('\n'));
+      lines.length = 0;
       return;
     }
     if (line.startsWith('data:')) this.dataLines.push(line.slice(line.charCodeAt(5) === 32 ? 6 : 5));

@@ -56,7 +56,8 @@ export async function forward(deps: ForwardDeps, request: ForwardRequest): Promi
     const limit = request.replicaOrder ? Math.max(maxAttempts, pool.candidates(model).length) : maxAttempts;
     let allBusy = true;
     while (tried.length < limit && !sink.gone) {
-      const candidates = pool.candidates(model).filter((replica) => !tried.includes(replica));
+      const all = pool.candidates(model);
+      const candidates = tried.length === 0 ? all : all.filter((replica) => !tried.includes(replica));
       if (candidates.length === 0) break;
       const picked = request.replicaOrder
         ? request.replicaOrder(candidates)[0]

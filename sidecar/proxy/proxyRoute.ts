@@ -4,6 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Fleet } from '../pool/fleet';
 import type { PoolRuntime } from '../pool/pool';
+import type { Replica } from '../pool/replica';
 import type { GatewayUsers, Ticket } from '../users/gatewayUsers';
 import type { User } from '../users/userDirectory';
 import { sendDialectError } from './dialectError';
@@ -85,7 +86,8 @@ export async function proxyRoute(
       pool = fleet.pool(route.pool);
       if (!pool) return refuse(404, 'unknown-pool', unknownPool(fleet, route.pool), [], 'NotFoundError');
     } else if (model !== undefined) {
-      pool = await poolForModel(fleet, model);
+      // The usual case without an async hop: a pool serves the model already.
+      pool = fleet.poolFor(model) ?? (await poolForModel(fleet, model));
       if (!pool) {
         const known = fleet.knownModels();
         return refuse(
@@ -125,27 +127,28 @@ export async function proxyRoute(
     let request = parsed ?? {};
     const pinned = dialect.id === 'openai-responses' ? pinnedResponse(method, route.upstreamPath, request) : undefined;
     const remembered = pinned === undefined ? undefined : deps.responses.replicaOf(pinned.id);
+    const replicaOrder =
+      pinned === undefined
+        ? undefined
+        : (candidates: readonly Replica[]) => replicasToTry(candidates, pinned.id, remembered);
     // The pool, then its fallback pools in turn (each at most once) while a pool could not take the request at all.
-    const visited = new Set<string>();
+    // Pools visited so far: only a request that falls back has any (most never do, so no Set per request).
+    let visited: string[] | undefined;
     let fallbackFrom: string | undefined;
     let current: PoolRuntime = pool;
     for (;;) {
       const pool = current;
-      visited.add(pool.name);
       const next: PoolRuntime | undefined =
         pool.config.fallback === undefined ? undefined : fleet.pool(pool.config.fallback);
-      const fallbackAvailable = next !== undefined && !visited.has(next.name) && pinned === undefined;
+      const fallbackAvailable =
+        next !== undefined && next.name !== pool.name && !visited?.includes(next.name) && pinned === undefined;
       const routed = dialect.routedRequest(request, req.headers);
       recorder.routedTo(pool, routed.model ?? null, dialect.isStream(request), routed, body?.length ?? 0);
       const outcome = await forward(deps, {
         pool,
         routed,
-        ...(pinned === undefined
-          ? {}
-          : {
-              replicaOrder: (candidates) => replicasToTry(candidates, pinned.id, remembered),
-              notFoundMeansNext: true,
-            }),
+        replicaOrder,
+        notFoundMeansNext: pinned !== undefined,
         method,
         upstreamPath: route.upstreamPath,
         rawHeaders: req.rawHeaders,
@@ -154,12 +157,13 @@ export async function proxyRoute(
         timeouts: pool.config.timeouts,
         deadlineAt: recorder.startedAt + pool.config.deadline,
         fallbackAvailable,
-        ...(fallbackFrom === undefined ? {} : { fallbackFrom }),
+        fallbackFrom,
         dialect,
         recorder,
         sink,
       });
       if (outcome === 'answered' || !next) break;
+      visited = visited === undefined ? [pool.name] : [...visited, pool.name];
       fallbackFrom = pool.name;
       // The fallback pool may serve another model (a bigger one, say): ask it for its own.
       const asking = routed.model;

@@ -192,22 +192,15 @@ export class RequestRecorder implements TokenListener {
     } catch (error) {
       this.deps.logger.error('balancer onFinish failed', { error: String(error) });
     }
-    const finished = {
+    replica.stats.recordFinish({
       ok,
       durationMs: this.deps.clock.now() - this.attemptStart,
       tokens: this.tokens,
       bytesSent: this.bodyBytes,
       bytesReceived: this.bytesReceived,
-    };
-    replica.stats.recordFinish(
-      errorKind === null
-        ? this.ttftMs === undefined
-          ? finished
-          : { ...finished, ttftMs: this.ttftMs }
-        : this.ttftMs === undefined
-          ? { ...finished, errorKind }
-          : { ...finished, errorKind, ttftMs: this.ttftMs },
-    );
+      errorKind: errorKind ?? undefined,
+      ttftMs: this.ttftMs,
+    });
   }
 
   /** Another replica gets the request after `reason`. */

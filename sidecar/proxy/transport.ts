@@ -1,6 +1,7 @@
 // The transport of one attempt: the request goes to the replica's keep-alive pool through undici's dispatch(), and
 // the answer comes back as callbacks (head, each chunk as it arrives, end or error) with no body stream in between.
-// Measured against request() + its body stream: see the commit that introduced it.
+// Measured against request() + its body stream (same sidecar otherwise, alternating runs on one machine): dispatch
+// costs ~15-20 % less sidecar CPU per request and per stream; figures in the commit that wrote this line.
 import type { Dispatcher } from 'undici';
 import type { Replica } from '../pool/replica';
 

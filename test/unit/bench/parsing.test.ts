@@ -4,8 +4,8 @@ import { cpuMs, rssBytes } from '../../../bench/childProcess';
 import { pinning } from '../../../bench/contenders';
 import { counterDelta, hitRate, parseCounters } from '../../../bench/engineMetrics';
 import { cpuModelFrom } from '../../../bench/machine';
-import { splitEvents } from '../../../bench/streamRequest';
 import { developerOf } from '../../../bench/team';
+import { SseParser } from '../../../core/sse/parser';
 
 test('engine counters: summed over label sets; hit rate from deltas', () => {
   const text = [
@@ -25,9 +25,12 @@ test('engine counters: summed over label sets; hit rate from deltas', () => {
   assert.equal(hitRate({ prefixQueries: 0, prefixHits: 0, requests: 0, preemptions: 0 }), 0);
 });
 
-test('SSE: complete events split off, the partial rest kept', () => {
-  assert.deepEqual(splitEvents('data: a\n\ndata: b\n\ndata: c'), { events: ['data: a', 'data: b'], rest: 'data: c' });
-  assert.deepEqual(splitEvents(''), { events: [], rest: '' });
+test('SSE (the benchmarks read streams with core/sse): complete events split off, the partial rest kept', () => {
+  const parser = new SseParser();
+  const data = (chunk: string) => parser.push(chunk).map((message) => message.data);
+  assert.deepEqual(data('data: a\n\ndata: b\n\ndata: c'), ['a', 'b']);
+  assert.deepEqual(data(''), []);
+  assert.deepEqual(data('\n\ndata: [DONE]\n\n'), ['c', '[DONE]']);
 });
 
 test('LIMIT pinning: distinct keys in order, balanced over replicas, stable for repeats', () => {

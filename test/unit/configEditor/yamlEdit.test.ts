@@ -213,3 +213,34 @@ describe('applyFormEdit: empty values and empty lists', () => {
     assert.equal(empty, 'pools:\n  - name: a\n    replicas:\n      - url: http://h:1\n');
   });
 });
+
+it('insertAfter puts a new key right after the named one (block and flow maps), else at the end', () => {
+  const block = 'pools:\n  - name: p # the pool\n    replicas:\n      - url: http://a:1\n';
+  const after = applyFormEdit(
+    block,
+    { kind: 'set', path: ['pools', 0, 'algorithm'], value: 'round-robin' },
+    {
+      insertAfter: 'name',
+    },
+  );
+  assert.equal(
+    after.text,
+    'pools:\n  - name: p # the pool\n    algorithm: round-robin\n    replicas:\n      - url: http://a:1\n',
+  );
+  assert.equal(after.minimal, true);
+  const flow = 'pools:\n  - { name: p, replicas: [] }\n';
+  const inFlow = applyFormEdit(
+    flow,
+    { kind: 'set', path: ['pools', 0, 'algorithm'], value: 'random' },
+    {
+      insertAfter: 'name',
+    },
+  );
+  assert.equal(inFlow.text, 'pools:\n  - { name: p, algorithm: random, replicas: [] }\n');
+  const missing = applyFormEdit(
+    block,
+    { kind: 'set', path: ['pools', 0, 'retries'], value: 2 },
+    { insertAfter: 'nope' },
+  );
+  assert.match(missing.text, /url: http:\/\/a:1\n {4}retries: 2\n$/);
+});

@@ -1,6 +1,6 @@
 // Small helpers on YAML source text: line boundaries, columns, and rendering values as YAML at a given place.
 import { stringify } from 'yaml';
-import type { FormValue } from '../../core/configEditor/messages';
+import type { FormValue } from '../configEditor/messages';
 
 export function lineStart(text: string, offset: number): number {
   return text.lastIndexOf('\n', offset - 1) + 1;

@@ -13,7 +13,7 @@ import {
   type YAMLMap,
   type YAMLSeq,
 } from 'yaml';
-import type { FormEdit, FormValue, YamlPath } from '../../core/configEditor/messages';
+import type { FormEdit, FormValue, YamlPath } from '../configEditor/messages';
 import {
   afterLine,
   column,
@@ -69,10 +69,20 @@ function inFlowContext(steps: Step[]): boolean {
   return steps.some((step) => isCollection(step.parent) && step.parent.flow);
 }
 
-export function spliceEdit(text: string, doc: Document, edit: FormEdit): string | undefined {
+/** Where a missing key goes: after the key named here when its map has it, else at the end of the map. */
+export interface SpliceOptions {
+  insertAfter?: string;
+}
+
+export function spliceEdit(
+  text: string,
+  doc: Document,
+  edit: FormEdit,
+  options: SpliceOptions = {},
+): string | undefined {
   switch (edit.kind) {
     case 'set':
-      return spliceSet(text, doc, edit.path, edit.value);
+      return spliceSet(text, doc, edit.path, edit.value, options.insertAfter);
     case 'delete':
       return spliceDelete(text, doc, edit.path);
     case 'append':
@@ -82,10 +92,16 @@ export function spliceEdit(text: string, doc: Document, edit: FormEdit): string 
   }
 }
 
-function spliceSet(text: string, doc: Document, path: YamlPath, value: FormValue): string | undefined {
+function spliceSet(
+  text: string,
+  doc: Document,
+  path: YamlPath,
+  value: FormValue,
+  insertAfter?: string,
+): string | undefined {
   const { steps, complete, alias } = resolvePath(doc, path);
   if (alias) return undefined;
-  if (!complete) return insertMissing(text, doc, path, steps, value);
+  if (!complete) return insertMissing(text, doc, path, steps, value, insertAfter);
   const node = steps.at(-1)?.node;
   const range = rangeOf(node);
   if (!node || !range) return undefined;
@@ -133,6 +149,7 @@ function insertMissing(
   path: YamlPath,
   steps: Step[],
   value: FormValue,
+  insertAfter?: string,
 ): string | undefined {
   const owner = steps.length === 0 ? (doc.contents as Node | null) : steps.at(-1)!.node;
   if (!isMap(owner) || owner.items.length === 0) return undefined;
@@ -143,7 +160,11 @@ function insertMissing(
     .slice(1)
     .reverse()
     .reduce<FormValue>((inner, segment) => ({ [segment as string]: inner }), value);
-  const lastEnd = pairEnd(owner.items.at(-1)!, owner.flow);
+  const anchor =
+    (insertAfter === undefined
+      ? undefined
+      : owner.items.find((pair) => isScalar(pair.key) && pair.key.value === insertAfter)) ?? owner.items.at(-1)!;
+  const lastEnd = pairEnd(anchor, owner.flow);
   const firstKey = rangeOf(owner.items[0]!.key as Node);
   if (lastEnd === undefined || !firstKey) return undefined;
   if (owner.flow) {
