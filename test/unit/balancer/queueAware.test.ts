@@ -112,3 +112,18 @@ test('queue-aware in a team: a sidecar with an eighth of the traffic counts its 
   context.advance(10);
   assert.notEqual(send(balancer, pool).name, 'r0', 'the second pick already goes elsewhere');
 });
+
+test('queue-aware counts a waiting request like a running one: a stale queue does not shun its replica', () => {
+  const context = testContext(55);
+  const balancer = createBalancer('queue-aware', context);
+  const now = context.now();
+  // a had 3 waiting at the scrape (they may have started since); b carries more requests in all.
+  const pool = [replica('a', { engine: scrape(now, 1, 3) }), replica('b', { engine: scrape(now, 5, 0) })];
+  assert.equal(balancer.pick(pool, request())?.name, 'a');
+  // KV usage counts only near full (preemption close): 0.8 is no reason, 0.99 is.
+  pool[0]!.engine = scrape(now, 4, 0, 0.8);
+  pool[1]!.engine = scrape(now, 5, 0, 0.3);
+  assert.equal(balancer.pick(pool, request())?.name, 'a');
+  pool[0]!.engine = scrape(now, 4, 0, 0.99);
+  assert.equal(balancer.pick(pool, request())?.name, 'b');
+});
