@@ -9,7 +9,9 @@ import {
   indexCapacity,
   MIN_INDEX_BLOCKS,
   type PrefixAwareBalancer,
+  SHED_WORK_BOUND_TRIED,
   sharedBlocks,
+  shedTarget,
   TOKENS_PER_INDEX_BLOCK,
 } from '../../../sidecar/balancer/prefixAware';
 import { opensConversation, toRoutedRequest } from '../../../sidecar/balancer/routedRequest';
@@ -115,35 +117,42 @@ function sidecarWithHeavyHome(
   return { balancer, pool, home, context };
 }
 
-test('new conversations of a group shed from a replica over the work bound, deep ones never', () => {
-  let moved = 0;
-  const groups = 24;
-  for (let d = 0; d < groups; d++) {
+test('shedding is off by default: a new conversation of a group stays on its heavy home, as do deep ones', () => {
+  for (let d = 0; d < 8; d++) {
     const a = sidecarWithHeavyHome(d, 30_000, 5_000);
-    const b = sidecarWithHeavyHome(d, 30_000, 5_000);
-    // A deep conversation (an answer in its history) stays home whatever the work.
     assert.equal(a.balancer.pick(a.pool, laterTurn(d, 0)), a.home);
+    assert.equal(a.balancer.pick(a.pool, firstTurn(d, 1)), a.home);
     assert.equal(a.balancer.lastDecision, 'affinity');
-    const next = a.balancer.pick(a.pool, firstTurn(d, 1));
-    // The same decision in another sidecar that saw the same scrapes: a group moves whole or not at all.
-    assert.equal(b.balancer.pick(b.pool, firstTurn(d, 1))?.name, next?.name);
-    assert.equal(a.balancer.pick(a.pool, firstTurn(d, 2))?.name, next?.name);
-    if (next !== a.home) {
-      moved += 1;
-      assert.equal(a.balancer.lastDecision, 'rebalance');
-    }
   }
-  // About (work - mean) / work = (30000 - 12500) / 30000 ≈ 58% of the groups move.
-  assert.ok(moved > groups * 0.3 && moved < groups * 0.85, `moved ${moved} of ${groups}`);
 });
 
-test('no shedding within the work bound, nor without the engines’ prompt counters', () => {
-  for (let d = 0; d < 8; d++) {
-    const even = sidecarWithHeavyHome(d, 10_000, 9_000);
-    assert.equal(even.balancer.pick(even.pool, firstTurn(d, 1)), even.home);
-    const blind = sidecarWithHeavyHome(d, 30_000, 5_000);
-    for (const r of blind.pool) if (r.engine) r.engine = { ...r.engine, prefixQueries: undefined };
-    assert.equal(blind.balancer.pick(blind.pool, firstTurn(d, 1)), blind.home);
+test('shedTarget moves about the home’s excess share of groups, each group whole, to a light replica', () => {
+  const works = [30_000, 5_000, 5_000, 5_000]; // mean 11,250; the home (0) is at 2.7× it
+  const loads = [0, 0, 0, 0];
+  let moved = 0;
+  const groups = 200;
+  for (let g = 0; g < groups; g++) {
+    const anchor = g * 7919 + 13;
+    const order = [0, 1, 2, 3].sort((x, y) => ((x * 31 + g) % 4) - ((y * 31 + g) % 4));
+    const to = shedTarget(0, anchor, order, loads, works, SHED_WORK_BOUND_TRIED);
+    assert.equal(shedTarget(0, anchor, order, loads, works, SHED_WORK_BOUND_TRIED), to, 'the same in every sidecar');
+    if (to !== 0) {
+      moved += 1;
+      assert.equal(
+        to,
+        order.find((i) => i !== 0),
+        'the first light replica in the group’s own order',
+      );
+    }
+  }
+  // (work − mean) / work = 62.5% of the groups.
+  assert.ok(moved > groups * 0.5 && moved < groups * 0.75, `moved ${moved} of ${groups}`);
+  // Within the bound, without the engines' counters (NaN), or with no light replica near the least load: stays.
+  for (let g = 0; g < 50; g++) {
+    assert.equal(shedTarget(0, g, [0, 1, 2, 3], loads, [14_000, 10_000, 10_000, 10_000], SHED_WORK_BOUND_TRIED), 0);
+    assert.equal(shedTarget(0, g, [0, 1, 2, 3], loads, [30_000, Number.NaN, 5_000, 5_000], SHED_WORK_BOUND_TRIED), 0);
+    assert.equal(shedTarget(0, g, [0, 1, 2, 3], [0, 5, 5, 5], works, SHED_WORK_BOUND_TRIED), 0);
+    assert.equal(shedTarget(0, g, [0, 1, 2, 3], loads, works), 0, 'off by default');
   }
 });
 
