@@ -90,7 +90,7 @@ export function renderAgentic(results: readonly RoutingResult[], plan: AgenticPl
       'that grow turn by turn; a working set of about 3× one replica\'s KV cache. "few-large": few developers with long ' +
       'contexts and several conversations each; "many-small": many with short ones. The LIMIT is told each ' +
       "developer's group and pins groups whole, in balanced order (largest first to the least loaded replica). " +
-      `Figures are means over ${plan ? plan.seeds.length : 'the'} seed(s) (TTFT p90 with the seeds' range); ` +
+      `Figures are means over the seeds run (${plan ? `the plan has ${plan.seeds.length}` : 'see the seeds column'}; TTFT p90 with their range); ` +
       '"8 sidecars" is one sidecar per developer group, no shared state.',
   ];
   const workloads = [...new Set(results.map((r) => r.workload))];
