@@ -2,7 +2,7 @@
 // (one sidecar, gateways, the peer, the LIMIT) and per team algorithm (8 sidecars, one per developer group).
 import { agenticWorkload } from './agentic';
 import type { AgenticPlan } from './agenticPlan';
-import { contenderLabel } from './contenders';
+import { type ContenderSpec, contenderLabel } from './contenders';
 import { type RoutingResult, runRouting } from './routing';
 import { startBenchFleet } from './simFleet';
 import type { Slo } from './stats';
@@ -15,6 +15,11 @@ export interface AgenticRunFilter {
   seeds?: number[];
   replicaCounts?: number[];
   shapes?: string[];
+}
+
+/** The LIMIT here pins developer groups whole (limitPins), not sessions; its label says so. */
+export function agenticContenderLabel(spec: ContenderSpec): string {
+  return spec.kind === 'limit' ? 'LIMIT (developer groups pinned, balanced)' : contenderLabel(spec);
 }
 
 /** Result label of a workload on a fleet: "agentic-few-large ×4". */
@@ -44,7 +49,7 @@ export async function runAgentic(
               `${size.overReplica.toFixed(2)}× one replica's KV cache, ${size.overFleet.toFixed(2)}× the fleet's; ${rate} req/s`,
           );
           const runs = [
-            ...plan.contenders.map((spec) => ({ spec, label: contenderLabel(spec), team: undefined })),
+            ...plan.contenders.map((spec) => ({ spec, label: agenticContenderLabel(spec), team: undefined })),
             ...plan.team.algorithms.map((algorithm) => ({
               spec: { kind: 'sidecar' as const, algorithm },
               label: `${plan.team.developers} sidecars ${algorithm}`,

@@ -3,7 +3,7 @@ import type { AlgorithmId } from '../protocol';
 
 export const DEFAULTS = {
   listen: { host: '127.0.0.1', port: 8800 },
-  algorithm: 'least-connections' as AlgorithmId,
+  algorithm: 'prefix-aware' as AlgorithmId,
   weight: 1,
   healthCheck: { enabled: true, path: '/health', interval: 5000, timeout: 2000, rise: 2, fall: 3 },
   maxFails: 3,

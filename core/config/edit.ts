@@ -115,7 +115,7 @@ export const STARTER_CONFIG = `# vllm-pools: a local, streaming-safe load balanc
 listen: { host: 127.0.0.1, port: 8800 }
 
 # round-robin | least-connections | least-response-time | consistent-hash | power-of-two | prefix-aware | queue-aware
-algorithm: least-connections
+algorithm: prefix-aware
 
 pools:
   - name: default

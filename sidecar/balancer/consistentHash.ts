@@ -5,8 +5,11 @@
 // c × average rounds to the average itself (average 0.5 → bound 1) and every second concurrent request of a key
 // would spill; Mirrokni et al. bound the maximum relative to a large average, and HAProxy's hash-balance-factor
 // likewise only starts to bite once the average is several requests.
-// Key: the session key (x-session-id, else body user), else the first PROMPT_KEY_CHARS of the prompt.
+// Key: the session key (x-session-id, else body user), else PROMPT_KEY_CHARS of the prompt after a leading system
+// message presumed shared by every request (a team prompt; see sharedLeadChars): keyed on the first characters, every
+// request of a team whose prompts open with the same system prompt had the same key and went to one replica.
 import { hash53 } from './hashing';
+import { LEAD_MESSAGE_SHARED_MAX_SHARE } from './leadMessage';
 import { replicaIdentity } from './rendezvous';
 import { effectiveWeight, pickLowest } from './selection';
 import type { Balancer, BalancerContext, ReplicaView, RoutedRequest } from './types';
@@ -85,7 +88,19 @@ export function requestKeyHash(request: RoutedRequest): number | undefined {
   if (request.sessionKey !== undefined) return hash53(request.sessionKey, 1);
   const text = request.promptText;
   if (text.length === 0) return undefined;
-  return hash53(text, 2, 0, Math.min(text.length, PROMPT_KEY_CHARS));
+  const start = sharedLeadChars(request);
+  return hash53(text, 2, start, Math.min(text.length, start + PROMPT_KEY_CHARS));
+}
+
+/**
+ * Characters of a leading system message presumed shared by every request: the whole first message when it is a
+ * system message of at most LEAD_MESSAGE_SHARED_MAX_SHARE of the prompt (prefix-aware's rule), else 0.
+ */
+export function sharedLeadChars(request: RoutedRequest): number {
+  const chars = request.leadMessageChars;
+  if (chars === undefined || !(chars > 0) || chars > LEAD_MESSAGE_SHARED_MAX_SHARE * request.promptText.length)
+    return 0;
+  return chars;
 }
 
 function buildRing(candidates: readonly ReplicaView[]): Ring {

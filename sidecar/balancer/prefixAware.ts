@@ -17,12 +17,16 @@
 //   loaded). Load is the engine's waiting + running corrected since the scrape (engineLoad.ts) when every
 //   candidate's scrape is fresh, else local in-flight.
 import { allEnginesFresh, EngineLoadEstimator, freshEngine, gauge } from './engineLoad';
+import { combine32 } from './hashing';
+import { LEAD_MESSAGE_SHARED_MAX_SHARE } from './leadMessage';
 import { LruSet } from './lruSet';
 import { PREFIX_BLOCK_CHARS, prefixBlockHashes } from './prefixBlocks';
 import { PromptWork } from './promptWork';
 import { rendezvousScore, replicaIdentity } from './rendezvous';
 import { effectiveWeight, forgetDeparted, pickLowest } from './selection';
 import type { Balancer, BalancerContext, ReplicaView, RoutedRequest } from './types';
+
+export { LEAD_MESSAGE_SHARED_MAX_SHARE };
 
 /** Blocks (of 128 characters) that key the cold, cross-sidecar decision: 64 × 128 = 8 KiB of prompt (~2K tokens). */
 export const ANCHOR_BLOCKS = 64;
@@ -49,12 +53,6 @@ export const TOKENS_PER_INDEX_BLOCK = 32;
 /** The index never shrinks below this many blocks (a replica that publishes a tiny cache, a share near 1/16). */
 export const MIN_INDEX_BLOCKS = 256;
 /**
- * A leading system message up to this share of the prompt is presumed shared by every request (a team's system
- * prompt): matching it is no reason to go to a replica, and the cold anchor reaches past it. A longer one (a shared
- * document with a short question after it) is the request's identity and counts like any other prefix.
- */
-export const LEAD_MESSAGE_SHARED_MAX_SHARE = 0.75;
-/**
  * Load guard, absolute part: the target may carry this many more requests than the least-loaded replica. A yield
  * costs the new replica a prefill of the whole matched prefix (a conversation's history: thousands of tokens) and
  * moves the conversation, while a few more running requests only slow a continuous batch a little; AIBrix uses 8 (SMG's
@@ -64,13 +62,20 @@ export const IMBALANCE_ABS = 8;
 /** Load guard, relative part: ...and must also exceed this multiple of the least load before affinity yields. */
 export const IMBALANCE_REL = 1.5;
 /**
- * Footprint guard: an affinity target whose recent prompt work exceeds the least busy replica's by more than this many
- * times the prefill the request's lead saves gives the request to the cold choice instead. Moving a request costs its
- * lead once; the excess is paid on every request while it lasts.
+ * Group shedding: a new conversation (no earlier answer in its prompt) whose affinity target's recent prompt work is
+ * over this multiple of the candidates' mean may be moved to a replica at or under the mean (see shedTarget). Groups
+ * placed at once by sidecars that saw the same empty scrapes land lumpily (8 on 4 replicas: 3-3-1-1 is common); only
+ * new conversations move, so no history is ever re-prefilled, just the group's shared prefix once.
  */
-// Off: at 4 it cost hit rate on the agentic bench (few-large x4, seed 1: one sidecar 86.4% -> 78.8%, team of 8
-// 85.8% -> 64.9%); moves of deep conversations cost more than the lumpiness they cured. Kept for a better trigger.
-export const WORK_YIELD_FACTOR = Number.POSITIVE_INFINITY;
+// Off by default: on few-large x4, team of 8, seeds 1-3 it cost hit rate in every variant tried (bound 1.25 / 1.5,
+// target <= mean / 0.75 / 0.25 mean, work with or without this sidecar's sends since the scrape): hit 77-63% and TTFT
+// p90 2.6-6.6 s against 83-87% and 0.9-2.2 s without it. A moved conversation splits its group over two replicas, and
+// a cache that holds two groups then holds three.
+export const SHED_WORK_BOUND = Number.POSITIVE_INFINITY;
+/** The bound the shedding tests (and a future trigger) use. */
+export const SHED_WORK_BOUND_TRIED = 1.5;
+/** ...to a replica whose recent prompt work is at most this multiple of the mean (one with room for a group). */
+export const SHED_TARGET_MAX = 0.75;
 /**
  * When no replica leads but several hold at least this share of the prompt (a conversation or a document that moved
  * once and now lives on two replicas), the request stays among those holders.
@@ -175,19 +180,12 @@ export function createPrefixAware(context: BalancerContext): PrefixAwareBalancer
     const leastLoad = Math.min(...loads);
     let target = hasAffinity ? best : coldTarget(candidates, holders, loads, hashes.length);
     lastDecision = hasAffinity ? 'affinity' : 'cold';
-    if (hasAffinity) {
-      // Footprint guard: a replica that was given far more prompt work lately than the least busy one (groups placed
-      // lumpily, e.g. by sidecars that started at once and saw the same empty scrapes) sheds the requests whose move
-      // costs least: only when its excess work exceeds WORK_YIELD_FACTOR × the prefill this request's lead saves.
-      const works = recentWork(candidates);
-      const leastWork = Math.min(...works);
-      const excess = works[target]! - leastWork;
-      if (excess > WORK_YIELD_FACTOR * lead * TOKENS_PER_INDEX_BLOCK && works[target]! > IMBALANCE_REL * leastWork) {
-        const moved = coldTarget(candidates, order, loads, hashes.length);
-        if (moved !== target) {
-          target = moved;
-          lastDecision = 'rebalance';
-        }
+    if (hasAffinity && request.newConversation === true && engineFresh && Number.isFinite(SHED_WORK_BOUND)) {
+      const engineWork = candidates.map((r) => (work.engineTokens(r) ?? Number.NaN) / effectiveWeight(r));
+      const moved = shedTarget(target, anchor, order, loads, engineWork);
+      if (moved !== target) {
+        target = moved;
+        lastDecision = 'rebalance';
       }
     }
 
@@ -258,6 +256,37 @@ export function indexCapacity(replica: ReplicaView, trafficShare: number): numbe
   const share = Number.isFinite(trafficShare) ? Math.min(1, Math.max(0, trafficShare)) : 1;
   return Math.max(MIN_INDEX_BLOCKS, Math.floor((tokens / TOKENS_PER_INDEX_BLOCK) * share));
 }
+
+/**
+ * Where a new conversation of a group goes when its home replica carries too much of the fleet's recent prompt work
+ * (> SHED_WORK_BOUND × the mean): with probability (work − mean) ÷ work, decided by the group's anchor hash (the same
+ * in every sidecar, so a group moves whole or not at all, and of k groups on a replica about its excess moves), to
+ * the first replica in the group's rendezvous order at or under the mean work and within COLD_LOAD_MARGIN of the
+ * least load. Only with the engines' own prompt counters (the same figure in every sidecar); else the target stays.
+ */
+export function shedTarget(
+  target: number,
+  anchor: number,
+  order: readonly number[],
+  loads: readonly number[],
+  works: readonly number[],
+  bound = SHED_WORK_BOUND,
+): number {
+  if (!works.every(Number.isFinite)) return target;
+  const mean = works.reduce((a, b) => a + b, 0) / works.length;
+  const home = works[target]!;
+  if (!(mean > 0) || home <= bound * mean) return target;
+  const groupUniform = (combine32(anchor, SHED_SALT) + 0.5) / 4294967296;
+  if (groupUniform >= (home - mean) / home) return target;
+  const leastLoad = Math.min(...loads);
+  return (
+    order.find(
+      (i) => i !== target && works[i]! <= SHED_TARGET_MAX * mean && loads[i]! <= leastLoad + COLD_LOAD_MARGIN,
+    ) ?? target
+  );
+}
+
+const SHED_SALT = 0x5bd1e995;
 
 /** Whole blocks of a leading system message presumed shared by every request (see LEAD_MESSAGE_SHARED_MAX_SHARE). */
 export function sharedBlocks(request: RoutedRequest, blockCount: number): number {

@@ -59,6 +59,18 @@ export class PromptWork {
     return decay(w.engine, now - w.engineAt) + since / share;
   }
 
+  /**
+   * The engine's figure alone (decayed counter growth up to the last scrape), without this sidecar's sends since: the
+   * same in every sidecar that read the same scrapes. Undefined without the counter.
+   */
+  engineTokens(replica: ReplicaView): number | undefined {
+    const queries = replica.engine?.prefixQueries;
+    if (queries === undefined || !Number.isFinite(queries)) return undefined;
+    this.tokens(replica, 1);
+    const w = this.entry(replica.name);
+    return decay(w.engine, this.context.now() - w.engineAt);
+  }
+
   forgetDeparted(names: readonly string[]): void {
     forgetDeparted(this.work, names);
   }

@@ -8,13 +8,24 @@ export function toRoutedRequest(body: unknown, headers: Headers): RoutedRequest 
   const fields = isRecord(body) ? body : {};
   const promptText = renderPrompt(fields);
   const lead = leadMessageChars(fields);
+  const opening = opensConversation(fields);
   return {
     model: nonEmptyString(fields['model']),
     sessionKey: nonEmptyString(headerValue(headers, 'x-session-id')) ?? nonEmptyString(fields['user']),
     promptText,
     cacheSalt: nonEmptyString(fields['cache_salt']),
     ...(lead !== undefined && lead < promptText.length ? { leadMessageChars: lead } : {}),
+    ...(opening !== undefined ? { newConversation: opening } : {}),
   };
+}
+
+/** Chat messages with no assistant or tool message (no earlier answer): a first turn. Undefined without messages. */
+export function opensConversation(body: Record<string, unknown>): boolean | undefined {
+  const messages = body['messages'];
+  if (!Array.isArray(messages) || messages.length === 0) return undefined;
+  return !messages.some(
+    (m) => isRecord(m) && (m['role'] === 'assistant' || m['role'] === 'tool' || m['role'] === 'function'),
+  );
 }
 
 /** Length of the rendered first message when it is a system or developer message and another message follows. */

@@ -52,6 +52,11 @@ export interface RoutedRequest {
    * follow: the part most likely shared by every request (a team's system prompt). Undefined otherwise.
    */
   readonly leadMessageChars?: number | undefined;
+  /**
+   * The prompt carries no earlier answer (no assistant or tool message): a conversation's first turn, whose move to
+   * another replica costs only its shared prefix, never a history. Undefined when the dialect does not tell.
+   */
+  readonly newConversation?: boolean | undefined;
 }
 
 export interface BalancerContext {

@@ -123,3 +123,21 @@ test('consistent-hash without session or prompt falls back to least connections'
   const tally = counts(Array.from({ length: 200 }, () => balancer.pick(pool, request())?.name));
   assert.deepEqual(tally, { r2: 200 });
 });
+
+test('consistent-hash keys past a shared team prompt: different first user messages spread', async () => {
+  const { toRoutedRequest } = await import('../../../sidecar/balancer/routedRequest');
+  const { requestKeyHash } = await import('../../../sidecar/balancer/consistentHash');
+  const teamPrompt = { role: 'system', content: 'You are a coding agent. '.repeat(200) };
+  const ask = (question: string, system = teamPrompt) =>
+    toRoutedRequest({ model: 'm', messages: [system, { role: 'user', content: question.repeat(400) }] }, {});
+  const keys = new Set(Array.from({ length: 20 }, (_, i) => requestKeyHash(ask(`question ${i} `))));
+  assert.equal(keys.size, 20);
+  const pool = replicas(4);
+  const balancer = createBalancer('consistent-hash', testContext(5));
+  const names = new Set(Array.from({ length: 20 }, (_, i) => balancer.pick(pool, ask(`question ${i} `))?.name));
+  assert.ok(names.size >= 3, `20 conversations on ${names.size} replicas`);
+  // A long system message (a shared document with a short question) is the request's identity.
+  const document = { role: 'system', content: 'the document '.repeat(2000) };
+  assert.equal(requestKeyHash(ask('a', document)), requestKeyHash(ask('a', document)));
+  assert.notEqual(requestKeyHash(ask('question A ')), requestKeyHash(ask('question B ')));
+});

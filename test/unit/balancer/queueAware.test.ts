@@ -20,10 +20,10 @@ test('queue-aware follows the engine load, not this sidecar’s counts', () => {
     replica('c', { inflight: 4, engine: scrape(now, 6, 0) }),
   ];
   assert.equal(balancer.pick(pool, request())?.name, 'c');
-  pool[2]!.engine = scrape(now, 6, 0, 0.99); // nearly full KV cache weighs in
+  pool[2]!.engine = scrape(now, 6, 6, 0.99); // a queue counts
   pool[1]!.engine = scrape(now, 10, 0, 0.2);
   assert.equal(balancer.pick(pool, request())?.name, 'b');
-  pool[1]!.engine = scrape(now, 10, 5, 0.2); // a queue weighs most
+  pool[1]!.engine = scrape(now, 10, 5, 0.2);
   assert.equal(balancer.pick(pool, request())?.name, 'c');
 });
 
@@ -111,4 +111,17 @@ test('queue-aware in a team: a sidecar with an eighth of the traffic counts its 
   assert.equal(send(balancer, pool).name, 'r0');
   context.advance(10);
   assert.notEqual(send(balancer, pool).name, 'r0', 'the second pick already goes elsewhere');
+});
+
+test('queue-aware counts a waiting request like a running one, and no KV term: a stale scrape does not shun', () => {
+  const context = testContext(55);
+  const balancer = createBalancer('queue-aware', context);
+  const now = context.now();
+  // a had 3 waiting at the scrape (they may have started since); b carries more requests in all.
+  const pool = [replica('a', { engine: scrape(now, 1, 3) }), replica('b', { engine: scrape(now, 5, 0) })];
+  assert.equal(balancer.pick(pool, request())?.name, 'a');
+  // KV usage is no score of its own (a full cache shows as waiting requests).
+  pool[0]!.engine = scrape(now, 4, 0, 0.99);
+  pool[1]!.engine = scrape(now, 5, 0, 0.3);
+  assert.equal(balancer.pick(pool, request())?.name, 'a');
 });

@@ -25,7 +25,7 @@ test('a minimal file gets every default of the contract', () => {
   assert.deepEqual(issues, []);
   assert.ok(config);
   assert.deepEqual(config.listen, { host: '127.0.0.1', port: 8800 });
-  assert.equal(config.algorithm, 'least-connections');
+  assert.equal(config.algorithm, 'prefix-aware');
   assert.deepEqual(config.engineMetrics, { enabled: true, interval: 2000 });
   assert.equal(config.limits.maxBodyBytes, 32 * 1024 * 1024);
   assert.equal(config.shutdownGrace, 30_000);
@@ -33,7 +33,7 @@ test('a minimal file gets every default of the contract', () => {
   assert.equal(config.clientToken, undefined);
   assert.equal(config.admin.token, undefined);
   const pool = config.pools[0]!;
-  assert.equal(pool.algorithm, 'least-connections');
+  assert.equal(pool.algorithm, 'prefix-aware');
   assert.equal(pool.models, undefined);
   assert.deepEqual(pool.healthCheck, {
     enabled: true,

@@ -158,7 +158,7 @@ test('edits refuse a file that is not valid YAML', () => {
 
 test('the starter config parses and every edit works on it', () => {
   const doc = parse(STARTER_CONFIG);
-  assert.equal(doc.algorithm, 'least-connections');
+  assert.equal(doc.algorithm, 'prefix-aware');
   assert.equal(doc.pools[0].replicas[0].url, 'http://127.0.0.1:8000');
   const edited = removeReplica(addReplica(STARTER_CONFIG, 'default', 'http://127.0.0.1:8001'), 'default', {
     url: 'http://127.0.0.1:8000',

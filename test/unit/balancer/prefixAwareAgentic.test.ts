@@ -1,0 +1,169 @@
+// The prefix-aware rules for agentic traffic (issue 17): an index sized like the engine's cache, a team prompt that
+// neither attracts nor keys a request, new groups placed by recent prompt work, and new conversations of a group
+// shed from a replica that carries too much of the fleet's prompt work (deep conversations never move).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  createPrefixAware,
+  INDEX_BLOCKS_PER_REPLICA,
+  indexCapacity,
+  MIN_INDEX_BLOCKS,
+  type PrefixAwareBalancer,
+  SHED_WORK_BOUND_TRIED,
+  sharedBlocks,
+  shedTarget,
+  TOKENS_PER_INDEX_BLOCK,
+} from '../../../sidecar/balancer/prefixAware';
+import { opensConversation, toRoutedRequest } from '../../../sidecar/balancer/routedRequest';
+import type { RoutedRequest } from '../../../sidecar/balancer/types';
+import {
+  finish,
+  type MutableReplica,
+  replica,
+  replicas,
+  seededRandom,
+  send,
+  type TestContext,
+  testContext,
+} from './helpers';
+
+function text(seed: number, chars: number): string {
+  const random = seededRandom(seed);
+  const words: string[] = [];
+  let length = 0;
+  while (length < chars) {
+    const word = Math.floor(random() * 1e9).toString(36);
+    words.push(word);
+    length += word.length + 1;
+  }
+  return words.join(' ').slice(0, chars);
+}
+
+function chat(messages: { role: string; content: string }[]): RoutedRequest {
+  return toRoutedRequest({ model: 'llama', messages }, {});
+}
+
+const team = { role: 'system', content: text(1, 6000) };
+const repo = (developer: number) => ({ role: 'system', content: text(1000 + developer, 20_000) });
+const firstTurn = (developer: number, conversation: number) =>
+  chat([team, repo(developer), { role: 'user', content: text(5000 + 100 * developer + conversation, 1500) }]);
+const laterTurn = (developer: number, conversation: number) =>
+  chat([
+    team,
+    repo(developer),
+    { role: 'user', content: text(5000 + 100 * developer + conversation, 1500) },
+    { role: 'assistant', content: text(9000 + 100 * developer + conversation, 600) },
+    { role: 'user', content: text(7000 + 100 * developer + conversation, 1500) },
+  ]);
+
+test('the index is sized from the replica’s KV cache and this sidecar’s traffic share', () => {
+  assert.equal(indexCapacity(replica('a'), 1), INDEX_BLOCKS_PER_REPLICA);
+  const cached = { ...replica('a'), cacheTokens: 48_000 };
+  assert.equal(indexCapacity(cached, 1), 48_000 / TOKENS_PER_INDEX_BLOCK);
+  assert.equal(indexCapacity(cached, 0.25), 48_000 / TOKENS_PER_INDEX_BLOCK / 4);
+  assert.equal(indexCapacity(cached, 0.001), MIN_INDEX_BLOCKS);
+  assert.equal(indexCapacity({ ...replica('a'), cacheTokens: 0 }, 1), INDEX_BLOCKS_PER_REPLICA);
+});
+
+test('a leading system message is shared up to 75% of the prompt, and the first turn is told from later ones', () => {
+  const req = firstTurn(0, 0);
+  assert.equal(sharedBlocks(req, 100), Math.floor(req.leadMessageChars! / 128));
+  const documentFirst = chat([
+    { role: 'system', content: text(3, 20_000) },
+    { role: 'user', content: 'why?' },
+  ]);
+  assert.equal(sharedBlocks(documentFirst, 200), 0);
+  assert.equal(opensConversation({ messages: [team, { role: 'user', content: 'x' }] }), true);
+  assert.equal(opensConversation({ messages: [team, { role: 'assistant', content: 'x' }] }), false);
+  assert.equal(opensConversation({ messages: [{ role: 'tool', content: 'x' }] }), false);
+  assert.equal(opensConversation({ prompt: 'x' }), undefined);
+  assert.equal(firstTurn(0, 0).newConversation, true);
+  assert.equal(laterTurn(0, 0).newConversation, false);
+});
+
+test('a team prompt does not send every developer to one replica', () => {
+  const balancer = createPrefixAware(testContext(3));
+  const pool = replicas(4);
+  const homes = new Set<string>();
+  for (let d = 0; d < 16; d++) {
+    const req = firstTurn(d, 0);
+    const home = send(balancer, pool, req);
+    finish(balancer, home, req);
+    homes.add(home.name);
+  }
+  assert.equal(homes.size, 4);
+});
+
+function scrape(r: MutableReplica, context: TestContext, prefixQueries: number): void {
+  r.engine = { running: 0, waiting: 0, kvCacheUsage: 0.3, scrapedAt: context.now(), prefixQueries };
+}
+
+/** A fresh sidecar that has seen developer d's first conversation go home, then scrapes saying home did `homeWork`. */
+function sidecarWithHeavyHome(
+  d: number,
+  homeWork: number,
+  otherWork: number,
+): { balancer: PrefixAwareBalancer; pool: MutableReplica[]; home: MutableReplica; context: TestContext } {
+  const context = testContext(7);
+  const balancer = createPrefixAware(context);
+  const pool = replicas(4);
+  const req = firstTurn(d, 0);
+  const home = send(balancer, pool, req);
+  finish(balancer, home, req);
+  for (const r of pool) scrape(r, context, 0);
+  balancer.pick(pool, firstTurn(99, 0)); // a cold pick reads the first scrape's counters
+  context.advance(1000);
+  for (const r of pool) scrape(r, context, r === home ? homeWork : otherWork);
+  return { balancer, pool, home, context };
+}
+
+test('shedding is off by default: a new conversation of a group stays on its heavy home, as do deep ones', () => {
+  for (let d = 0; d < 8; d++) {
+    const a = sidecarWithHeavyHome(d, 30_000, 5_000);
+    assert.equal(a.balancer.pick(a.pool, laterTurn(d, 0)), a.home);
+    assert.equal(a.balancer.pick(a.pool, firstTurn(d, 1)), a.home);
+    assert.equal(a.balancer.lastDecision, 'affinity');
+  }
+});
+
+test('shedTarget moves about the home’s excess share of groups, each group whole, to a light replica', () => {
+  const works = [30_000, 5_000, 5_000, 5_000]; // mean 11,250; the home (0) is at 2.7× it
+  const loads = [0, 0, 0, 0];
+  let moved = 0;
+  const groups = 200;
+  for (let g = 0; g < groups; g++) {
+    const anchor = g * 7919 + 13;
+    const order = [0, 1, 2, 3].sort((x, y) => ((x * 31 + g) % 4) - ((y * 31 + g) % 4));
+    const to = shedTarget(0, anchor, order, loads, works, SHED_WORK_BOUND_TRIED);
+    assert.equal(shedTarget(0, anchor, order, loads, works, SHED_WORK_BOUND_TRIED), to, 'the same in every sidecar');
+    if (to !== 0) {
+      moved += 1;
+      assert.equal(
+        to,
+        order.find((i) => i !== 0),
+        'the first light replica in the group’s own order',
+      );
+    }
+  }
+  // (work − mean) / work = 62.5% of the groups.
+  assert.ok(moved > groups * 0.5 && moved < groups * 0.75, `moved ${moved} of ${groups}`);
+  // Within the bound, without the engines' counters (NaN), or with no light replica near the least load: stays.
+  for (let g = 0; g < 50; g++) {
+    assert.equal(shedTarget(0, g, [0, 1, 2, 3], loads, [14_000, 10_000, 10_000, 10_000], SHED_WORK_BOUND_TRIED), 0);
+    assert.equal(shedTarget(0, g, [0, 1, 2, 3], loads, [30_000, Number.NaN, 5_000, 5_000], SHED_WORK_BOUND_TRIED), 0);
+    assert.equal(shedTarget(0, g, [0, 1, 2, 3], [0, 5, 5, 5], works, SHED_WORK_BOUND_TRIED), 0);
+    assert.equal(shedTarget(0, g, [0, 1, 2, 3], loads, works), 0, 'off by default');
+  }
+});
+
+test('a new group goes where the fleet’s recent prompt work is least, not only its rendezvous winner', () => {
+  const context = testContext(9);
+  const balancer = createPrefixAware(context);
+  const pool = replicas(4);
+  for (const r of pool) scrape(r, context, 0);
+  balancer.pick(pool, firstTurn(99, 0));
+  context.advance(1000);
+  // Three replicas hold other developers' groups (work they were given by other sidecars); r2 holds nothing.
+  for (const r of pool) scrape(r, context, r.name === 'r2' ? 0 : 40_000);
+  for (let d = 0; d < 8; d++) assert.equal(balancer.pick(pool, firstTurn(d, 0))?.name, 'r2');
+});
