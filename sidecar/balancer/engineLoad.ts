@@ -12,7 +12,7 @@ import type { BalancerContext, EngineLoad, ReplicaView } from './types';
 const EVENTS_REMEMBERED = 256;
 /** The traffic share is never estimated below this (at most 16× correction). */
 export const MIN_TRAFFIC_SHARE = 1 / 16;
-/** Weight of each new share sample in the moving average (one sample per scrape). */
+/** Weight of each new share sample in the moving average (one sample per scrape), after a running mean of the first. */
 export const TRAFFIC_SHARE_ALPHA = 0.3;
 /** Engine requests (all candidates together) below which a scrape says too little about the share to sample it. */
 export const TRAFFIC_SHARE_MIN_REQUESTS = 4;
@@ -27,6 +27,7 @@ interface EventRing {
 export class EngineLoadEstimator {
   private readonly events = new Map<string, EventRing>();
   private share = 1;
+  private samples = 0;
   private lastSampledScrape = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly context: BalancerContext) {}
@@ -75,7 +76,11 @@ export class EngineLoadEstimator {
     }
     if (engine < TRAFFIC_SHARE_MIN_REQUESTS) return;
     const sample = Math.min(1, Math.max(MIN_TRAFFIC_SHARE, local / engine));
-    this.share += TRAFFIC_SHARE_ALPHA * (sample - this.share);
+    // A running mean for the first samples (the first is taken whole), then the moving average: starting from 1 and
+    // moving 30 % per scrape, one of eight sidecars took 6-8 scrapes to learn it carries an eighth, and until then it
+    // under-corrected and herded with the others onto the replica that looked idlest.
+    this.samples += 1;
+    this.share += Math.max(TRAFFIC_SHARE_ALPHA, 1 / this.samples) * (sample - this.share);
   }
 
   /** Requests at the replica now as estimated: engine waiting + running + net change since the scrape / share. */

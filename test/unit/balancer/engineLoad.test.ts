@@ -49,8 +49,7 @@ test('one of eight sidecars learns its share and counts each of its starts about
     estimator.observe(pool); // a second pick on the same scrape does not sample again
     shares.push(estimator.trafficShare);
   }
-  assert.ok(shares[0]! < 1 && shares[0]! > 0.7, `first sample moves the share part of the way: ${shares[0]}`);
-  for (let i = 1; i < shares.length; i++) assert.ok(shares[i]! <= shares[i - 1]!, 'it converges monotonically');
+  assert.ok(Math.abs(shares[0]! - 1 / 8) < 0.01, `the first sample is taken whole: ${shares[0]}`);
   assert.ok(Math.abs(estimator.trafficShare - 1 / 8) < 0.01, `share ${estimator.trafficShare}`);
   // One start since the scrape: about 8 requests more at that replica.
   context.advance(10);
@@ -103,4 +102,23 @@ test('the share stays within its bounds and ignores idle scrapes', () => {
   }
   assert.ok(estimator.trafficShare >= MIN_TRAFFIC_SHARE);
   assert.ok(estimator.trafficShare < MIN_TRAFFIC_SHARE * 1.01);
+});
+
+test('the first samples are averaged, later ones move the share by the moving average', () => {
+  const context = testContext(65);
+  const estimator = new EngineLoadEstimator(context);
+  const pool = replicas(2);
+  const sampleWith = (mine: number) => {
+    pool[0]!.inflight = mine;
+    context.advance(1000);
+    scrapeAll(pool, context.now(), [10, 10]);
+    estimator.observe(pool);
+    return estimator.trafficShare;
+  };
+  assert.ok(Math.abs(sampleWith(2) - 0.1) < 1e-9, 'first sample whole');
+  assert.ok(Math.abs(sampleWith(6) - 0.2) < 1e-9, 'mean of two');
+  assert.ok(Math.abs(sampleWith(0) - (0.2 + (1 / 3) * (MIN_TRAFFIC_SHARE - 0.2))) < 1e-9, 'a third of the way');
+  const before = estimator.trafficShare;
+  const after = sampleWith(20);
+  assert.ok(Math.abs(after - (before + 0.3 * (1 - before))) < 1e-9, 'then 30 % per sample');
 });

@@ -164,8 +164,9 @@ test('two sidecars with different histories yield alike, and different conversat
   const engines = [30, 6, 5, 4];
   const scrapeAll = (pool: MutableReplica[], at: number) =>
     pool.forEach((r, i) => {
-      r.engine = { running: engines[i]!, waiting: 0, kvCacheUsage: 0.5, scrapedAt: at };
+      r.engine = { running: engines[i]!, waiting: 0, kvCacheUsage: 0.5, scrapedAt: at, prefixQueries: 0 };
     });
+  // The engines publish their prefix-cache counters (vLLM does), so recent prompt work is the same figure in both.
   scrapeAll(alicePool, aliceContext.now());
   scrapeAll(bobPool, bobContext.now());
   alicePool[1]!.inflight = 3; // local counts differ; they do not enter while the scrapes are fresh

@@ -32,6 +32,10 @@ test('queue-aware spreads back-to-back picks between scrapes', () => {
   const balancer = createBalancer('queue-aware', context);
   const pool = replicas(3, { engine: scrape(context.now(), 4, 0, 0.4) });
   pool[0]!.engine = scrape(context.now(), 1, 0, 0.4);
+  // A lone sidecar: the engines carry its own requests only (share 1, each start counts once).
+  pool.forEach((r) => {
+    r.inflight = r.engine!.running;
+  });
   const picks: string[] = [];
   for (let i = 0; i < 12; i++) {
     context.advance(10);
