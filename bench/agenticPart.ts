@@ -1,7 +1,10 @@
 // Runs the agentic part: for each replica count a fleet, for each shape and seed the workload, one run per contender
 // (one sidecar, gateways, the peer, the LIMIT) and per team algorithm (8 sidecars, one per developer group).
+
+import type { AlgorithmId } from '../core/protocol';
 import { agenticWorkload } from './agentic';
 import type { AgenticPlan } from './agenticPlan';
+import { type AgentProtocol, PROTOCOL_LABELS } from './agentWire';
 import { type ContenderSpec, contenderLabel } from './contenders';
 import { type RoutingResult, runRouting } from './routing';
 import { startBenchFleet } from './simFleet';
@@ -27,6 +30,11 @@ export function agenticCaseLabel(workloadName: string, replicas: number): string
   return `${workloadName} ×${replicas}`;
 }
 
+/** A case sent as an agent protocol: "agentic-few-large ×4 · Responses API, Codex CLI style"; chat keeps the label. */
+export function protocolCaseLabel(caseLabel: string, protocol: AgentProtocol | undefined): string {
+  return protocol === undefined || protocol === 'chat' ? caseLabel : `${caseLabel} · ${PROTOCOL_LABELS[protocol]}`;
+}
+
 export async function runAgentic(
   plan: AgenticPlan,
   slo: Slo,
@@ -48,7 +56,12 @@ export async function runAgentic(
             `${label} seed ${seed}: ${workload.description}; working set ${size.workingSetTokens} tokens = ` +
               `${size.overReplica.toFixed(2)}× one replica's KV cache, ${size.overFleet.toFixed(2)}× the fleet's; ${rate} req/s`,
           );
-          const runs = [
+          const runs: Array<{
+            spec: ContenderSpec;
+            label: string;
+            team: AlgorithmId | undefined;
+            protocol?: AgentProtocol;
+          }> = [
             ...plan.contenders.map((spec) => ({ spec, label: agenticContenderLabel(spec), team: undefined })),
             ...plan.team.algorithms.map((algorithm) => ({
               spec: { kind: 'sidecar' as const, algorithm },
@@ -56,7 +69,18 @@ export async function runAgentic(
               team: algorithm,
             })),
           ].filter((run) => wanted(run.label));
-          for (const run of runs) {
+          const variants = plan.protocolVariants;
+          const protocolRuns =
+            variants.shape === shape.shape && variants.replicas === replicas && variants.seeds.includes(seed)
+              ? variants.protocols.flatMap((protocol) =>
+                  variants.contenders
+                    .map((spec) => ({ spec, label: agenticContenderLabel(spec), team: undefined, protocol }))
+                    .filter((run) => wanted(run.label)),
+                )
+              : [];
+          for (const run of [...runs, ...protocolRuns]) {
+            const { protocol, team } = run;
+            const caseLabel = protocolCaseLabel(label, protocol);
             try {
               const result = await runRouting({
                 fleet,
@@ -67,15 +91,16 @@ export async function runAgentic(
                 slo,
                 maxRealMs: plan.maxRunRealMs,
                 label: run.label,
-                ...(run.team
-                  ? { start: () => startTeam(run.team, plan.team.developers, fleet, workload.sessions) }
+                ...(protocol ? { protocol } : {}),
+                ...(team !== undefined
+                  ? { start: () => startTeam(team, plan.team.developers, fleet, workload.sessions) }
                   : {}),
               });
-              result.workload = label;
+              result.workload = caseLabel;
               result.seed = seed;
               onResult(result);
             } catch (error) {
-              log(`${label} seed ${seed} ${run.label}: FAILED ${(error as Error).message}`);
+              log(`${caseLabel} seed ${seed} ${run.label}: FAILED ${(error as Error).message}`);
             }
           }
         }

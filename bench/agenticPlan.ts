@@ -2,6 +2,7 @@
 // seeds, for one sidecar (with the other gateways, the open peer and the LIMIT) and for a team of 8 sidecars.
 import type { AlgorithmId } from '../core/protocol';
 import type { AgenticOptions } from './agentic';
+import type { AgentProtocol } from './agentWire';
 import type { ContenderSpec } from './contenders';
 
 export type AgenticShape = Omit<AgenticOptions, 'seed' | 'developers'> & {
@@ -21,6 +22,17 @@ export interface AgenticPlan {
   /** One sidecar's algorithms, and the gateways and references that run beside them. */
   contenders: ContenderSpec[];
   team: { developers: number; algorithms: AlgorithmId[] };
+  /**
+   * One case sent again as each agent protocol (issue 18): the same conversations as Codex CLI (Responses API) and
+   * Claude Code (Anthropic Messages) send them, to show that routing holds on their traffic too.
+   */
+  protocolVariants: {
+    protocols: AgentProtocol[];
+    shape: string;
+    replicas: number;
+    seeds: number[];
+    contenders: ContenderSpec[];
+  };
   maxRunRealMs: number;
 }
 
@@ -66,6 +78,13 @@ export function makeAgenticPlan(quick: boolean): AgenticPlan {
       { kind: 'limit' },
     ],
     team: { developers: 8, algorithms: quick ? ['prefix-aware'] : ['consistent-hash', 'prefix-aware', 'queue-aware'] },
+    protocolVariants: {
+      protocols: ['responses', 'messages'],
+      shape: 'few-large',
+      replicas: 4,
+      seeds: [1],
+      contenders: [sidecar('prefix-aware'), sidecar('least-connections'), { kind: 'limit' }],
+    },
     maxRunRealMs: quick ? 30_000 : 45_000,
   };
 }

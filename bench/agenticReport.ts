@@ -91,7 +91,10 @@ export function renderAgentic(results: readonly RoutingResult[], plan: AgenticPl
       'contexts and several conversations each; "many-small": many with short ones. The LIMIT is told each ' +
       "developer's group and pins groups whole, in balanced order (largest first to the least loaded replica). " +
       `Figures are means over the seeds run (${plan ? `the plan has ${plan.seeds.length}` : 'see the seeds column'}; TTFT p90 with their range); ` +
-      '"8 sidecars" is one sidecar per developer group, no shared state.',
+      '"8 sidecars" is one sidecar per developer group, no shared state. Cases ending "· Responses API, Codex CLI ' +
+      'style" and "· Anthropic Messages, Claude Code style" send the same conversations as those agents do (issue 18: ' +
+      'instructions or system block, ~1,000 tokens of tool definitions, the repository context as the first input ' +
+      'item, earlier answers as tool calls with their outputs, the whole input re-sent each turn; bench/agentWire.ts).',
   ];
   const workloads = [...new Set(results.map((r) => r.workload))];
   const verdicts: string[] = [];

@@ -2,6 +2,7 @@
 // next turn waits for its previous answer; bounded in requests and in time.
 import { setMaxListeners } from 'node:events';
 import { Agent } from 'undici';
+import type { AgentProtocol } from './agentWire';
 import { arrivalOffsets } from './arrivals';
 import { seededRandom } from './random';
 import type { RequestRecord } from './stats';
@@ -22,6 +23,8 @@ export interface LoadOptions {
   timeScale: number;
   /** Hard bound on the run in real ms; requests still open then are aborted and count as failed. */
   maxRealMs: number;
+  /** Wire protocol of every request (agentWire.ts); chat when absent. */
+  protocol?: AgentProtocol;
 }
 
 export interface LoadResult {
@@ -87,6 +90,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       signal: abort.signal,
       sentMs,
       key: session.key,
+      ...(options.protocol ? { protocol: options.protocol } : {}),
     }).then((record) => {
       target.done?.();
       records.push(record);

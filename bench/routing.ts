@@ -1,6 +1,7 @@
 // One routing run: cold fleet, start the contender, readiness + warm-up, counters before, the load, counters after.
 import { readFileSync } from 'node:fs';
 import { Agent } from 'undici';
+import type { AgentProtocol } from './agentWire';
 import { cpuMs } from './childProcess';
 import {
   type ContenderSpec,
@@ -60,6 +61,8 @@ export interface RoutingRunOptions {
   /** Starts something else than the spec's contender (the team of sidecars); label names it in results. */
   start?: () => Promise<RunningContender>;
   label?: string;
+  /** Wire protocol of the load (warm-up stays chat); chat when absent. */
+  protocol?: AgentProtocol;
 }
 
 export async function warmUp(
@@ -111,6 +114,7 @@ export async function runRouting(options: RoutingRunOptions): Promise<RoutingRes
       model: fleet.model,
       timeScale: fleet.timeScale,
       maxRealMs: options.maxRealMs,
+      ...(options.protocol ? { protocol: options.protocol } : {}),
     });
     const cpuUsed = contender.pids.reduce((sum, pid) => sum + cpuMs(pid, readFile), 0) - cpuBefore;
     const after = await Promise.all(fleet.urls.map(scrapeCounters));

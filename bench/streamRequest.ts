@@ -1,7 +1,10 @@
-// One streamed chat completion with the timings `vllm bench serve` records: TTFT, every gap between content
-// chunks, end-to-end latency, output tokens from the usage chunk.
+// One streamed request with the timings `vllm bench serve` records: TTFT, every gap between content chunks,
+// end-to-end latency, output tokens from the stream's usage. Sent as Chat Completions, or as an agent sends it (the
+// Responses API, Anthropic Messages: agentWire.ts), read by the protocol's stream reader (agentStreams.ts).
 import { type Dispatcher, request } from 'undici';
 import { SseParser } from '../core/sse/parser';
+import { readStreamMessage } from './agentStreams';
+import { type AgentProtocol, wireRequest } from './agentWire';
 import type { RequestRecord } from './stats';
 import type { BenchRequest } from './workloads';
 
@@ -24,9 +27,9 @@ export interface StreamOptions {
   /** Offset of the send from the run's start, modelled ms. */
   sentMs: number;
   key: string;
+  /** Wire protocol; chat when absent. */
+  protocol?: AgentProtocol;
 }
-
-const CONTENT = /"content":"[^"]/;
 
 export async function streamChat(
   target: StreamTarget,
@@ -48,19 +51,14 @@ export async function streamChat(
   };
   let chunks = 0;
   try {
-    const response = await request(`${target.url}/v1/chat/completions`, {
+    const protocol = options.protocol ?? 'chat';
+    const wire = wireRequest(protocol, bench, options.model, options.key);
+    const response = await request(`${target.url}${wire.path}`, {
       method: 'POST',
       dispatcher: options.dispatcher,
       signal: options.signal,
-      headers: { 'content-type': 'application/json', ...target.headers },
-      body: JSON.stringify({
-        model: options.model,
-        messages: bench.messages,
-        max_tokens: bench.maxTokens,
-        ignore_eos: true,
-        stream: true,
-        stream_options: { include_usage: true },
-      }),
+      headers: { 'content-type': 'application/json', ...wire.headers, ...target.headers },
+      body: JSON.stringify(wire.body),
       headersTimeout: 600_000,
       bodyTimeout: 600_000,
     });
@@ -73,25 +71,22 @@ export async function streamChat(
     response.body.setEncoding('utf8');
     for await (const piece of response.body as AsyncIterable<string>) {
       const now = performance.now();
-      for (const { data } of parser.push(piece)) {
-        if (data === '[DONE]') {
-          sawDone = true;
-          continue;
-        }
-        if (data.includes('"error"')) record.error = data.slice(0, 200);
-        if (CONTENT.test(data)) {
+      for (const message of parser.push(piece)) {
+        const reading = readStreamMessage(protocol, message);
+        if (reading.done) sawDone = true;
+        if (reading.error !== undefined) record.error = reading.error;
+        if (reading.output) {
           if (chunks === 0) record.ttftMs = (now - t0) / scale;
           else record.itlMs.push((now - last) / scale);
           last = now;
           chunks++;
         }
-        const usage = /"completion_tokens":(\d+)/.exec(data);
-        if (usage && data.includes('"usage":{')) record.outputTokens = Number(usage[1]);
+        if (reading.usageTokens !== undefined) record.outputTokens = reading.usageTokens;
       }
     }
     if (record.outputTokens === 0) record.outputTokens = chunks;
     record.ok = record.status === 200 && sawDone && record.error === undefined && chunks > 0;
-    if (!record.ok && !record.error) record.error = `status ${record.status}${sawDone ? '' : ', no [DONE]'}`;
+    if (!record.ok && !record.error) record.error = `status ${record.status}${sawDone ? '' : ', no end of stream'}`;
   } catch (error) {
     record.error = (error as Error).message;
   }

@@ -106,6 +106,7 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Runnin
     responses: new ResponseAffinity(),
     users: () => users,
     aliases: () => config.aliases,
+    checksClientToken: () => Boolean(config.clientToken) || (config.users?.length ?? 0) > 0,
     recorder: {
       clock,
       logger,

@@ -221,6 +221,8 @@ export function createPrefixAware(context: BalancerContext): PrefixAwareBalancer
     pick,
     onStart(replica: ReplicaView, request: RoutedRequest): void {
       estimator.recordStart(replica.name);
+      // count_tokens and /tokenize: routed like generation, but the engine caches nothing for them.
+      if (request.fillsCache === false) return;
       const hashes = hashesOf(request);
       if (hashes.length === 0) return;
       work.recordSend(replica.name, hashes.length * TOKENS_PER_INDEX_BLOCK);

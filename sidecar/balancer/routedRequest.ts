@@ -1,22 +1,26 @@
 // Turns a parsed OpenAI-style request body and its headers into what balancers may know about the request.
 // The prompt rendering is deterministic and identical in every sidecar, because prefix affinity hashes it.
+import { LazyRoutedRequest } from './lazyRoutedRequest';
 import type { RoutedRequest } from './types';
 
 type Headers = Record<string, string | string[] | undefined>;
 
-export function toRoutedRequest(body: unknown, headers: Headers): RoutedRequest {
+/** Paths of the OpenAI dialect whose requests the engine only tokenizes: no prefill, nothing cached. */
+const NO_PREFILL_PATHS: ReadonlySet<string> = new Set(['/tokenize', '/detokenize']);
+
+/** The prompt is rendered only when a balancer reads it (LazyRoutedRequest). */
+export function toRoutedRequest(body: unknown, headers: Headers, path?: string): RoutedRequest {
   const fields = isRecord(body) ? body : {};
-  const promptText = renderPrompt(fields);
-  const lead = leadMessageChars(fields);
-  const opening = opensConversation(fields);
-  return {
-    model: nonEmptyString(fields['model']),
-    sessionKey: nonEmptyString(headerValue(headers, 'x-session-id')) ?? nonEmptyString(fields['user']),
-    promptText,
-    cacheSalt: nonEmptyString(fields['cache_salt']),
-    ...(lead !== undefined && lead < promptText.length ? { leadMessageChars: lead } : {}),
-    ...(opening !== undefined ? { newConversation: opening } : {}),
-  };
+  return new LazyRoutedRequest(
+    {
+      model: nonEmptyString(fields['model']),
+      sessionKey: nonEmptyString(headerValue(headers, 'x-session-id')) ?? nonEmptyString(fields['user']),
+      cacheSalt: nonEmptyString(fields['cache_salt']),
+      newConversation: opensConversation(fields),
+      fillsCache: path !== undefined && NO_PREFILL_PATHS.has(path) ? false : undefined,
+    },
+    () => ({ text: renderPrompt(fields), leadChars: leadMessageChars(fields) }),
+  );
 }
 
 /** Chat messages with no assistant or tool message (no earlier answer): a first turn. Undefined without messages. */

@@ -57,6 +57,12 @@ export interface RoutedRequest {
    * another replica costs only its shared prefix, never a history. Undefined when the dialect does not tell.
    */
   readonly newConversation?: boolean | undefined;
+  /**
+   * False when the engine runs no prefill for the request (Anthropic count_tokens, /tokenize): it leaves nothing in
+   * the replica's prefix cache and has no first token, so prefix indexes and response-time averages skip it.
+   * Undefined means it does (every generation).
+   */
+  readonly fillsCache?: boolean | undefined;
 }
 
 export interface BalancerContext {

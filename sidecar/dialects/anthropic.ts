@@ -1,12 +1,16 @@
 // The Anthropic Messages dialect (POST /v1/messages and /v1/messages/count_tokens): Claude Code's protocol. Prefix
 // key in template order (anthropicPrompt.ts), the session key Claude Code sends, the Anthropic stream tap, and
 // errors in Anthropic's shape, with `event: error` ending a failed stream.
+import { LazyRoutedRequest } from '../balancer/lazyRoutedRequest';
 import type { RoutedRequest } from '../balancer/types';
 import { anthropicError, anthropicFailureTail } from './anthropicErrors';
-import { renderAnthropicPrompt } from './anthropicPrompt';
+import { anthropicOpensConversation, renderAnthropicPrompt } from './anthropicPrompt';
 import { AnthropicStreamTap } from './anthropicStreamTap';
 import { firstHeader, isRecord, nonEmptyString } from './bodyFields';
 import type { Dialect, RequestHeaders, StreamTap, TokenListener } from './dialect';
+import { PromptWriter } from './promptWriter';
+
+export const COUNT_TOKENS_PATH = '/v1/messages/count_tokens';
 
 /** The sidecar's own session header, then Claude Code's (v2.1.86 and later send it on every request). */
 const SESSION_HEADERS = ['x-session-id', 'x-claude-code-session-id'];
@@ -23,13 +27,26 @@ export function anthropicSessionKey(body: Record<string, unknown>, headers: Requ
   );
 }
 
-export function anthropicRoutedRequest(body: Record<string, unknown>, headers: RequestHeaders): RoutedRequest {
-  return {
-    model: nonEmptyString(body['model']),
-    sessionKey: anthropicSessionKey(body, headers),
-    promptText: renderAnthropicPrompt(body),
-    cacheSalt: nonEmptyString(body['cache_salt']),
-  };
+/** The prompt is rendered when a balancer reads it; count_tokens only tokenizes, so it fills no cache. */
+export function anthropicRoutedRequest(
+  body: Record<string, unknown>,
+  headers: RequestHeaders,
+  path?: string,
+): RoutedRequest {
+  return new LazyRoutedRequest(
+    {
+      model: nonEmptyString(body['model']),
+      sessionKey: anthropicSessionKey(body, headers),
+      cacheSalt: nonEmptyString(body['cache_salt']),
+      newConversation: anthropicOpensConversation(body),
+      fillsCache: path === COUNT_TOKENS_PATH ? false : undefined,
+    },
+    () => {
+      const writer = new PromptWriter();
+      const text = renderAnthropicPrompt(body, writer);
+      return { text, leadChars: writer.leadChars };
+    },
+  );
 }
 
 /** usage.output_tokens of a non-streamed Message; null for count_tokens answers ({"input_tokens": n}). */

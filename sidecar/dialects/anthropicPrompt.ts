@@ -19,12 +19,20 @@ export function renderAnthropicPrompt(body: Record<string, unknown>, writer = ne
   if (system.length > 0) writer.block('system', system);
   const tools = body['tools'];
   if (Array.isArray(tools) && tools.length > 0) writer.block('tools', canonicalJson(tools, IGNORED_KEYS));
+  writer.markLead();
   for (const message of messages) {
     if (writer.full) break;
     if (!isRecord(message) || message['role'] === 'system') continue;
     writer.block(typeof message['role'] === 'string' ? message['role'] : '', contentText(message['content']));
   }
   return writer.text();
+}
+
+/** No assistant message yet (no earlier answer): a conversation's first turn. Undefined without messages. */
+export function anthropicOpensConversation(body: Record<string, unknown>): boolean | undefined {
+  const messages = body['messages'];
+  if (!Array.isArray(messages) || messages.length === 0) return undefined;
+  return !messages.some((m) => isRecord(m) && m['role'] === 'assistant');
 }
 
 function systemText(system: unknown, messages: readonly unknown[]): string {

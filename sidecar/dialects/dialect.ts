@@ -29,8 +29,11 @@ export interface DialectError {
 
 export interface Dialect {
   readonly id: DialectId;
-  /** What the balancers may know: the prompt rendered in the order the engine's chat template renders it. */
-  routedRequest(body: Record<string, unknown>, headers: RequestHeaders): RoutedRequest;
+  /**
+   * What the balancers may know: the prompt rendered (when a balancer reads it) in the order the engine's chat
+   * template renders it. `path` is the upstream path: some paths of a dialect run no prefill (fillsCache false).
+   */
+  routedRequest(body: Record<string, unknown>, headers: RequestHeaders, path?: string): RoutedRequest;
   /** The body asks for a streamed (SSE) answer. */
   isStream(body: Record<string, unknown>): boolean;
   streamTap(now: () => number, listener: TokenListener): StreamTap;

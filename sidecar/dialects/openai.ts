@@ -33,7 +33,7 @@ export function sseErrorTail(message: string): string {
 
 export const openaiDialect: Dialect = {
   id: 'openai',
-  routedRequest: (body, headers) => toRoutedRequest(body, headers),
+  routedRequest: (body, headers, path) => toRoutedRequest(body, headers, path),
   isStream: (body) => body['stream'] === true,
   streamTap: (now, listener) => new SseTap(now, listener),
   usageTokens(body) {

@@ -10,6 +10,8 @@ export const PROMPT_BUDGET_CHARS = MAX_PREFIX_BLOCKS * PREFIX_BLOCK_CHARS;
 export class PromptWriter {
   private readonly parts: string[] = [];
   private length = 0;
+  /** Characters of the part every request presumably shares (markLead), undefined until marked. */
+  leadChars: number | undefined;
 
   constructor(private readonly budget = PROMPT_BUDGET_CHARS) {}
 
@@ -22,6 +24,11 @@ export class PromptWriter {
     this.push(`<|${label}|>\n`);
     this.push(text);
     this.push('\n');
+  }
+
+  /** What was written so far is the lead (system prompt and tool definitions); only the first mark counts. */
+  markLead(): void {
+    if (this.leadChars === undefined && this.length > 0) this.leadChars = Math.min(this.length, this.budget);
   }
 
   text(): string {

@@ -2,12 +2,14 @@
 // protocol. Prefix key in template order (responsesPrompt.ts), the session key Codex sends, the Responses stream
 // tap, OpenAI-shaped errors and a `response.failed` tail.
 
+import { LazyRoutedRequest } from '../balancer/lazyRoutedRequest';
 import type { RoutedRequest } from '../balancer/types';
 import { createdResponseId } from '../proxy/responseAffinity';
 import { firstHeader, isRecord, nonEmptyString } from './bodyFields';
 import type { Dialect, RequestHeaders, StreamTap, TokenListener } from './dialect';
+import { PromptWriter } from './promptWriter';
 import { responsesError, responsesFailureTail } from './responsesErrors';
-import { renderResponsesPrompt } from './responsesPrompt';
+import { renderResponsesPrompt, responsesOpensConversation } from './responsesPrompt';
 import { ResponsesStreamTap } from './responsesStreamTap';
 
 /**
@@ -28,13 +30,29 @@ export function responsesSessionKey(body: Record<string, unknown>, headers: Requ
   );
 }
 
-export function responsesRoutedRequest(body: Record<string, unknown>, headers: RequestHeaders): RoutedRequest {
-  return {
-    model: nonEmptyString(body['model']),
-    sessionKey: responsesSessionKey(body, headers),
-    promptText: renderResponsesPrompt(body),
-    cacheSalt: nonEmptyString(body['cache_salt']),
-  };
+/**
+ * The prompt is rendered when a balancer reads it. Only POST /v1/responses runs the engine; GET, DELETE and cancel of
+ * a stored response fill no cache.
+ */
+export function responsesRoutedRequest(
+  body: Record<string, unknown>,
+  headers: RequestHeaders,
+  path?: string,
+): RoutedRequest {
+  return new LazyRoutedRequest(
+    {
+      model: nonEmptyString(body['model']),
+      sessionKey: responsesSessionKey(body, headers),
+      cacheSalt: nonEmptyString(body['cache_salt']),
+      newConversation: responsesOpensConversation(body),
+      fillsCache: path === undefined || path === '/v1/responses' ? undefined : false,
+    },
+    () => {
+      const writer = new PromptWriter();
+      const text = renderResponsesPrompt(body, writer);
+      return { text, leadChars: writer.leadChars };
+    },
+  );
 }
 
 /** usage.output_tokens of a Response object (a non-streamed answer, or GET /v1/responses/{id}). */

@@ -16,15 +16,35 @@ export function renderResponsesPrompt(body: Record<string, unknown>, writer = ne
   if (typeof instructions === 'string' && instructions.length > 0) writer.block('system', instructions);
   const tools = body['tools'];
   if (Array.isArray(tools) && tools.length > 0) writer.block('tools', canonicalJson(tools));
+  writer.markLead();
   const input = body['input'];
   if (typeof input === 'string') writer.block('user', input);
   else if (Array.isArray(input)) {
-    for (const item of input) {
+    for (const [index, item] of input.entries()) {
       if (writer.full) break;
-      if (isRecord(item)) renderItem(item, writer);
+      if (!isRecord(item)) continue;
+      renderItem(item, writer);
+      // Without instructions or tools, a leading system/developer message is the shared part, as in chat.
+      if (index === 0 && (item['role'] === 'system' || item['role'] === 'developer')) writer.markLead();
     }
   }
   return writer.text();
+}
+
+/** No earlier answer in the input (no assistant message, tool call, tool output or reasoning): a first turn. */
+export function responsesOpensConversation(body: Record<string, unknown>): boolean | undefined {
+  if (nonEmptyPreviousId(body['previous_response_id'])) return false;
+  const input = body['input'];
+  if (typeof input === 'string') return true;
+  if (!Array.isArray(input) || input.length === 0) return undefined;
+  return input.every(
+    (item) =>
+      isRecord(item) && (item['type'] === undefined || item['type'] === 'message') && item['role'] !== 'assistant',
+  );
+}
+
+function nonEmptyPreviousId(value: unknown): boolean {
+  return typeof value === 'string' && value.length > 0;
 }
 
 function renderItem(item: Record<string, unknown>, writer: PromptWriter): void {

@@ -48,6 +48,11 @@ export interface AttemptRequest {
   readonly notFoundMeansNext?: boolean;
   /** The pool this request fell back from (the answer says so in x-vllm-pools-fallback). */
   readonly fallbackFrom?: string;
+  /**
+   * The client's Authorization / x-api-key carry the sidecar's own token (clientToken or a user's): they are not
+   * forwarded to the replica.
+   */
+  readonly clientCredentialsAreOurs?: boolean;
 }
 
 /** What the retry policy allows this attempt: another replica now, or a wait and another round. */
@@ -108,7 +113,11 @@ class Attempt implements UpstreamReceiver, SinkListener {
       {
         method: request.method,
         path: request.upstreamPath,
-        headers: upstreamRequestHeaders(request.rawHeaders, replica.authorization()),
+        headers: upstreamRequestHeaders(
+          request.rawHeaders,
+          replica.authorization(),
+          request.clientCredentialsAreOurs === true,
+        ),
         body: request.body && request.body.length > 0 ? request.body : null,
         headersTimeout: request.timeouts.firstByte,
         bodyTimeout: request.timeouts.idle,

@@ -1,6 +1,7 @@
 // Header rewriting between client and replica, on flat [name, value, name, value...] lists (what node:http and undici
 // read and write without building objects): hop-by-hop headers never cross, the replica's key replaces the client's
-// Authorization when one is configured, and compression is not asked for (events must pass untouched).
+// credentials when one is configured, the sidecar's own client token never reaches a replica, and compression is not
+// asked for (events must pass untouched).
 
 const HOP_BY_HOP = new Set([
   'connection',
@@ -29,8 +30,20 @@ function connectionTokens(value: string | undefined): ReadonlySet<string> {
   );
 }
 
-/** The client's raw headers as the replica gets them. */
-export function upstreamRequestHeaders(raw: readonly string[], authorization: string | undefined): string[] {
+/** The client's credentials: OpenAI clients send Authorization, Anthropic clients x-api-key. */
+const CLIENT_CREDENTIALS: ReadonlySet<string> = new Set(['authorization', 'x-api-key']);
+
+/**
+ * The client's raw headers as the replica gets them. The client's credentials cross only when they can be meant for
+ * the replica: never when the sidecar checked them as its own token (`clientCredentialsAreOurs`: clientToken or a
+ * user's token), never when the replica has its own key (`authorization`, which goes instead).
+ */
+export function upstreamRequestHeaders(
+  raw: readonly string[],
+  authorization: string | undefined,
+  clientCredentialsAreOurs = false,
+): string[] {
+  const dropCredentials = clientCredentialsAreOurs || authorization !== undefined;
   let named: ReadonlySet<string> = NO_TOKENS;
   for (let i = 0; i < raw.length; i += 2) {
     if (raw[i]!.toLowerCase() === 'connection') named = connectionTokens(raw[i + 1]);
@@ -39,7 +52,7 @@ export function upstreamRequestHeaders(raw: readonly string[], authorization: st
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!.toLowerCase();
     if (HOP_BY_HOP.has(name) || NOT_FORWARDED_UPSTREAM.has(name) || named.has(name)) continue;
-    if (authorization && name === 'authorization') continue;
+    if (dropCredentials && CLIENT_CREDENTIALS.has(name)) continue;
     out.push(raw[i]!, raw[i + 1]!);
   }
   if (authorization) out.push('authorization', authorization);

@@ -34,6 +34,8 @@ export interface ProxyDeps extends ForwardDeps {
   aliases(): Readonly<Record<string, string>> | undefined;
   /** Gateway mode with named users: limits and the fair share; undefined without `users`. */
   users?: () => GatewayUsers | undefined;
+  /** The sidecar checks a client token (clientToken or users): the client's credentials are its own, not a replica's. */
+  checksClientToken?: () => boolean;
 }
 
 export async function proxyRoute(
@@ -142,7 +144,7 @@ export async function proxyRoute(
         pool.config.fallback === undefined ? undefined : fleet.pool(pool.config.fallback);
       const fallbackAvailable =
         next !== undefined && next.name !== pool.name && !visited?.includes(next.name) && pinned === undefined;
-      const routed = dialect.routedRequest(request, req.headers);
+      const routed = dialect.routedRequest(request, req.headers, route.upstreamPath);
       recorder.routedTo(pool, routed.model ?? null, dialect.isStream(request), routed, body?.length ?? 0);
       const outcome = await forward(deps, {
         pool,
@@ -152,6 +154,7 @@ export async function proxyRoute(
         method,
         upstreamPath: route.upstreamPath,
         rawHeaders: req.rawHeaders,
+        clientCredentialsAreOurs: deps.checksClientToken?.() === true,
         body,
         poolName: pool.name,
         timeouts: pool.config.timeouts,

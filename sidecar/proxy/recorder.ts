@@ -141,10 +141,13 @@ export class RequestRecorder implements TokenListener {
     this.replica!.health.recordSuccess();
   }
 
-  /** Body bytes arrived from the replica. A non-streamed answer's first byte stands for its first token. */
+  /**
+   * Body bytes arrived from the replica. A non-streamed answer's first byte stands for its first token, unless the
+   * request runs no prefill (count_tokens): its quick answer is no time to first token.
+   */
   received(bytes: number, firstByteIsFirstToken: boolean): void {
     this.bytesReceived += bytes;
-    if (firstByteIsFirstToken && this.ttftMs === undefined) {
+    if (firstByteIsFirstToken && this.ttftMs === undefined && this.routed?.fillsCache !== false) {
       this.ttftMs = this.deps.clock.now() - this.attemptStart;
       this.replica!.stats.recordTtft(this.ttftMs);
     }

@@ -274,3 +274,13 @@ test('the replica key replaces the client Authorization', async () => {
     'Bearer replica-key',
   ]);
 });
+
+test('count_tokens (fills no cache): its quick answer is no time to first token for the stats or the balancer', async () => {
+  const h = harness(['a'], { a: answers(200, '{"input_tokens":12}') });
+  const routed = { model: 'm', sessionKey: undefined, promptText: 'hi', cacheSalt: undefined, fillsCache: false };
+  h.recorder.routedTo(h.pool, 'm', false, routed, 10);
+  await forward({ clock: h.clock, transport: h.transport }, { ...h.request, routed });
+  assert.equal(h.sink.status, 200);
+  assert.equal(h.events[0]!.ttftMs, null);
+  assert.equal(h.replica('a').ttftEwmaMs, undefined);
+});
