@@ -39,7 +39,7 @@ async function modelIds(): Promise<string[]> {
   return ((await response.json()) as { data: { id: string }[] }).data.map((model) => model.id);
 }
 
-async function send(path: string, body: string | Uint8Array, init: RequestInit = {}) {
+async function send(path: string, body: string | Uint8Array<ArrayBuffer>, init: RequestInit = {}) {
   const response = await fetch(`${sidecar.url}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -91,7 +91,7 @@ test('hostile bodies and methods on the adapter routes: a short 4xx, never a 5xx
   const tooBig = await send(PATHS[0]!, JSON.stringify({ lora_name: 'x', lora_path: 'y'.repeat(MAX_BODY) }));
   assert.equal(tooBig.status, 413);
   for (const path of ['/pools/nope/v1/load_lora_adapter', '/v1/unload_lora_adapter']) {
-    const headers = path.startsWith('/pools') ? {} : { 'x-vllm-pools-pool': 'nope' };
+    const headers: Record<string, string> = path.startsWith('/pools') ? {} : { 'x-vllm-pools-pool': 'nope' };
     const unknownPool = await fetch(`${sidecar.url}${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
