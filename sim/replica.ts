@@ -57,6 +57,8 @@ export interface SimReplicaStats extends ReplicaCounters {
   waiting: number;
   inFlight: number;
   kvCacheUsage: number;
+  /** Adapters put into a GPU LoRA slot since start (the simulator's own count; vLLM publishes none). */
+  loraSwaps: number;
 }
 
 export class SimReplica implements ServeContext {
@@ -145,6 +147,7 @@ export class SimReplica implements ServeContext {
       waiting: this.engine.numWaiting,
       inFlight: this.engine.numInFlight,
       kvCacheUsage: this.engine.kvUsage,
+      loraSwaps: this.engine.stats.loraSwaps,
     };
   }
 

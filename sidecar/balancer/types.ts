@@ -14,6 +14,15 @@ export interface EngineLoad {
    * together). Its growth is the replica's prompt work, the same figure in every sidecar. Undefined if not published.
    */
   prefixQueries?: number | undefined;
+  /** vllm:lora_requests_info at the scrape; undefined when the replica does not publish it (LoRA off, not vLLM). */
+  lora?: LoraActivity | undefined;
+}
+
+/** The LoRA adapters an engine is running and has waiting, and how many one batch may hold (--max-loras). */
+export interface LoraActivity {
+  readonly running: readonly string[];
+  readonly waiting: readonly string[];
+  readonly maxLora: number;
 }
 
 /** What a balancer may know about a replica. */

@@ -1,5 +1,7 @@
 // Reads the few vLLM engine figures a router needs out of a Prometheus text exposition, summing over label sets
 // (one series per engine/model). Names per vLLM V1; `vllm:gpu_cache_usage_perc` is the V0 name of the KV-cache gauge.
+import type { LoraActivity } from '../balancer/types';
+import { LORA_INFO, LoraInfoReader } from './loraRequestsInfo';
 
 export interface EngineSample {
   running: number;
@@ -9,6 +11,8 @@ export interface EngineSample {
   prefixHits: number | null;
   /** KV-cache capacity in tokens: num_gpu_blocks × block_size of vllm:cache_config_info (summed over engines). */
   cacheTokens?: number | null;
+  /** vllm:lora_requests_info (the latest series), undefined when not published. */
+  lora?: LoraActivity | undefined;
 }
 
 const WANTED = new Set([
@@ -27,6 +31,7 @@ export function parseEngineMetrics(text: string): EngineSample | undefined {
   const sums = new Map<string, number>();
   const counts = new Map<string, number>();
   let cacheTokens: number | null = null;
+  const lora = new LoraInfoReader();
   for (const rawLine of text.split('\n')) {
     const line = rawLine.trim();
     if (line === '' || line.startsWith('#')) continue;
@@ -36,6 +41,10 @@ export function parseEngineMetrics(text: string): EngineSample | undefined {
     if (name === CACHE_CONFIG) {
       const tokens = cacheConfigTokens(line.slice(nameEnd));
       if (tokens !== undefined) cacheTokens = (cacheTokens ?? 0) + tokens;
+      continue;
+    }
+    if (name === LORA_INFO) {
+      readLoraSeries(line.slice(nameEnd), lora);
       continue;
     }
     if (!WANTED.has(name)) continue;
@@ -63,7 +72,23 @@ export function parseEngineMetrics(text: string): EngineSample | undefined {
     prefixQueries: queries ?? null,
     prefixHits: hits ?? null,
     cacheTokens,
+    lora: lora.activity(),
   };
+}
+
+function readLoraSeries(rest: string, reader: LoraInfoReader): void {
+  if (!rest.startsWith('{')) return;
+  const close = closingBrace(rest);
+  if (close < 0) return;
+  reader.add(
+    rest.slice(1, close),
+    Number(
+      rest
+        .slice(close + 1)
+        .trim()
+        .split(/\s+/)[0],
+    ),
+  );
 }
 
 const CACHE_CONFIG = 'vllm:cache_config_info';

@@ -2,6 +2,7 @@
 // scrapes, and staleness after twice the scrape interval).
 
 import type { EngineState } from '../../core/protocol';
+import type { LoraActivity } from '../balancer/types';
 import type { Clock } from '../pool/clock';
 import type { EngineSample } from './engineMetricsParser';
 
@@ -46,6 +47,12 @@ export class EngineTracker {
     const sample = this.last?.sample;
     if (!sample || sample.prefixQueries === null || sample.prefixHits === null) return undefined;
     return { queries: sample.prefixQueries, hits: sample.prefixHits };
+  }
+
+  /** The LoRA state of the last scrape, undefined when it is stale or the replica does not publish it. */
+  lora(): LoraActivity | undefined {
+    const state = this.state();
+    return state && !state.stale ? this.last?.sample.lora : undefined;
   }
 
   state(): EngineState | null {

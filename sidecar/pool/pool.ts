@@ -2,6 +2,7 @@
 
 import type { PoolConfig } from '../../core/config/types';
 import type { AlgorithmId } from '../../core/protocol';
+import { preferAdapterReplicas } from '../balancer/adapterAffinity';
 import { createBalancer } from '../balancer/registry';
 import type { Balancer, BalancerContext } from '../balancer/types';
 import type { Clock } from './clock';
@@ -43,7 +44,6 @@ export class PoolRuntime {
     return this.replicas.filter((replica) => !replica.removed);
   }
 
-  /** Replicas that may take a new request: not removed, not draining, not ejected, not unhealthy. */
   /**
    * Replicas that may take a request now; for `model`, only those that serve it (base model or LoRA adapter, as
    * their own /v1/models lists) or whose list is not known yet. Mixed fleets: an adapter loaded on one replica only
@@ -56,6 +56,16 @@ export class PoolRuntime {
         replica.health.isCandidate() &&
         (model === undefined || replica.modelsLearnedAt === null || replica.models.includes(model)),
     );
+  }
+
+  /**
+   * The candidates the algorithm chooses among: for a LoRA adapter, those where it runs or has room (adapter
+   * affinity, so one adapter does not thrash across every replica); otherwise all of them.
+   */
+  preferred(candidates: Replica[], model: string | undefined): readonly Replica[] {
+    if (model === undefined || candidates.length < 2) return candidates;
+    if (!candidates.some((replica) => replica.servesAdapter(model))) return candidates;
+    return preferAdapterReplicas(candidates, model);
   }
 
   find(name: string): Replica | undefined {

@@ -72,13 +72,22 @@ export class Replica implements ReplicaView {
     const state = this.engineTracker.state();
     if (!state) return undefined;
     const counters = this.engineTracker.prefixCounters();
+    const lora = this.engineTracker.lora();
     return {
       running: state.running,
       waiting: state.waiting,
       kvCacheUsage: state.kvCacheUsage,
       scrapedAt: state.scrapedAt,
       ...(counters ? { prefixQueries: counters.queries } : {}),
+      ...(lora ? { lora } : {}),
     };
+  }
+
+  /** True when the replica's /v1/models lists `model` as a LoRA adapter (a card whose `parent` is a base model). */
+  servesAdapter(model: string): boolean {
+    const card = this.modelCards.find((candidate) => candidate['id'] === model);
+    const parent = card?.['parent'];
+    return typeof parent === 'string' && parent !== '' && parent !== model;
   }
 
   /** Applies a reloaded config for the same replica name. */

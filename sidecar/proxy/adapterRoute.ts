@@ -90,7 +90,10 @@ function targetsOf(pool: PoolRuntime, named: unknown): Replica[] | string {
   }
   const unknown = named.filter((name) => !active.some((replica) => replica.name === name));
   if (unknown.length > 0) {
-    return `no replica ${unknown.join(', ')} in pool "${pool.name}"; its replicas: ${active.map((r) => r.name).join(', ')}`;
+    // Names the client sent are echoed, a few and shortened, so a hostile list cannot make a huge answer.
+    const shown = unknown.slice(0, 5).map((name) => (name.length > 80 ? `${name.slice(0, 80)}...` : name));
+    const more = unknown.length > shown.length ? ` and ${unknown.length - shown.length} more` : '';
+    return `no replica ${shown.join(', ')}${more} in pool "${pool.name}"; its replicas: ${active.map((r) => r.name).join(', ')}`;
   }
   return active.filter((replica) => named.includes(replica.name));
 }

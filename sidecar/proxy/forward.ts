@@ -61,7 +61,7 @@ export async function forward(deps: ForwardDeps, request: ForwardRequest): Promi
       if (candidates.length === 0) break;
       const picked = request.replicaOrder
         ? request.replicaOrder(candidates)[0]
-        : pool.balancer.pick(candidates, request.routed);
+        : pool.balancer.pick(pool.preferred(candidates, model), request.routed);
       const replica = picked && candidates.find((candidate) => candidate === picked || candidate.name === picked.name);
       if (!replica) break;
       tried.push(replica);

@@ -205,7 +205,9 @@ export class Engine {
   private startStep(virtualStart: number): void {
     const batch = this.schedule();
     if (batch.length === 0) return;
-    const swapMs = this.swapLoras(batch) * (this.profile.loraSwapMs ?? 0);
+    const swaps = this.swapLoras(batch);
+    this.stats.loraSwaps += swaps;
+    const swapMs = swaps * (this.profile.loraSwapMs ?? 0);
     const endAt = virtualStart + this.scaled(stepDurationMs(this.profile, batch) + swapMs);
     const timer = this.clock.setTimer(() => this.endStep(), endAt - this.clock.now());
     this.current = { timer, endAt, batch };

@@ -38,6 +38,8 @@ export class EngineStats {
   generationTokens = 0;
   preemptions = 0;
   steps = 0;
+  /** Adapters put into a GPU LoRA slot (not a vLLM metric: the simulator's own count, for tests and benches). */
+  loraSwaps = 0;
   readonly finished: Record<FinishedReason, number> = { stop: 0, length: 0, abort: 0 };
   readonly ttft = new Histogram(TTFT_BUCKETS);
   readonly interTokenLatency = new Histogram(ITL_BUCKETS);

@@ -171,6 +171,7 @@ async function simRoute(
       fault: ctx.faultState(),
       storedResponses: ctx.responses.size,
       loraAdapters: engine.loraAdapters(),
+      loraSwaps: engine.stats.loraSwaps,
     });
   }
   return sendJson(res, 404, { detail: 'Not Found' });
