@@ -1,0 +1,184 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { FairShareGate, QueueFullError, type Release } from '../../../sidecar/users/fairShare';
+
+/** Settles pending promise callbacks. */
+const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Acquires and records the order in which grants arrive. */
+function tracker(gate: FairShareGate) {
+  const order: string[] = [];
+  const releases = new Map<string, Release>();
+  const take = (user: string, id: string, signal?: AbortSignal) =>
+    gate.acquire(user, signal).then((release) => {
+      order.push(id);
+      releases.set(id, release);
+      return release;
+    });
+  return { order, releases, take };
+}
+
+test('under capacity every request passes at once; in-flight counts follow grants and releases', async () => {
+  const gate = new FairShareGate({ capacity: () => 3, maxQueuedPerUser: 1 });
+  const a1 = await gate.acquire('a');
+  const a2 = await gate.acquire('a');
+  const b1 = await gate.acquire('b');
+  assert.equal(gate.inFlightTotal, 3);
+  assert.equal(gate.inFlightOf('a'), 2);
+  a1();
+  a1(); // a second call does nothing
+  assert.equal(gate.inFlightTotal, 2);
+  assert.equal(gate.inFlightOf('a'), 1);
+  a2();
+  b1();
+  assert.equal(gate.inFlightTotal, 0);
+  assert.equal(gate.inFlightOf('a'), 0);
+});
+
+test('saturated: a freed slot goes to the waiting user with the fewest in flight, not to the burst', async () => {
+  const gate = new FairShareGate({ capacity: () => 2, maxQueuedPerUser: 10 });
+  const { order, releases, take } = tracker(gate);
+  await take('flood', 'f1');
+  await take('flood', 'f2');
+  for (let i = 3; i <= 6; i++) void take('flood', `f${i}`);
+  void take('quiet', 'q1');
+  await settle();
+  assert.deepEqual(order, ['f1', 'f2']);
+  assert.equal(gate.queuedOf('flood'), 4);
+  assert.equal(gate.queuedOf('quiet'), 1);
+  releases.get('f1')!();
+  await settle();
+  assert.deepEqual(order, ['f1', 'f2', 'q1'], 'the quiet user goes first though it asked last');
+  releases.get('f2')!();
+  await settle();
+  assert.deepEqual(order.slice(3), ['f3'], "then the flood's own queue, in its order");
+  releases.get('q1')!();
+  releases.get('f3')!();
+  await settle();
+  assert.deepEqual(order.slice(4), ['f4', 'f5']);
+});
+
+test('ties in flight: the user served least recently goes first (round robin between equals)', async () => {
+  const gate = new FairShareGate({ capacity: () => 2, maxQueuedPerUser: 10 });
+  const { order, releases, take } = tracker(gate);
+  await take('a', 'a1');
+  await take('b', 'b1');
+  void take('a', 'a2');
+  void take('b', 'b2');
+  void take('c', 'c1');
+  void take('a', 'a3');
+  await settle();
+  releases.get('a1')!(); // a: 0 in flight, c: 0 in flight; c was never served → c first
+  await settle();
+  assert.deepEqual(order.slice(2), ['c1']);
+  releases.get('b1')!(); // a 0, b 0: a was served before b → a
+  await settle();
+  assert.deepEqual(order.slice(3), ['a2']);
+  releases.get('c1')!(); // a 1, b 0 → b
+  await settle();
+  assert.deepEqual(order.slice(4), ['b2']);
+  releases.get('a2')!();
+  await settle();
+  assert.deepEqual(order.slice(5), ['a3']);
+});
+
+test("a newcomer waits behind the queue even when a slot looks free, so waiting users aren't overtaken", async () => {
+  let capacity = 1;
+  const gate = new FairShareGate({ capacity: () => capacity, maxQueuedPerUser: 10 });
+  const { order, releases, take } = tracker(gate);
+  await take('a', 'a1');
+  void take('b', 'b1');
+  await settle();
+  capacity = 3; // grew without a drain (a replica came back)
+  void take('c', 'c1');
+  await settle();
+  assert.deepEqual(order, ['a1', 'b1', 'c1'], 'b1, queued first, got in with c1 by the drain');
+  capacity = 1;
+  releases.get('a1')!();
+  void take('d', 'd1');
+  await settle();
+  assert.deepEqual(order, ['a1', 'b1', 'c1'], 'over capacity after it shrank: d waits');
+  releases.get('b1')!();
+  releases.get('c1')!();
+  await settle();
+  assert.deepEqual(order, ['a1', 'b1', 'c1', 'd1']);
+});
+
+test('drain() lets waiters in after the capacity grows without a release', async () => {
+  let capacity = 1;
+  const gate = new FairShareGate({ capacity: () => capacity, maxQueuedPerUser: 10 });
+  const { order, take } = tracker(gate);
+  await take('a', 'a1');
+  void take('b', 'b1');
+  void take('b', 'b2');
+  await settle();
+  capacity = 2;
+  gate.drain();
+  await settle();
+  assert.deepEqual(order, ['a1', 'b1']);
+});
+
+test('maxQueuedPerUser: a user with a full queue is refused at once; other users still queue', async () => {
+  const gate = new FairShareGate({ capacity: () => 1, maxQueuedPerUser: 2 });
+  await gate.acquire('a');
+  const waiting = [gate.acquire('a'), gate.acquire('a')];
+  await assert.rejects(gate.acquire('a'), (error: unknown) => error instanceof QueueFullError && error.user === 'a');
+  const b = gate.acquire('b');
+  assert.equal(gate.queuedOf('b'), 1);
+  gate.close(new Error('closing'));
+  for (const promise of [...waiting, b]) await assert.rejects(promise, /closing/);
+  assert.equal(gate.queuedOf('a'), 0);
+});
+
+test('a client that gives up while waiting leaves the queue; its slot goes to the next', async () => {
+  const gate = new FairShareGate({ capacity: () => 1, maxQueuedPerUser: 10 });
+  const { order, releases, take } = tracker(gate);
+  await take('a', 'a1');
+  const gone = new AbortController();
+  const abandoned = take('b', 'b1', gone.signal);
+  void take('c', 'c1');
+  await settle();
+  gone.abort(new Error('client closed'));
+  await assert.rejects(abandoned, /client closed/);
+  assert.equal(gate.queuedOf('b'), 0);
+  releases.get('a1')!();
+  await settle();
+  assert.deepEqual(order, ['a1', 'c1']);
+  assert.equal(gate.inFlightOf('b'), 0);
+  const already = new AbortController();
+  already.abort(new Error('already gone'));
+  await assert.rejects(gate.acquire('d', already.signal), /already gone/);
+  assert.equal(gate.queuedOf('d'), 0);
+});
+
+test('an abort after the grant changes nothing', async () => {
+  const gate = new FairShareGate({ capacity: () => 1, maxQueuedPerUser: 10 });
+  const first = await gate.acquire('a');
+  const signal = new AbortController();
+  const waiting = gate.acquire('b', signal.signal);
+  first();
+  const release = await waiting;
+  signal.abort(new Error('late'));
+  assert.equal(gate.inFlightOf('b'), 1);
+  release();
+  assert.equal(gate.inFlightTotal, 0);
+});
+
+test('a flood converges to an equal share: with two users waiting, grants alternate', async () => {
+  const gate = new FairShareGate({ capacity: () => 4, maxQueuedPerUser: 100 });
+  const { order, releases, take } = tracker(gate);
+  for (let i = 0; i < 4; i++) await take('flood', `f${i}`);
+  for (let i = 4; i < 40; i++) void take('flood', `f${i}`);
+  for (let i = 0; i < 8; i++) void take('other', `o${i}`);
+  await settle();
+  // Release the oldest grant each time, 12 times.
+  for (let i = 0; i < 12; i++) {
+    releases.get(order[i]!)!();
+    await settle();
+  }
+  const granted = order.slice(4);
+  const others = granted.filter((id) => id.startsWith('o')).length;
+  assert.equal(granted.length, 12);
+  assert.ok(others >= 4, `the other user got ${others} of 12 slots: ${granted.join(' ')}`);
+  assert.ok(gate.inFlightOf('other') <= 2 + 1, 'no more than its share in flight');
+});
