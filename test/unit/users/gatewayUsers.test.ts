@@ -74,25 +74,30 @@ test('finish counts the tokens once (idempotent) and they count toward tokensPer
 
 test('a saturated fleet: a user whose queue is full gets 429 "queue", and that refusal does not use up its limit', async () => {
   const clock = new StepClock();
-  const users = new GatewayUsers(CONFIG, { clock, capacity: () => 1, maxQueuedPerUser: 1 });
+  const config = { users: [{ ...CONFIG.users[0]!, limits: { requestsPerMinute: 3 } }, CONFIG.users[1]!] };
+  const users = new GatewayUsers(config, { clock, capacity: () => 1, maxQueuedPerUser: 1 });
   const alice = users.authenticate({ authorization: 'Bearer alice-token' })!;
   const bob = users.authenticate({ authorization: 'Bearer bob-token' })!;
   const running = ticketOf(await users.admit(bob));
-  const waiting = users.admit(alice); // alice's 1st request of the minute, queued
+  const first = ticketOf(await users.admit(alice)); // alice had nothing in flight: in at once, over the capacity
+  const waiting = users.admit(alice); // her 2nd request of the minute, queued
   await settle();
-  const refused = await users.admit(alice); // her 2nd: the queue is full
+  const refused = await users.admit(alice); // her 3rd: the queue is full
   assert.ok(!refused.admitted);
   assert.equal(refused.cause, 'queue');
   assert.equal(refused.retryAfterSeconds, 1);
   assert.equal(users.snapshot().find((r) => r.user === 'alice')?.queued, 1);
   users.finish(running);
+  users.finish(first);
   users.finish(ticketOf(await waiting));
-  // The queue refusal gave its request back: alice still has her 2nd request of the minute.
-  assert.equal((await users.admit(alice)).admitted, true);
   const row = users.snapshot().find((r) => r.user === 'alice')!;
   assert.equal(row.refused.queue, 1);
   assert.equal(row.queued, 0);
-  assert.equal(row.requestsThisMinute, 2);
+  assert.equal(row.requestsThisMinute, 2, 'the queue refusal gave its request back');
+  users.finish(ticketOf(await users.admit(alice)), {}); // so she still has her 3rd
+  const limited = await users.admit(alice);
+  assert.ok(!limited.admitted);
+  assert.equal(limited.cause, 'requestsPerMinute');
 });
 
 test('a client gone while waiting: admit rejects, the request is not counted, nothing stays queued', async () => {
