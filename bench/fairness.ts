@@ -42,7 +42,7 @@ export function makeFairnessPlan(): FairnessPlan {
     // which the sidecar, the load generator and the simulator can carry on 2 cores, so the figures show the gate,
     // not CPU starvation (at 0.5x the quiet user's TTFT grew 5x from event-loop lag alone).
     timeScale: 4,
-    quietRequests: 30,
+    quietRequests: 60,
     quietPromptTokens: 400,
     quietMaxTokens: 16,
     floodConcurrency: 144,
