@@ -6,6 +6,7 @@ import type { AlgorithmId } from '../core/protocol';
 import { runAgentic } from './agenticPart';
 import { type AgenticPlan, makeAgenticPlan } from './agenticPlan';
 import { allContenders, type ContenderSpec, contenderLabel } from './contenders';
+import { type FairnessResult, makeFairnessPlan, runFairness } from './fairness';
 import { machineInfo } from './machine';
 import { type BenchPlan, makePlan } from './plan';
 import { type ProxyCostResult, runProxyCost } from './proxyCost';
@@ -42,6 +43,8 @@ export interface BenchResults {
   agentic?: RoutingResult[];
   agenticPlan?: AgenticPlan;
   proxy: ProxyCostResult[];
+  /** The fairness part (issue 21); absent in results saved before it existed. */
+  fairness?: FairnessResult;
   command: string;
 }
 
@@ -232,6 +235,11 @@ export async function runBench(options: BenchOptions): Promise<number> {
     );
     parts.push('agentic');
   }
+  let fairness: FairnessResult | undefined;
+  if (!only || only === 'fairness') {
+    fairness = await runFairness(makeFairnessPlan(), log);
+    parts.push('fairness');
+  }
   if (!only || only === 'proxy') {
     proxy = await runProxyCost(plan.proxy, log);
     parts.push('proxy');
@@ -248,6 +256,7 @@ export async function runBench(options: BenchOptions): Promise<number> {
     agentic,
     agenticPlan,
     proxy,
+    ...(fairness ? { fairness } : {}),
     command: `vllm-pools bench${options.quick ? ' --quick' : ''}${only ? ` --only ${only}` : ''}`,
   };
   log(`done in ${fmt(results.wallSeconds)} s`);

@@ -72,7 +72,7 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Runnin
   let config = options.config;
   const startedAt = clock.now();
   const fleet = new Fleet(config, balancerContext, clock, logger);
-  let users = gatewayUsersFor(config, undefined, fleet);
+  let users = gatewayUsersFor(config, undefined, fleet, clock);
   const streams = new ActiveStreams();
   const counters = new RequestCounters();
   const listeners = new Set<(event: RequestEvent) => void>();
@@ -145,7 +145,7 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Runnin
       balancerContext.engineStaleAfterMs = defaultBalancerContext(next.engineMetrics.interval).engineStaleAfterMs;
     }
     fleet.apply(next);
-    users = gatewayUsersFor(next, users, fleet);
+    users = gatewayUsersFor(next, users, fleet, clock);
     config = next;
     logger.info('config reloaded', { pools: next.pools.map((pool) => pool.name) });
     return { ok: true, errors: [] };
@@ -265,7 +265,12 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Runnin
 const FAIR_SHARE_PER_REPLICA = 32;
 
 /** The users machinery for a config with `users` (kept across reloads), else none. */
-function gatewayUsersFor(config: Config, current: GatewayUsers | undefined, fleet: Fleet): GatewayUsers | undefined {
+function gatewayUsersFor(
+  config: Config,
+  current: GatewayUsers | undefined,
+  fleet: Fleet,
+  clock: Clock,
+): GatewayUsers | undefined {
   if (!config.users?.length) {
     current?.close();
     return undefined;
@@ -276,5 +281,5 @@ function gatewayUsersFor(config: Config, current: GatewayUsers | undefined, flee
   }
   const capacity = () =>
     FAIR_SHARE_PER_REPLICA * fleet.pools.reduce((sum, pool) => sum + Math.max(1, pool.candidates().length), 0);
-  return new GatewayUsers(config, { capacity });
+  return new GatewayUsers(config, { capacity, clock });
 }

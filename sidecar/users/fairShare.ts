@@ -1,8 +1,10 @@
 // Fair share of a saturated fleet. While fewer requests are in flight than the fleet's capacity, every request goes
 // straight through. Once it is full, requests wait in one FIFO queue per user, and each slot that frees goes to the
 // waiting user with the fewest requests in flight (ties: the one served least recently). One user's burst therefore
-// queues behind itself: another user's request waits for the next free slot, not for the burst, and users converge to
-// equal shares of the capacity (max-min fairness by request count).
+// queues behind itself, and users converge to equal shares of the capacity (max-min fairness by request count).
+// A user with nothing in flight and nothing waiting does not wait at all: its request goes in over the capacity (by
+// at most one request per such user), so an interactive user's next turn never waits for a flooder's request to end;
+// the flooder's next one waits until the fleet is back under its capacity.
 
 export class QueueFullError extends Error {
   constructor(readonly user: string) {
@@ -42,8 +44,10 @@ export class FairShareGate {
    */
   acquire(user: string, signal?: AbortSignal): Promise<Release> {
     if (signal?.aborted) return Promise.reject(signal.reason);
-    if (this.waiting() === 0 && this.total < this.options.capacity()) return Promise.resolve(this.grant(user));
     const queue = this.queues.get(user) ?? [];
+    const idle = queue.length === 0 && this.inFlightOf(user) === 0;
+    if (idle || (this.waiting() === 0 && this.total < this.options.capacity()))
+      return Promise.resolve(this.grant(user));
     if (queue.length >= this.options.maxQueuedPerUser) return Promise.reject(new QueueFullError(user));
     return new Promise<Release>((resolve, reject) => {
       const onAbort = () => {

@@ -92,6 +92,8 @@ export class GatewayUsers {
     try {
       release = await this.gate.acquire(user.name, signal);
     } catch (error) {
+      // The request never reached the fleet: it does not use up one of the user's requests for the minute.
+      this.limits.refund(user, verdict.countedIn);
       if (!(error instanceof QueueFullError)) throw error;
       this.counters.refused(user.name, 'queue');
       return {

@@ -8,7 +8,8 @@ import type { User } from './userDirectory';
 export type LimitName = 'requestsPerMinute' | 'tokensPerMinute';
 
 export type LimitVerdict =
-  | { allowed: true }
+  /** `countedIn`: the second the request was counted in, for refund(). */
+  | { allowed: true; countedIn: number }
   /** Answer 429 with `Retry-After: retryAfterSeconds`. */
   | { allowed: false; retryAfterSeconds: number; limit: LimitName };
 
@@ -36,8 +37,12 @@ export class UserRateLimits {
       ['requestsPerMinute', 0],
     );
     if (wait > 0) return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(wait / 1000)), limit };
-    windows.requests.add(1);
-    return { allowed: true };
+    return { allowed: true, countedIn: windows.requests.add(1) };
+  }
+
+  /** Uncounts an admitted request that never reached the fleet (refused by the fair-share queue, or abandoned). */
+  refund(user: User, countedIn: number): void {
+    this.windows.get(user.name)?.requests.takeBack(1, countedIn);
   }
 
   /** Counts the tokens a finished request used (prompt plus completion). */

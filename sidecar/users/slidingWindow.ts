@@ -15,7 +15,8 @@ export class SlidingWindow {
     this.seconds = new Float64Array(windowSeconds).fill(-1);
   }
 
-  add(amount: number): void {
+  /** Counts `amount` in the current second; returns that second, for takeBack(). */
+  add(amount: number): number {
     const second = Math.floor(this.clock.now() / 1000);
     const index = second % this.windowSeconds;
     if (this.seconds[index] !== second) {
@@ -23,6 +24,13 @@ export class SlidingWindow {
       this.amounts[index] = 0;
     }
     this.amounts[index]! += amount;
+    return second;
+  }
+
+  /** Uncounts an amount add() counted in `second`; nothing when that second has left the window already. */
+  takeBack(amount: number, second: number): void {
+    const index = second % this.windowSeconds;
+    if (this.seconds[index] === second) this.amounts[index] = Math.max(0, this.amounts[index]! - amount);
   }
 
   /** The sum of the amounts added in the window's seconds (the current one included). */
