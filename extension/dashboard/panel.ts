@@ -4,9 +4,10 @@ import * as vscode from 'vscode';
 import {
   type ActionResultMessage,
   type DashboardAction,
-  isPageToHostMessage,
+  PAGE_TO_HOST,
   type PageToHostMessage,
 } from '../../core/dashboard/messages';
+import { messageGate } from '../../core/messageGate';
 import type { AlgorithmId, RequestEvent, StateSnapshot } from '../../core/protocol';
 import { DashboardFeed } from './feed';
 import { dashboardHtml } from './html';
@@ -36,6 +37,12 @@ export const commandActions: DashboardActions = {
   enable: (pool, replica) => vscode.commands.executeCommand('vllmPools.enableReplica', { pool, replica }),
 };
 
+export interface DashboardOptions {
+  actions?: DashboardActions;
+  /** Where messages the page sent that fit no message of PAGE_TO_HOST are reported (the extension's log). */
+  log?: (line: string) => void;
+}
+
 class DashboardController implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private panelSubscriptions: vscode.Disposable[] = [];
@@ -47,6 +54,7 @@ class DashboardController implements vscode.Disposable {
     private readonly extensionUri: vscode.Uri,
     live: DashboardLiveSource,
     private readonly actions: DashboardActions,
+    private readonly log: (line: string) => void,
   ) {
     this.feed = new DashboardFeed({ post: (message) => void this.panel?.webview.postMessage(message) });
     if (live.snapshot) this.feed.onState(live.snapshot);
@@ -81,11 +89,16 @@ class DashboardController implements vscode.Disposable {
   attach(panel: vscode.WebviewPanel): void {
     this.detach();
     this.panel = panel;
+    const receive = messageGate(
+      PAGE_TO_HOST,
+      (message) => this.handle(message),
+      (line) => this.log(`dashboard: ${line}`),
+    );
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'pools.svg');
     panel.webview.options = { enableScripts: true, localResourceRoots: this.resourceRoots() };
     panel.webview.html = this.html(panel.webview);
     this.panelSubscriptions = [
-      panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message)),
+      panel.webview.onDidReceiveMessage(receive),
       // Without retainContextWhenHidden the page is rebuilt when shown again: it asks for a full message, and the
       // feed sends one too when the panel turns visible (messages to a hidden webview are lost).
       panel.onDidChangeViewState(() => this.feed.setVisible(panel.visible)),
@@ -122,11 +135,6 @@ class DashboardController implements vscode.Disposable {
       scriptUri: uri('dist', 'webview', 'dashboard.js'),
       styleUris: [uri('dist', 'webview', 'dashboard.css'), uri('media', 'dashboard.css')],
     });
-  }
-
-  private receive(message: unknown): void {
-    if (!isPageToHostMessage(message)) return;
-    this.handle(message);
   }
 
   private handle(message: PageToHostMessage): void {
@@ -169,10 +177,11 @@ let controller: DashboardController | undefined;
 export function registerDashboard(
   context: vscode.ExtensionContext,
   live: DashboardLiveSource,
-  actions: DashboardActions = commandActions,
+  options: DashboardOptions = {},
 ): vscode.Disposable {
   controller?.dispose();
-  const created = new DashboardController(context.extensionUri, live, actions);
+  const log = options.log ?? (() => {});
+  const created = new DashboardController(context.extensionUri, live, options.actions ?? commandActions, log);
   controller = created;
   const serializer = vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {
     deserializeWebviewPanel: async (panel) => created.attach(panel),
