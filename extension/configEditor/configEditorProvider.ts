@@ -8,12 +8,13 @@ import { parseReference, secretEnvName } from '../../core/config/references';
 import { type FormEdit, type HostToPage, PAGE_TO_HOST } from '../../core/configEditor/messages';
 import { messageGate } from '../../core/messageGate';
 import type { StateSnapshot } from '../../core/protocol';
+import { loadPage } from '../webviewPage';
 import { CONFIG_EDITOR_VIEW_TYPE } from './configFiles';
 import { testReplicaConnection } from './connectionTest';
 import { readFormModel } from './formModel';
 import { formTabsOf } from './formTabs';
 import { liveReplicas, sidecarPort } from './liveReplicas';
-import { configEditorHtml, newNonce } from './pageHtml';
+import { CONFIG_EDITOR_PAGE } from './pageHtml';
 import { minimalReplacement } from './textDiff';
 import type { TypingDiagnostics } from './typingDiagnostics';
 import { applyFormEdit, FormEditError } from './yamlEdit';
@@ -43,15 +44,7 @@ export class ConfigEditorProvider implements vscode.CustomTextEditorProvider {
 
   async resolveCustomTextEditor(document: vscode.TextDocument, panel: vscode.WebviewPanel): Promise<void> {
     const webview = panel.webview;
-    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview');
-    const media = vscode.Uri.joinPath(this.extensionUri, 'media');
-    webview.options = { enableScripts: true, localResourceRoots: [dist, media] };
-    webview.html = configEditorHtml({
-      cspSource: webview.cspSource,
-      nonce: newNonce(),
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'configEditor.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'configEditor.css')).toString(),
-    });
+    loadPage(webview, this.extensionUri, CONFIG_EDITOR_PAGE);
 
     const post = (message: HostToPage): void => {
       void webview.postMessage(message);

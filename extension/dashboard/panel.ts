@@ -9,8 +9,9 @@ import {
 } from '../../core/dashboard/messages';
 import { messageGate } from '../../core/messageGate';
 import type { AlgorithmId, RequestEvent, StateSnapshot } from '../../core/protocol';
+import { loadPage, pageResourceRoots } from '../webviewPage';
 import { DashboardFeed } from './feed';
-import { dashboardHtml } from './html';
+import { DASHBOARD_PAGE } from './html';
 
 export const DASHBOARD_VIEW_TYPE = 'vllmPools.dashboardPanel';
 const STALE_CHECK_INTERVAL_MS = 1000;
@@ -79,7 +80,7 @@ class DashboardController implements vscode.Disposable {
       vscode.ViewColumn.Active,
       {
         enableScripts: true,
-        localResourceRoots: this.resourceRoots(),
+        localResourceRoots: pageResourceRoots(this.extensionUri),
       },
     );
     this.attach(panel);
@@ -95,8 +96,7 @@ class DashboardController implements vscode.Disposable {
       (line) => this.log(`dashboard: ${line}`),
     );
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'pools.svg');
-    panel.webview.options = { enableScripts: true, localResourceRoots: this.resourceRoots() };
-    panel.webview.html = this.html(panel.webview);
+    loadPage(panel.webview, this.extensionUri, DASHBOARD_PAGE);
     this.panelSubscriptions = [
       panel.webview.onDidReceiveMessage(receive),
       // Without retainContextWhenHidden the page is rebuilt when shown again: it asks for a full message, and the
@@ -122,19 +122,6 @@ class DashboardController implements vscode.Disposable {
     this.staleTimer = undefined;
     this.feed.setVisible(false);
     this.panel = undefined;
-  }
-
-  private resourceRoots(): vscode.Uri[] {
-    return [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(this.extensionUri, 'media')];
-  }
-
-  private html(webview: vscode.Webview): string {
-    const uri = (...path: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, ...path)).toString();
-    return dashboardHtml({
-      cspSource: webview.cspSource,
-      scriptUri: uri('dist', 'webview', 'dashboard.js'),
-      styleUris: [uri('dist', 'webview', 'dashboard.css'), uri('media', 'dashboard.css')],
-    });
   }
 
   private handle(message: PageToHostMessage): void {

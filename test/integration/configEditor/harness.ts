@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { HostToPage, PageToHost } from '../../../core/configEditor/messages';
-import { configEditorHtml, newNonce } from '../../../extension/configEditor/pageHtml';
+import { configEditorHtml } from '../../../extension/configEditor/pageHtml';
 import { type PageSite, ROOT, serveWebviewPage, themeAndCspScript, waitFor } from '../../support/webviewPage';
 import type { WebviewTheme } from './themes';
 
@@ -22,9 +22,8 @@ export function servePage(): Promise<Site> {
     html: (origin) =>
       configEditorHtml({
         cspSource: origin,
-        nonce: newNonce(),
         scriptUri: `${origin}/configEditor.js`,
-        styleUri: `${origin}/configEditor.css`,
+        styleUris: [`${origin}/configEditor.css`],
       }),
   });
 }

@@ -18,6 +18,7 @@ const effects: string[] = [];
 let lastPanel: FakePanel | undefined;
 
 interface FakePanel {
+  webview: unknown;
   posted: unknown[];
   receive: (message: unknown) => unknown;
 }
@@ -66,6 +67,21 @@ before(() => {
 });
 after(() => uninstall());
 
+/** Both hosts load their page the same way (extension/webviewPage.ts): scripts on, two resource roots, its files. */
+function assertLoaded(panel: FakePanel, script: string, styles: string[]): void {
+  const webview = panel.webview as { options: { enableScripts?: boolean; localResourceRoots?: Uri[] }; html: string };
+  assert.equal(webview.options.enableScripts, true);
+  assert.deepEqual(webview.options.localResourceRoots?.map(String), ['file:///ext/dist/webview', 'file:///ext/media']);
+  assert.deepEqual(
+    [...webview.html.matchAll(/<script nonce="[\w-]+" src="([^"]+)"/g)].map((m) => m[1]),
+    [script],
+  );
+  assert.deepEqual(
+    [...webview.html.matchAll(/<link rel="stylesheet" href="([^"]+)"/g)].map((m) => m[1]),
+    styles,
+  );
+}
+
 /** Malformed for both maps: an unknown type, not an object, a string. */
 const MALFORMED_FOR_BOTH: unknown[] = [{ type: 'reload' }, null, 'ready', { pool: 0 }];
 
@@ -79,6 +95,7 @@ test('config editor: malformed page messages are ignored and logged once each; w
     { update: () => [] },
   );
   await provider.resolveCustomTextEditor(document, panel);
+  assertLoaded(panel, 'file:///ext/dist/webview/configEditor.js', ['file:///ext/media/configEditor.css']);
   const malformed: unknown[] = [
     ...MALFORMED_FOR_BOTH,
     { type: 'edit', edit: { kind: 'set', path: ['pools', {}], value: 1 } },
@@ -125,6 +142,10 @@ test('dashboard: malformed page messages are ignored and logged once each; an ac
   try {
     showDashboard();
     const panel = lastPanel!;
+    assertLoaded(panel, 'file:///ext/dist/webview/dashboard.js', [
+      'file:///ext/dist/webview/dashboard.css',
+      'file:///ext/media/dashboard.css',
+    ]);
     panel.posted.length = 0;
     const malformed: unknown[] = [
       ...MALFORMED_FOR_BOTH,
