@@ -51,9 +51,12 @@ export function activate(context: vscode.ExtensionContext): VllmPoolsApi {
     statusBar,
     ...registerCommands({ manager: sidecar, secrets, log }),
     // Dashboard webview (extension/dashboard/panel.ts); vllmPools.openDashboard shows it.
-    registerDashboard(context, sidecar.live),
+    registerDashboard(context, sidecar.live, { log: (line) => log.warn(line) }),
     // Config editor (extension/configEditor): the form for vllm-pools.yaml, and its validation as you type.
-    registerConfigEditor(context, configEditorDeps(sidecar, secrets)),
+    registerConfigEditor(
+      context,
+      configEditorDeps(sidecar, secrets, (line) => log.warn(line)),
+    ),
     // IDE AI tooling: the pools' models in VS Code's chat (vendor vllm-pools), and "Connect an AI Tool…".
     registerChatProvider(chatProviderDeps(sidecar, log)),
     registerConnectTool(connectToolDeps(sidecar)),

@@ -85,11 +85,6 @@ export type ReadyMessage = s.VariantOf<PageToHostMessage, 'type', 'ready'>;
 export type SetAlgorithmMessage = s.VariantOf<PageToHostMessage, 'type', 'setAlgorithm'>;
 export type ReplicaActionMessage = s.VariantOf<PageToHostMessage, 'type', 'drain' | 'enable'>;
 
-/** Checks a message from the page before the host acts on it (derived from PAGE_TO_HOST). */
-export function isPageToHostMessage(value: unknown): value is PageToHostMessage {
-  return PAGE_TO_HOST.check(value, 'message') === undefined;
-}
-
 /** The key of a replica in history samples and keyed DOM updates (unambiguous whatever the names hold). */
 export function replicaKey(pool: string, replica: string): string {
   return JSON.stringify([pool, replica]);

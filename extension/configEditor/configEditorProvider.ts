@@ -5,14 +5,16 @@ import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { parse } from 'yaml';
 import { parseReference, secretEnvName } from '../../core/config/references';
-import type { FormEdit, HostToPage, PageToHost } from '../../core/configEditor/messages';
+import { type FormEdit, type HostToPage, PAGE_TO_HOST } from '../../core/configEditor/messages';
+import { messageGate } from '../../core/messageGate';
 import type { StateSnapshot } from '../../core/protocol';
+import { loadPage } from '../webviewPage';
 import { CONFIG_EDITOR_VIEW_TYPE } from './configFiles';
 import { testReplicaConnection } from './connectionTest';
 import { readFormModel } from './formModel';
 import { formTabsOf } from './formTabs';
 import { liveReplicas, sidecarPort } from './liveReplicas';
-import { configEditorHtml, newNonce } from './pageHtml';
+import { CONFIG_EDITOR_PAGE } from './pageHtml';
 import { minimalReplacement } from './textDiff';
 import type { TypingDiagnostics } from './typingDiagnostics';
 import { applyFormEdit, FormEditError } from './yamlEdit';
@@ -29,6 +31,8 @@ export interface ConfigEditorDeps {
   sidecarConfigUri?: () => vscode.Uri | undefined;
   /** The running sidecar did not take a saved config (invalid, or its reload refused it). */
   onDidRefuseConfig?: vscode.Event<{ uri: vscode.Uri; message: string }>;
+  /** Where messages the page sent that fit no message of PAGE_TO_HOST are reported (the extension's log). */
+  log?: (line: string) => void;
 }
 
 export class ConfigEditorProvider implements vscode.CustomTextEditorProvider {
@@ -40,15 +44,7 @@ export class ConfigEditorProvider implements vscode.CustomTextEditorProvider {
 
   async resolveCustomTextEditor(document: vscode.TextDocument, panel: vscode.WebviewPanel): Promise<void> {
     const webview = panel.webview;
-    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview');
-    const media = vscode.Uri.joinPath(this.extensionUri, 'media');
-    webview.options = { enableScripts: true, localResourceRoots: [dist, media] };
-    webview.html = configEditorHtml({
-      cspSource: webview.cspSource,
-      nonce: newNonce(),
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'configEditor.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'configEditor.css')).toString(),
-    });
+    loadPage(webview, this.extensionUri, CONFIG_EDITOR_PAGE);
 
     const post = (message: HostToPage): void => {
       void webview.postMessage(message);
@@ -65,8 +61,9 @@ export class ConfigEditorProvider implements vscode.CustomTextEditorProvider {
 
     // Edits apply one after another, each to the text as the previous one left it.
     let edits = Promise.resolve();
-    const subscriptions: vscode.Disposable[] = [
-      webview.onDidReceiveMessage((message: PageToHost) => {
+    const receive = messageGate(
+      PAGE_TO_HOST,
+      (message) => {
         switch (message.type) {
           case 'ready':
             sendModel();
@@ -88,7 +85,11 @@ export class ConfigEditorProvider implements vscode.CustomTextEditorProvider {
             void this.storeSecret(message.name);
             return;
         }
-      }),
+      },
+      (line) => this.deps.log?.(`config editor: ${line}`),
+    );
+    const subscriptions: vscode.Disposable[] = [
+      webview.onDidReceiveMessage(receive),
       vscode.workspace.onDidChangeTextDocument((event) => {
         if (event.document.uri.toString() === document.uri.toString() && event.contentChanges.length > 0) sendModel();
       }),

@@ -1,23 +1,13 @@
-// The config editor page's HTML: the shared page shell (core/pageShell.ts) with the editor's root and title.
-import { makeNonce, pageShellHtml } from '../../core/pageShell';
+// The config editor page: the shared page shell (core/pageShell.ts) with the editor's root, title and files.
+import { pageShellHtml } from '../../core/pageShell';
+import type { PageResources, WebviewPage } from '../webviewPage';
 
-export const newNonce = makeNonce;
-
-export interface PageResources {
-  /** `webview.cspSource`. */
-  cspSource: string;
-  scriptUri: string;
-  styleUri: string;
-  nonce: string;
+export function configEditorHtml(resources: PageResources): string {
+  return pageShellHtml({ ...resources, title: 'vLLM Pools config', rootId: 'app' });
 }
 
-export function configEditorHtml(page: PageResources): string {
-  return pageShellHtml({
-    cspSource: page.cspSource,
-    scriptUri: page.scriptUri,
-    styleUris: [page.styleUri],
-    nonce: page.nonce,
-    title: 'vLLM Pools config',
-    rootId: 'app',
-  });
-}
+export const CONFIG_EDITOR_PAGE: WebviewPage = {
+  script: 'dist/webview/configEditor.js',
+  styles: ['media/configEditor.css'],
+  html: configEditorHtml,
+};

@@ -36,7 +36,11 @@ export interface ConfigEditorSecrets {
 }
 
 /** Deps from the extension's SidecarManager and SecretStore. */
-export function configEditorDeps(sidecar: ConfigEditorShell, secrets: ConfigEditorSecrets): ConfigEditorDeps {
+export function configEditorDeps(
+  sidecar: ConfigEditorShell,
+  secrets: ConfigEditorSecrets,
+  log?: (line: string) => void,
+): ConfigEditorDeps {
   return {
     snapshot: () => sidecar.live.snapshot,
     onDidChangeSnapshot: sidecar.live.onDidChangeSnapshot,
@@ -44,6 +48,7 @@ export function configEditorDeps(sidecar: ConfigEditorShell, secrets: ConfigEdit
     storeSecret: (name, value) => secrets.set(name, value),
     sidecarConfigUri: () => sidecar.configUri,
     ...(sidecar.onDidRefuseConfig ? { onDidRefuseConfig: sidecar.onDidRefuseConfig } : {}),
+    ...(log ? { log } : {}),
   };
 }
 

@@ -1,22 +1,21 @@
-// The dashboard page's HTML: the shared page shell (core/pageShell.ts) with the dashboard's root and title.
+// The dashboard page: the shared page shell (core/pageShell.ts) with the dashboard's root, title and files.
 import { makeNonce, pageShellHtml } from '../../core/pageShell';
+import type { PageResources, WebviewPage } from '../webviewPage';
 
 export { makeNonce };
 
-export interface DashboardHtmlOptions {
-  cspSource: string;
-  /** URL of the bundled page script (dist/webview/dashboard.js). */
-  scriptUri: string;
-  /** URLs of the style sheets, in order (the bundle's CSS, then media/dashboard.css). */
-  styleUris: string[];
-  nonce?: string;
-}
-
-export function dashboardHtml(options: DashboardHtmlOptions): string {
+export function dashboardHtml(resources: PageResources): string {
   return pageShellHtml({
-    ...options,
+    ...resources,
     title: 'vLLM Pools dashboard',
     rootId: 'dashboard',
     rootLabel: 'vLLM Pools dashboard',
   });
 }
+
+export const DASHBOARD_PAGE: WebviewPage = {
+  script: 'dist/webview/dashboard.js',
+  /** The bundle's CSS (uPlot's), then the page's own. */
+  styles: ['dist/webview/dashboard.css', 'media/dashboard.css'],
+  html: dashboardHtml,
+};

@@ -4,12 +4,14 @@ import * as vscode from 'vscode';
 import {
   type ActionResultMessage,
   type DashboardAction,
-  isPageToHostMessage,
+  PAGE_TO_HOST,
   type PageToHostMessage,
 } from '../../core/dashboard/messages';
+import { messageGate } from '../../core/messageGate';
 import type { AlgorithmId, RequestEvent, StateSnapshot } from '../../core/protocol';
+import { loadPage, pageResourceRoots } from '../webviewPage';
 import { DashboardFeed } from './feed';
-import { dashboardHtml } from './html';
+import { DASHBOARD_PAGE } from './html';
 
 export const DASHBOARD_VIEW_TYPE = 'vllmPools.dashboardPanel';
 const STALE_CHECK_INTERVAL_MS = 1000;
@@ -36,6 +38,12 @@ export const commandActions: DashboardActions = {
   enable: (pool, replica) => vscode.commands.executeCommand('vllmPools.enableReplica', { pool, replica }),
 };
 
+export interface DashboardOptions {
+  actions?: DashboardActions;
+  /** Where messages the page sent that fit no message of PAGE_TO_HOST are reported (the extension's log). */
+  log?: (line: string) => void;
+}
+
 class DashboardController implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private panelSubscriptions: vscode.Disposable[] = [];
@@ -47,6 +55,7 @@ class DashboardController implements vscode.Disposable {
     private readonly extensionUri: vscode.Uri,
     live: DashboardLiveSource,
     private readonly actions: DashboardActions,
+    private readonly log: (line: string) => void,
   ) {
     this.feed = new DashboardFeed({ post: (message) => void this.panel?.webview.postMessage(message) });
     if (live.snapshot) this.feed.onState(live.snapshot);
@@ -71,7 +80,7 @@ class DashboardController implements vscode.Disposable {
       vscode.ViewColumn.Active,
       {
         enableScripts: true,
-        localResourceRoots: this.resourceRoots(),
+        localResourceRoots: pageResourceRoots(this.extensionUri),
       },
     );
     this.attach(panel);
@@ -81,11 +90,15 @@ class DashboardController implements vscode.Disposable {
   attach(panel: vscode.WebviewPanel): void {
     this.detach();
     this.panel = panel;
+    const receive = messageGate(
+      PAGE_TO_HOST,
+      (message) => this.handle(message),
+      (line) => this.log(`dashboard: ${line}`),
+    );
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'pools.svg');
-    panel.webview.options = { enableScripts: true, localResourceRoots: this.resourceRoots() };
-    panel.webview.html = this.html(panel.webview);
+    loadPage(panel.webview, this.extensionUri, DASHBOARD_PAGE);
     this.panelSubscriptions = [
-      panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message)),
+      panel.webview.onDidReceiveMessage(receive),
       // Without retainContextWhenHidden the page is rebuilt when shown again: it asks for a full message, and the
       // feed sends one too when the panel turns visible (messages to a hidden webview are lost).
       panel.onDidChangeViewState(() => this.feed.setVisible(panel.visible)),
@@ -109,24 +122,6 @@ class DashboardController implements vscode.Disposable {
     this.staleTimer = undefined;
     this.feed.setVisible(false);
     this.panel = undefined;
-  }
-
-  private resourceRoots(): vscode.Uri[] {
-    return [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(this.extensionUri, 'media')];
-  }
-
-  private html(webview: vscode.Webview): string {
-    const uri = (...path: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, ...path)).toString();
-    return dashboardHtml({
-      cspSource: webview.cspSource,
-      scriptUri: uri('dist', 'webview', 'dashboard.js'),
-      styleUris: [uri('dist', 'webview', 'dashboard.css'), uri('media', 'dashboard.css')],
-    });
-  }
-
-  private receive(message: unknown): void {
-    if (!isPageToHostMessage(message)) return;
-    this.handle(message);
   }
 
   private handle(message: PageToHostMessage): void {
@@ -169,10 +164,11 @@ let controller: DashboardController | undefined;
 export function registerDashboard(
   context: vscode.ExtensionContext,
   live: DashboardLiveSource,
-  actions: DashboardActions = commandActions,
+  options: DashboardOptions = {},
 ): vscode.Disposable {
   controller?.dispose();
-  const created = new DashboardController(context.extensionUri, live, actions);
+  const log = options.log ?? (() => {});
+  const created = new DashboardController(context.extensionUri, live, options.actions ?? commandActions, log);
   controller = created;
   const serializer = vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {
     deserializeWebviewPanel: async (panel) => created.attach(panel),

@@ -130,3 +130,25 @@ export function themeAndCspScript(box: string, variables: Record<string, string>
     apply();
   }).observe(document, { childList: true });`;
 }
+
+/**
+ * Runs in the page before its script, for both pages (they reach the host through the same webview/shared/messenger.ts):
+ * VS Code's webview API as a recording stub in `window.__vscode` (`posted`, `state`, `violations`) that, like VS Code,
+ * refuses a second acquireVsCodeApi(), and the theme's variables. A string, not a function: the test's TypeScript
+ * transform would add helpers the page does not have.
+ */
+export function vsCodeStubScript(variables: Record<string, string>, savedState?: unknown): string {
+  return `(() => {
+  const box = { posted: [], state: ${JSON.stringify(savedState ?? null)}, acquired: 0, violations: [] };
+  window.__vscode = box;
+  window.acquireVsCodeApi = () => {
+    if (box.acquired++ > 0) throw new Error('An instance of the VS Code API has already been acquired');
+    return {
+      postMessage: (message) => { box.posted.push(JSON.parse(JSON.stringify(message))); },
+      getState: () => box.state,
+      setState: (state) => { box.state = JSON.parse(JSON.stringify(state)); },
+    };
+  };
+  ${themeAndCspScript('box', variables)}
+})();`;
+}

@@ -15,7 +15,7 @@ import {
   type YamlPath,
 } from '../../core/configEditor/messages';
 import { ALGORITHM_DESCRIPTIONS, ALGORITHM_IDS, isAlgorithmId } from '../../core/protocol';
-import { type Child, h } from './dom';
+import { type Child, h } from '../shared/h';
 import { Drafts } from './drafts';
 import {
   aliasEntries,

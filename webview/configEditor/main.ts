@@ -1,19 +1,13 @@
 // The config editor page: receives the form model from the host, renders it, posts edits back.
-import type { HostToPage, PageToHost } from '../../core/configEditor/messages';
+import { HOST_TO_PAGE, type HostToPage, PAGE_TO_HOST } from '../../core/configEditor/messages';
+import { connectToHost } from '../shared/messenger';
 import { FormView } from './formView';
 
-interface VsCodeApi {
-  postMessage(message: PageToHost): void;
-}
-
-declare function acquireVsCodeApi(): VsCodeApi;
-
-const vscode = acquireVsCodeApi();
 const root = document.getElementById('app');
 if (root) {
-  const view = new FormView(root, (message) => vscode.postMessage(message));
-  window.addEventListener('message', (event: MessageEvent<HostToPage>) => {
-    const message = event.data;
+  const host = connectToHost(HOST_TO_PAGE, PAGE_TO_HOST);
+  const view = new FormView(root, (message) => host.post(message));
+  host.listen((message: HostToPage) => {
     switch (message.type) {
       case 'model':
         view.setModel(message.model, message.fileName);
@@ -37,5 +31,5 @@ if (root) {
     }
   });
   view.render();
-  vscode.postMessage({ type: 'ready' });
+  host.post({ type: 'ready' });
 }

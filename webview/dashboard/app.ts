@@ -1,10 +1,12 @@
 // The dashboard page: applies host messages to the model and renders it, coalesced to a few frames a second.
 
 import { HISTORY_WINDOW_MS } from '../../core/dashboard/history';
-import { type HostToPageMessage, replicaKey } from '../../core/dashboard/messages';
+import { type HostToPageMessage, type PageToHostMessage, replicaKey } from '../../core/dashboard/messages';
 import type { AlgorithmId, StateSnapshot } from '../../core/protocol';
+import { h } from '../shared/h';
+import type { Messenger } from '../shared/messenger';
 import { type ChartSeries, ChartsPanel } from './charts';
-import { h, reconcileChildren, setHidden, setText } from './dom';
+import { reconcileChildren, setHidden, setText } from './dom';
 import {
   applyHostMessage,
   expirePending,
@@ -23,9 +25,10 @@ import { createStreamsTable, MAX_STREAM_ROWS, streamsInDisplayOrder } from './st
 import { readChartTheme, watchTheme } from './theme';
 import { TopBar } from './topBar';
 import { createUsersTable, usersInDisplayOrder } from './usersTable';
-import type { DashboardHost } from './vscodeApi';
 
-const HOST_MESSAGE_TYPES = new Set<string>(['full', 'update', 'connection', 'actionResult']);
+/** The page's link to the extension host (shared/messenger.ts), typed by the dashboard's message maps. */
+export type DashboardHost = Messenger<HostToPageMessage, PageToHostMessage>;
+
 /** setState copies the whole model; once a second is plenty. */
 const SAVE_INTERVAL_MS = 1000;
 
@@ -33,20 +36,20 @@ export class DashboardApp {
   private readonly model: PageModel;
   private readonly scheduler: RenderScheduler;
   private readonly topBar = new TopBar();
-  private readonly poolsBox = h('div', { className: 'pools' });
+  private readonly poolsBox = h('div', { class: 'pools' });
   private readonly pools = new Map<string, PoolSection>();
   private readonly charts: ChartsPanel;
   private readonly streams = createStreamsTable();
-  private readonly streamCount = h('span', { className: 'count' });
-  private readonly streamsMore = h('p', { className: 'more' });
+  private readonly streamCount = h('span', { class: 'count' });
+  private readonly streamsMore = h('p', { class: 'more' });
   private readonly recent = createRecentRequestsTable();
   private readonly users = createUsersTable();
-  private readonly userCount = h('span', { className: 'count' });
+  private readonly userCount = h('span', { class: 'count' });
   /** Shown only when the sidecar has gateway users configured. */
   private readonly usersPanel = panel(
     h('span', {}, 'Users ', this.userCount),
     'users-section',
-    h('div', { className: 'table-scroll' }, this.users.element),
+    h('div', { class: 'table-scroll' }, this.users.element),
   );
   private theme = readChartTheme();
   private renders = 0;
@@ -69,10 +72,10 @@ export class DashboardApp {
       panel(
         h('span', {}, 'Active streams ', this.streamCount),
         'streams-section',
-        h('div', { className: 'table-scroll' }, this.streams.element),
+        h('div', { class: 'table-scroll' }, this.streams.element),
         this.streamsMore,
       ),
-      panel('Recent requests', 'recent-section', h('div', { className: 'table-scroll' }, this.recent.element)),
+      panel('Recent requests', 'recent-section', h('div', { class: 'table-scroll' }, this.recent.element)),
     );
     watchTheme(() => {
       this.theme = readChartTheme();
@@ -82,16 +85,13 @@ export class DashboardApp {
   }
 
   start(): void {
-    window.addEventListener('message', (event: MessageEvent) => this.receive(event.data));
+    this.host.listen((message) => this.receive(message));
     this.render();
     this.host.post({ type: 'ready' });
   }
 
-  receive(data: unknown): void {
-    if (typeof data !== 'object' || data === null) return;
-    const type = (data as { type?: unknown }).type;
-    if (typeof type !== 'string' || !HOST_MESSAGE_TYPES.has(type)) return;
-    applyHostMessage(this.model, data as HostToPageMessage, this.timers.now());
+  receive(message: HostToPageMessage): void {
+    applyHostMessage(this.model, message, this.timers.now());
     this.scheduler.request();
   }
 
@@ -205,5 +205,5 @@ export class DashboardApp {
 }
 
 function panel(title: string | Node, className: string, ...content: Node[]): HTMLElement {
-  return h('section', { className: `panel ${className}` }, h('h2', {}, title), ...content);
+  return h('section', { class: `panel ${className}` }, h('h2', {}, title), ...content);
 }

@@ -3,7 +3,8 @@
 import uPlot from 'uplot';
 import { HISTORY_WINDOW_MS } from '../../core/dashboard/history';
 import type { HistorySample, ReplicaSample } from '../../core/dashboard/messages';
-import { h, reconcileChildren, setText } from './dom';
+import { h } from '../shared/h';
+import { reconcileChildren, setText } from './dom';
 import { formatRate } from './format';
 import type { ChartTheme } from './theme';
 
@@ -60,27 +61,28 @@ export class ChartsPanel {
   private series: ChartSeries[] = [];
 
   constructor(private theme: ChartTheme) {
-    this.legend = h('ul', { className: 'chart-legend', attrs: { 'aria-label': 'Replicas' } });
+    this.legend = h('ul', { class: 'chart-legend', 'aria-label': 'Replicas' });
     this.charts = CHARTS.map((spec) => ({
       spec,
       plot: null,
       box: h('div', {
-        className: 'chart-canvas',
-        attrs: { role: 'img', 'aria-label': `${spec.title} per replica, last ${HISTORY_WINDOW_MS / 60_000} minutes` },
+        class: 'chart-canvas',
+        role: 'img',
+        'aria-label': `${spec.title} per replica, last ${HISTORY_WINDOW_MS / 60_000} minutes`,
       }),
     }));
     this.element = h(
       'div',
-      { className: 'charts-panel' },
+      { class: 'charts-panel' },
       this.legend,
       h(
         'div',
-        { className: 'charts' },
+        { class: 'charts' },
         ...this.charts.map((chart) =>
           h(
             'figure',
-            { className: 'chart', dataset: { chart: chart.spec.id } },
-            h('figcaption', { text: chart.spec.title }),
+            { class: 'chart', 'data-chart': chart.spec.id },
+            h('figcaption', {}, chart.spec.title),
             chart.box,
           ),
         ),
@@ -111,7 +113,7 @@ export class ChartsPanel {
     reconcileChildren(
       this.legend,
       this.series.map((s) => {
-        const swatch = h('span', { className: 'swatch', attrs: { 'aria-hidden': 'true' } });
+        const swatch = h('span', { class: 'swatch', 'aria-hidden': 'true' });
         swatch.style.backgroundColor = s.color;
         const item = h('li', {}, swatch, h('span', {}));
         setText(item.lastElementChild!, s.label);

@@ -1,33 +1,5 @@
-// Tiny DOM helpers: build elements without HTML strings (names from replicas never become markup) and
-// update text only when it changed, so a render that changes nothing touches nothing.
-
-type Child = Node | string | null | undefined | false;
-
-export interface ElementProps {
-  className?: string;
-  text?: string;
-  title?: string;
-  attrs?: Record<string, string>;
-  dataset?: Record<string, string>;
-}
-
-export function h<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  props: ElementProps = {},
-  ...children: Child[]
-): HTMLElementTagNameMap[K] {
-  const element = document.createElement(tag);
-  if (props.className) element.className = props.className;
-  if (props.text !== undefined) element.textContent = props.text;
-  if (props.title !== undefined) element.title = props.title;
-  for (const [name, value] of Object.entries(props.attrs ?? {})) element.setAttribute(name, value);
-  for (const [name, value] of Object.entries(props.dataset ?? {})) element.dataset[name] = value;
-  for (const child of children) {
-    if (child === null || child === undefined || child === false) continue;
-    element.append(child);
-  }
-  return element;
-}
+// The dashboard's in-place updates: text, attributes and classes are written only when they changed, so a render
+// that changes nothing touches nothing. Elements are built with the shared h() (../shared/h.ts).
 
 export function setText(element: Element, text: string): void {
   if (element.textContent !== text) element.textContent = text;

@@ -1,6 +1,7 @@
 // A table whose rows are keyed: a row that stays keeps its DOM node and only its changed cells are rewritten,
 // so fifty live streams cost fifty small text updates per render, not a rebuilt table.
-import { h, reconcileChildren, setAttr, setText } from './dom';
+import { h } from '../shared/h';
+import { reconcileChildren, setAttr, setText } from './dom';
 
 export interface Column<T> {
   header: string;
@@ -31,17 +32,13 @@ export class KeyedTable<T> {
   ) {
     const headRow = h('tr');
     for (const column of columns) {
-      headRow.append(h('th', { text: column.header, className: column.numeric ? 'num' : '', attrs: { scope: 'col' } }));
+      headRow.append(h('th', { class: column.numeric ? 'num' : undefined, scope: 'col' }, column.header));
     }
-    this.emptyRow = h(
-      'tr',
-      { className: 'empty' },
-      h('td', { text: options.emptyText, attrs: { colspan: String(columns.length) } }),
-    );
+    this.emptyRow = h('tr', { class: 'empty' }, h('td', { colspan: columns.length }, options.emptyText));
     this.body = h('tbody');
     this.element = h(
       'table',
-      { className: `data-table ${options.className}`, attrs: { 'aria-label': options.label } },
+      { class: `data-table ${options.className}`, 'aria-label': options.label },
       h('thead', {}, headRow),
       this.body,
     );
@@ -67,8 +64,8 @@ export class KeyedTable<T> {
   }
 
   private createRow(key: string): RenderedRow {
-    const cells = this.columns.map((column) => h('td', { className: column.numeric ? 'num' : '' }));
-    const tr = h('tr', { dataset: { key } }, ...cells);
+    const cells = this.columns.map((column) => h('td', { class: column.numeric ? 'num' : undefined }));
+    const tr = h('tr', { 'data-key': key }, ...cells);
     return { tr, cells, tones: cells.map(() => null) };
   }
 

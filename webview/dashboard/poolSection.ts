@@ -2,7 +2,8 @@
 
 import { replicaKey } from '../../core/dashboard/messages';
 import { ALGORITHM_DESCRIPTIONS, ALGORITHM_IDS, type AlgorithmId, type PoolState } from '../../core/protocol';
-import { h, reconcileChildren, setAttr, setClass, setText } from './dom';
+import { h } from '../shared/h';
+import { reconcileChildren, setAttr, setClass, setText } from './dom';
 import type { PageModel, ReplicaAction } from './model';
 import { ReplicaCard } from './replicaCard';
 
@@ -27,26 +28,26 @@ export class PoolSection {
     private readonly actions: PoolActions,
   ) {
     const selectId = `algorithm-${++selectIds}`;
-    this.select = h('select', { className: 'algorithm-select', attrs: { id: selectId }, dataset: { pool: name } });
+    this.select = h('select', { class: 'algorithm-select', id: selectId, 'data-pool': name });
     for (const id of ALGORITHM_IDS) {
-      this.select.append(h('option', { text: id, title: ALGORITHM_DESCRIPTIONS[id], attrs: { value: id } }));
+      this.select.append(h('option', { title: ALGORITHM_DESCRIPTIONS[id], value: id }, id));
     }
     this.select.addEventListener('change', () => {
       this.actions.setAlgorithm(this.name, this.select.value as AlgorithmId);
     });
-    this.summary = h('span', { className: 'pool-summary' });
-    this.description = h('p', { className: 'algorithm-description' });
-    this.error = h('p', { className: 'action-error', attrs: { role: 'alert' } });
-    this.cardsBox = h('div', { className: 'cards' });
+    this.summary = h('span', { class: 'pool-summary' });
+    this.description = h('p', { class: 'algorithm-description' });
+    this.error = h('p', { class: 'action-error', role: 'alert' });
+    this.cardsBox = h('div', { class: 'cards' });
     this.element = h(
       'section',
-      { className: 'pool', attrs: { 'aria-label': `Pool ${name}` }, dataset: { pool: name } },
+      { class: 'pool', 'aria-label': `Pool ${name}`, 'data-pool': name },
       h(
         'header',
-        { className: 'pool-head' },
-        h('h2', { className: 'pool-name', text: name }),
+        { class: 'pool-head' },
+        h('h2', { class: 'pool-name' }, name),
         this.summary,
-        h('div', { className: 'algorithm' }, h('label', { text: 'Algorithm', attrs: { for: selectId } }), this.select),
+        h('div', { class: 'algorithm' }, h('label', { for: selectId }, 'Algorithm'), this.select),
       ),
       this.description,
       this.error,

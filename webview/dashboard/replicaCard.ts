@@ -1,7 +1,8 @@
 // One card per replica: its state and why, load, latency, throughput, the engine's own view, and drain/enable.
 // Built once per replica and updated in place.
 import type { ReplicaState } from '../../core/protocol';
-import { h, setAttr, setClass, setHidden, setText } from './dom';
+import { h } from '../shared/h';
+import { setAttr, setClass, setHidden, setText } from './dom';
 import { formatCount, formatMsPair, formatPercent, formatRate, NO_VALUE, replicaWhy } from './format';
 import type { ReplicaAction } from './model';
 
@@ -43,28 +44,18 @@ export class ReplicaCard {
     private readonly onAction: (pool: string, replica: string, action: ReplicaAction) => void,
   ) {
     const tile = (field: string, label: string) =>
-      h(
-        'div',
-        { className: 'tile' },
-        this.valueField(field, 'tile-value'),
-        h('span', { className: 'tile-label', text: label }),
-      );
+      h('div', { class: 'tile' }, this.valueField(field, 'tile-value'), h('span', { class: 'tile-label' }, label));
     const row = (field: string, label: string, title?: string) =>
-      h(
-        'div',
-        { className: 'metric' },
-        h('dt', { text: label, ...(title ? { title } : {}) }),
-        h('dd', {}, this.valueField(field)),
-      );
-    this.swatch = h('span', { className: 'swatch', attrs: { 'aria-hidden': 'true' } });
-    this.stateBadge = h('span', { className: 'state-badge', dataset: { field: 'state' } });
-    this.address = h('div', { className: 'replica-address' });
-    this.reason = h('p', { className: 'reason', dataset: { field: 'reason' } });
-    this.kvFill = h('span', { className: 'bar-fill' });
-    this.engineOff = h('p', { className: 'engine-off', text: 'Engine metrics not scraped yet' });
+      h('div', { class: 'metric' }, h('dt', { title: title || undefined }, label), h('dd', {}, this.valueField(field)));
+    this.swatch = h('span', { class: 'swatch', 'aria-hidden': 'true' });
+    this.stateBadge = h('span', { class: 'state-badge', 'data-field': 'state' });
+    this.address = h('div', { class: 'replica-address' });
+    this.reason = h('p', { class: 'reason', 'data-field': 'reason' });
+    this.kvFill = h('span', { class: 'bar-fill' });
+    this.engineOff = h('p', { class: 'engine-off' }, 'Engine metrics not scraped yet');
     this.engineOn = h(
       'dl',
-      { className: 'metrics engine' },
+      { class: 'metrics engine' },
       row(
         'engine-queue',
         'Engine running / waiting',
@@ -73,18 +64,18 @@ export class ReplicaCard {
       row('prefix-hit', 'Prefix cache hits', 'vllm:prefix_cache_hits / queries between the last two scrapes'),
       h(
         'div',
-        { className: 'metric' },
-        h('dt', { text: 'KV cache', title: 'vllm:kv_cache_usage_perc' }),
+        { class: 'metric' },
+        h('dt', { title: 'vllm:kv_cache_usage_perc' }, 'KV cache'),
         h(
           'dd',
-          { className: 'kv' },
-          h('span', { className: 'bar', attrs: { 'aria-hidden': 'true' } }, this.kvFill),
+          { class: 'kv' },
+          h('span', { class: 'bar', 'aria-hidden': 'true' }, this.kvFill),
           this.valueField('kv-cache'),
         ),
       ),
     );
-    this.error = h('span', { className: 'action-error', attrs: { role: 'alert' } });
-    this.button = h('button', { className: 'replica-action', attrs: { type: 'button' } });
+    this.error = h('span', { class: 'action-error', role: 'alert' });
+    this.button = h('button', { class: 'replica-action', type: 'button' });
     this.button.addEventListener('click', () => {
       const view = this.view;
       if (!view || view.pending || !view.connected) return;
@@ -92,19 +83,13 @@ export class ReplicaCard {
     });
     this.element = h(
       'article',
-      { className: 'replica-card', attrs: { 'aria-label': `Replica ${name}` }, dataset: { pool, replica: name } },
-      h(
-        'header',
-        { className: 'card-head' },
-        this.swatch,
-        h('h3', { className: 'replica-name', text: name }),
-        this.stateBadge,
-      ),
+      { class: 'replica-card', 'aria-label': `Replica ${name}`, 'data-pool': pool, 'data-replica': name },
+      h('header', { class: 'card-head' }, this.swatch, h('h3', { class: 'replica-name' }, name), this.stateBadge),
       this.address,
       this.reason,
       h(
         'div',
-        { className: 'tiles' },
+        { class: 'tiles' },
         tile('inflight', 'in flight'),
         tile('rps', 'req/s'),
         tile('tps', 'tokens/s'),
@@ -112,14 +97,14 @@ export class ReplicaCard {
       ),
       h(
         'dl',
-        { className: 'metrics' },
+        { class: 'metrics' },
         row('ttft', 'TTFT p50 / p95', 'Time to first token'),
         row('itl', 'Token gap p50 / p95', 'Time between the tokens of a stream'),
         row('requests', 'Requests · retries'),
       ),
       this.engineOff,
       this.engineOn,
-      h('div', { className: 'card-actions' }, this.error, this.button),
+      h('div', { class: 'card-actions' }, this.error, this.button),
     );
   }
 
@@ -176,7 +161,7 @@ export class ReplicaCard {
   }
 
   private valueField(field: string, className = ''): HTMLElement {
-    const value = h('span', { className, dataset: { field } });
+    const value = h('span', { class: className || undefined, 'data-field': field });
     this.fields.set(field, value);
     return value;
   }

@@ -2,7 +2,8 @@
 
 import type { ConnectionStatus } from '../../core/dashboard/messages';
 import type { StateSnapshot } from '../../core/protocol';
-import { h, setAttr, setClass, setHidden, setText } from './dom';
+import { h } from '../shared/h';
+import { setAttr, setClass, setHidden, setText } from './dom';
 import { formatAge } from './format';
 
 const CONNECTION_LABELS: Record<ConnectionStatus['state'], string> = {
@@ -19,21 +20,14 @@ export class TopBar {
   private readonly notice: HTMLElement;
 
   constructor() {
-    this.connection = h('span', { className: 'connection', attrs: { role: 'status' } });
-    this.endpoint = h('code', { className: 'endpoint' });
-    this.meta = h('span', { className: 'meta' });
-    this.notice = h('p', { className: 'notice' });
+    this.connection = h('span', { class: 'connection', role: 'status' });
+    this.endpoint = h('code', { class: 'endpoint' });
+    this.meta = h('span', { class: 'meta' });
+    this.notice = h('p', { class: 'notice' });
     this.element = h(
       'header',
-      { className: 'topbar' },
-      h(
-        'div',
-        { className: 'topbar-line' },
-        h('h1', { text: 'vLLM Pools' }),
-        this.connection,
-        this.endpoint,
-        this.meta,
-      ),
+      { class: 'topbar' },
+      h('div', { class: 'topbar-line' }, h('h1', {}, 'vLLM Pools'), this.connection, this.endpoint, this.meta),
       this.notice,
     );
   }

@@ -3,8 +3,8 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { HostToPage, PageToHost } from '../../../core/configEditor/messages';
-import { configEditorHtml, newNonce } from '../../../extension/configEditor/pageHtml';
-import { type PageSite, ROOT, serveWebviewPage, themeAndCspScript, waitFor } from '../../support/webviewPage';
+import { configEditorHtml } from '../../../extension/configEditor/pageHtml';
+import { type PageSite, ROOT, serveWebviewPage, vsCodeStubScript, waitFor } from '../../support/webviewPage';
 import type { WebviewTheme } from './themes';
 
 export { CHROMIUM, launchChromium, waitFor } from '../../support/webviewPage';
@@ -22,9 +22,8 @@ export function servePage(): Promise<Site> {
     html: (origin) =>
       configEditorHtml({
         cspSource: origin,
-        nonce: newNonce(),
         scriptUri: `${origin}/configEditor.js`,
-        styleUri: `${origin}/configEditor.css`,
+        styleUris: [`${origin}/configEditor.css`],
       }),
   });
 }
@@ -37,23 +36,6 @@ export interface EditorPage {
   posted(): Promise<PageToHost[]>;
 }
 
-/**
- * Runs in the page before its script: a recording VS Code API and the theme's variables on <html>. Plain JavaScript
- * text, so that no helper of the TypeScript loader leaks into the page.
- */
-function stubScript(variables: Record<string, string>): string {
-  return `(() => {
-  const box = { posted: [], violations: [] };
-  window.__vscode = box;
-  window.acquireVsCodeApi = () => ({
-    postMessage: (message) => box.posted.push(JSON.parse(JSON.stringify(message))),
-    getState: () => undefined,
-    setState: () => undefined,
-  });
-  ${themeAndCspScript('box', variables)}
-})();`;
-}
-
 export async function openEditor(browser: Browser, site: Site, theme: WebviewTheme, width = 1200): Promise<EditorPage> {
   const page = await browser.newPage({ viewport: { width, height: 900 } });
   const problems: string[] = [];
@@ -61,7 +43,7 @@ export async function openEditor(browser: Browser, site: Site, theme: WebviewThe
   page.on('console', (message) => {
     if (message.type() === 'error') problems.push(`console: ${message.text()}`);
   });
-  await page.addInitScript({ content: stubScript(theme.variables) });
+  await page.addInitScript({ content: vsCodeStubScript(theme.variables) });
   await page.goto(`${site.origin}/?theme=${theme.bodyClass}`);
   type Box = { posted: PageToHost[]; violations: string[] };
   const read = async (): Promise<Box> =>

@@ -7,7 +7,7 @@ import type { FullMessage, HostToPageMessage, PageToHostMessage } from '../../..
 import type { RequestEvent, StateSnapshot } from '../../../core/protocol';
 import { DashboardFeed } from '../../../extension/dashboard/feed';
 import { dashboardHtml } from '../../../extension/dashboard/html';
-import { type PageSite, ROOT, serveWebviewPage, themeAndCspScript } from '../../support/webviewPage';
+import { type PageSite, ROOT, serveWebviewPage, vsCodeStubScript } from '../../support/webviewPage';
 import type { RecordedEvent } from './fixture';
 import type { WebviewTheme } from './themes';
 
@@ -53,26 +53,6 @@ export interface DashboardPage {
   cspViolations(): Promise<string[]>;
   savedState(): Promise<unknown>;
   renders(): Promise<number>;
-}
-
-/**
- * Runs in the page before its script: the VS Code webview API as a recording stub, and the theme's variables.
- * A string, not a function: the test's TypeScript transform would add helpers the page does not have.
- */
-function vsCodeStubScript(variables: Record<string, string>, savedState: unknown): string {
-  return `(() => {
-  const box = { posted: [], state: ${JSON.stringify(savedState ?? null)}, acquired: 0, violations: [] };
-  window.__vscode = box;
-  window.acquireVsCodeApi = () => {
-    if (box.acquired++ > 0) throw new Error('An instance of the VS Code API has already been acquired');
-    return {
-      postMessage: (message) => { box.posted.push(JSON.parse(JSON.stringify(message))); },
-      getState: () => box.state,
-      setState: (state) => { box.state = JSON.parse(JSON.stringify(state)); },
-    };
-  };
-  ${themeAndCspScript('box', variables)}
-})();`;
 }
 
 export async function openDashboard(

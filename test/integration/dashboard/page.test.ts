@@ -334,3 +334,35 @@ test('a down replica whose reason already holds its last error says it once', { 
   );
   assert.equal(await field(d, 'gpu-c', 'reason'), `health check: ${error}`);
 });
+
+test('a malformed message from the host is ignored with one console warning; the next good one is drawn', {
+  skip,
+}, async () => {
+  const d = await loaded();
+  const warnings: string[] = [];
+  const onConsole = (message: { type(): string; text(): string }) => {
+    if (message.type() === 'warning') warnings.push(message.text());
+  };
+  d.page.on('console', onConsole);
+  try {
+    const before = await d.renders();
+    // Without the gate, an update without samples threw in the page (and an unknown type was dropped silently).
+    for (const bad of [{ type: 'update', state: null }, { type: 'update', state: null }, { type: 'reload' }, null]) {
+      await d.page.evaluate((m) => window.postMessage(m, '*'), bad);
+    }
+    await d.send({ type: 'connection', connection: { state: 'disconnected', detail: 'after the bad ones' } });
+    await waitFor(
+      async () => ((await d.page.locator('.connection').textContent()) === 'disconnected' ? true : undefined),
+      'the good message after the bad ones',
+    );
+    assert.ok((await d.renders()) > before);
+    assert.deepEqual(warnings, [
+      'ignored a malformed message: message.samples: expected an array, got undefined',
+      'ignored a malformed message: message.type: expected one of full, update, connection, actionResult, got "reload"',
+      'ignored a malformed message: message: expected an object, got null',
+    ]);
+    await assertClean(d);
+  } finally {
+    d.page.off('console', onConsole);
+  }
+});

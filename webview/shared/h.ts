@@ -1,5 +1,7 @@
-// A tiny element builder for the page (no framework: the bundle stays small and CSP-clean).
+// The one element builder of both pages (no framework: the bundles stay small and CSP-clean, and names from replicas
+// or the config file never become markup). Attributes are set as written: `class`, `role`, `data-key`, `aria-label`.
 export type Child = Node | string | null | undefined | false;
+/** Attribute values: `true` sets an empty attribute, `false` and `undefined` leave it out. */
 export type Attrs = Record<string, string | number | boolean | undefined>;
 
 export function h<K extends keyof HTMLElementTagNameMap>(
