@@ -109,6 +109,17 @@ test('a route under /pools/{pool}/ is the same route in that pool', async () => 
   assert.match(unknown.text, /gamma.*Pools: alpha, beta/);
 });
 
+test('a model the pool does not serve, under /pools/{pool}/, is a 404 naming its models (not a 503 outage)', async () => {
+  const before = beta.seen.length;
+  for (const model of ['ma', ' ', 'nope']) {
+    const result = await call('/pools/beta/v1/chat/completions', { model, messages: [] });
+    assert.equal(result.status, 404, model);
+    assert.match(result.text, /does not exist in pool \\"beta\\"\. Its models: mb/);
+  }
+  assert.equal((await call('/pools/beta/v1/chat/completions', { model: 'mb', messages: [] })).status, 200);
+  assert.equal(beta.seen.length, before + 1, 'only the served model reached the replica');
+});
+
 test('a body without model picks its pool by x-vllm-pools-pool, else the default pool', async () => {
   const auth = { authorization: `Bearer ${TOKEN}` };
   assert.equal((await call('/v1/embeddings', { input: 'x' }, { ...auth, 'x-vllm-pools-pool': 'beta' })).pool, 'beta');
