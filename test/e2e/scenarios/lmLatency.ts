@@ -62,8 +62,7 @@ export function latencyReport(
   const out: string[] = [];
   const [first, ...warm] = latency.pool;
   if (first) {
-    const dialog =
-      allowClickedAt !== undefined ? `, Allow dialog seen ${allowClickedAt - first.startedAt} ms in` : '';
+    const dialog = allowClickedAt !== undefined ? `, Allow dialog seen ${allowClickedAt - first.startedAt} ms in` : '';
     out.push(
       `# vscode.lm pool, first request: sendRequest resolved ${ms(first.resolvedMs)} ms, first fragment ${ms(first.firstFragmentMs)} ms${dialog}`,
     );

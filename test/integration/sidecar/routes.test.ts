@@ -21,7 +21,9 @@ async function startBackend(model: string): Promise<Backend> {
     req.on('end', () => {
       const body =
         req.url === '/v1/models' ? JSON.stringify({ object: 'list', data: [{ id: model, object: 'model' }] }) : '{}';
-      if (req.url !== '/v1/models' && req.url !== '/health') seen.push(`${req.method} ${req.url}`);
+      // Health checks and engine-metrics scrapes are the sidecar's own traffic, not the routed requests.
+      if (req.url !== '/v1/models' && req.url !== '/health' && req.url !== '/metrics')
+        seen.push(`${req.method} ${req.url}`);
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
       res.end(body);
     });
