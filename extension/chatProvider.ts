@@ -8,6 +8,7 @@ import { describeChatFailure } from './chat/errorText';
 import { buildChatRequest, estimateTokens } from './chat/messageMapping';
 import { buildModelCatalog, type ChatModelInfo, catalogKey } from './chat/modelCatalog';
 import { EndpointError } from './chat/streamAssembler';
+import { FirstTextTiming } from './chat/timing';
 import { resolveClientToken } from './clientToken';
 
 /** The vendor id of contributes.languageModelChatProviders: selectChatModels({ vendor: CHAT_VENDOR }). */
@@ -31,6 +32,8 @@ export class PoolsChatProvider implements vscode.LanguageModelChatProvider<ChatM
   readonly onDidChangeLanguageModelChatInformation = this.changed.event;
   private readonly subscription: vscode.Disposable;
   private lastKey = '';
+  /** provideTokenCount calls since the last chat request (reported in its timing line). */
+  private tokenCountsAsked = 0;
   private cards: ModelCard[] = [];
   /**
    * The resolved client token per endpoint. Resolving reads the config file and SecretStorage, both round trips to
@@ -100,7 +103,10 @@ export class PoolsChatProvider implements vscode.LanguageModelChatProvider<ChatM
     progress: vscode.Progress<vscode.LanguageModelResponsePart>,
     token: vscode.CancellationToken,
   ): Promise<void> {
+    const timing = new FirstTextTiming(this.tokenCountsAsked);
+    this.tokenCountsAsked = 0;
     let running = await this.options();
+    timing.mark('clientToken');
     let endpointOptions = running ?? { endpoint: this.deps.endpoint() ?? 'http://127.0.0.1:8800/v1' };
     const abort = new AbortController();
     const cancel = token.onCancellationRequested(() => abort.abort());
@@ -122,19 +128,23 @@ export class PoolsChatProvider implements vscode.LanguageModelChatProvider<ChatM
       if (!running) throw new EndpointError('not running', 0, 'connection');
       let reported = false;
       const onPart = (part: Parameters<typeof report>[0]) => {
+        if (!reported) this.deps.log.debug(`chat ${model.id}: ${timing.firstText()}`);
         reported = true;
         report(part);
       };
+      const onHead = () => timing.mark('responseHead');
       try {
-        const result = await streamChatCompletion(endpointOptions, body, onPart, abort.signal).catch(async (error) => {
-          // The cached token may be out of date (the config's clientToken or its secret changed): resolve it again.
-          if (reported || !(error instanceof EndpointError) || error.status !== 401) throw error;
-          this.tokenCache = undefined;
-          running = await this.options();
-          if (!running) throw error;
-          endpointOptions = running;
-          return streamChatCompletion(endpointOptions, body, onPart, abort.signal);
-        });
+        const result = await streamChatCompletion(endpointOptions, body, onPart, abort.signal, onHead).catch(
+          async (error) => {
+            // The cached token may be out of date (the config's clientToken or its secret changed): resolve it again.
+            if (reported || !(error instanceof EndpointError) || error.status !== 401) throw error;
+            this.tokenCache = undefined;
+            running = await this.options();
+            if (!running) throw error;
+            endpointOptions = running;
+            return streamChatCompletion(endpointOptions, body, onPart, abort.signal, onHead);
+          },
+        );
         this.deps.log.debug(
           `chat ${model.id} via ${result.replica ?? '?'}: ${result.usage?.completionTokens ?? '?'} tokens, ${result.finishReason ?? 'no finish reason'}`,
         );
@@ -150,7 +160,7 @@ export class PoolsChatProvider implements vscode.LanguageModelChatProvider<ChatM
           this.deps.log.info(`chat ${model.id}: the replicas do not accept tools (${error.message}); retrying without`);
           const { tools: _tools, tool_choice: _choice, ...withoutTools } = body;
           body = withoutTools;
-          await streamChatCompletion(endpointOptions, body, onPart, abort.signal);
+          await streamChatCompletion(endpointOptions, body, onPart, abort.signal, onHead);
         } else throw error;
       }
     } catch (error) {
@@ -169,6 +179,7 @@ export class PoolsChatProvider implements vscode.LanguageModelChatProvider<ChatM
     text: string | vscode.LanguageModelChatRequestMessage,
     _token: vscode.CancellationToken,
   ): Promise<number> {
+    this.tokenCountsAsked++;
     return estimateTokens(text);
   }
 }

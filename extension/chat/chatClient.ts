@@ -78,6 +78,8 @@ export async function streamChatCompletion(
   body: Record<string, unknown>,
   onPart: (part: ResponsePart) => void,
   signal: AbortSignal,
+  /** Called when the response head arrives (for the provider's timing line). */
+  onHead?: () => void,
 ): Promise<StreamResult> {
   let response: Awaited<ReturnType<typeof httpRequest>>;
   try {
@@ -92,6 +94,7 @@ export async function streamChatCompletion(
   } catch (error) {
     throw connectionError(error);
   }
+  onHead?.();
   if (response.status !== 200) {
     const text = await response.text().catch(() => '');
     throw failure(response.status, text, response.headers['retry-after']);

@@ -87,6 +87,17 @@ export async function proxyRoute(
     if (route.pool !== undefined) {
       pool = fleet.pool(route.pool);
       if (!pool) return refuse(404, 'unknown-pool', unknownPool(fleet, route.pool), [], 'NotFoundError');
+      if (model !== undefined && !mayServe(pool, model)) {
+        // A model no replica of the pool lists is the request's mistake (404, as vLLM says), not an outage (503).
+        const known = pool.models();
+        return refuse(
+          404,
+          'unknown-model',
+          `The model \`${model}\` does not exist in pool "${pool.name}". Its models: ${known.length > 0 ? known.join(', ') : '(none)'}`,
+          [],
+          'NotFoundError',
+        );
+      }
     } else if (model !== undefined) {
       // The usual case without an async hop: a pool serves the model already.
       pool = fleet.poolFor(model) ?? (await poolForModel(fleet, model));
@@ -287,4 +298,12 @@ export function listModels(
     if (card && !cards.has(alias)) cards.set(alias, { ...card, id: alias, root: target, parent: target });
   }
   return { object: 'list', data: [...cards.values()] };
+}
+
+/** True when the pool lists the model, or some replica of it lists it or has not reported its models yet. */
+function mayServe(pool: PoolRuntime, model: string): boolean {
+  return (
+    pool.serves(model) ||
+    pool.active().some((replica) => replica.modelsLearnedAt === null || replica.models.includes(model))
+  );
 }

@@ -10,13 +10,19 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import fc from 'fast-check';
 import { Agent, request } from 'undici';
+import { ADMIN_ROUTE_NAMES, type AdminRouteName, adminPath, type ParamsOf } from '../../core/admin/routes';
 import { CLIENT_TIMEOUTS } from '../../sidecar/server';
 import { type SimFleet, startSimFleet } from '../../sim/fleet';
-import { type Child, chatBody, ensureBuilt, MODEL, SOAK, startServe, waitFor } from './harness';
+import { type Child, chatBody, ensureBuilt, MODEL, rssKiB, SOAK, startServe, waitFor } from './harness';
 import { recordSection } from './results';
 
-// The soak (VLLM_POOLS_SOAK=1) sends about 100,000 inputs: three generated kinds of RUNS each, plus the fixed ones.
-const RUNS = SOAK ? 33_400 : 250;
+// The soak (VLLM_POOLS_SOAK=1) sends over 100,000 inputs: four generated kinds of RUNS each (run side by side), plus
+// the fixed ones.
+const RUNS = SOAK ? 25_000 : 250;
+/** Each kind runs in LANES clients at once (RUNS split between them, each lane its own seed). */
+const LANES = SOAK ? 4 : 1;
+/** A time bound for the generated inputs: each lane stops there (the figures say how many it reached). */
+const BUDGET_MS = SOAK ? Number(process.env['VLLM_POOLS_SOAK_MINUTES'] ?? 60) * 60_000 : 120_000;
 const TOKEN = 'admin-hostile-77aa01';
 const SIM_KEY = 'sk-test-SECRET-hostile-5b9e2d41';
 
@@ -28,11 +34,21 @@ const agent = new Agent({ connections: 32 });
 const counts: Record<string, number> = {};
 const statuses: Record<string, Record<string, number>> = {};
 
-function note(kind: string, status: string): void {
-  counts[kind] = (counts[kind] ?? 0) + 1;
-  const bucket = statuses[kind] ?? {};
-  statuses[kind] = bucket;
+const byRoute: Record<string, Record<string, number>> = {};
+/** 4xx answers whose body is not a JSON error (the first few, for the report). */
+const unclean: string[] = [];
+let uncleanCount = 0;
+
+function tally(table: Record<string, Record<string, number>>, key: string, status: string): void {
+  const bucket = table[key] ?? {};
+  table[key] = bucket;
   bucket[status] = (bucket[status] ?? 0) + 1;
+}
+
+function note(kind: string, status: string, route?: string): void {
+  counts[kind] = (counts[kind] ?? 0) + 1;
+  tally(statuses, kind, status);
+  if (route !== undefined) tally(byRoute, route, status);
 }
 
 before(async () => {
@@ -81,6 +97,19 @@ function raw(bytes: Buffer, waitMs = 4000): Promise<string> {
     socket.on('close', () => done(data ? statusOf(data) : 'closed'));
     socket.write(bytes, () => socket.end());
   });
+}
+
+/** Runs a property in LANES concurrent fast-check runs (RUNS in all, each lane its own seed), bounded by BUDGET_MS. */
+function lanes<T>(property: fc.IAsyncProperty<T>): Promise<void>[] {
+  const seed = Date.now() | 0;
+  return Array.from({ length: LANES }, (_, lane) =>
+    fc.assert(property, {
+      numRuns: Math.ceil(RUNS / LANES),
+      seed: seed + lane,
+      interruptAfterTimeLimit: BUDGET_MS,
+      markInterruptAsFailure: false,
+    }),
+  );
 }
 
 function statusOf(text: string): string {
@@ -150,6 +179,24 @@ const ROUTES = [
   '/pools/x/v1/responses',
 ];
 const PATHS = [...ROUTES, '/admin/state', '/healthz', '/metrics', '/v1/models', '*', '', 'http://x/'];
+/** The admin routes (core/admin/routes.ts) on a pool that exists and a replica that does not. */
+const ADMIN_PATHS = ADMIN_ROUTE_NAMES.map((name) =>
+  adminPath(name, { pool: 'main', replica: 'no-such-replica' } as ParamsOf<AdminRouteName>),
+);
+const EVERY_ROUTE = [...ROUTES, ...ADMIN_PATHS, '/metrics', '/healthz', '/v1/models', '/pools/main/v1/models'];
+
+/**
+ * An OpenAI ({"error": {...}}) or Anthropic ({"type": "error", "error": {...}}) error body, or a replica's own
+ * FastAPI answer passed through unchanged ({"detail": ...}, vLLM's 404/405 for a method or path it does not serve).
+ */
+function isJsonError(text: string): boolean {
+  try {
+    const body = JSON.parse(text) as { error?: unknown; detail?: unknown };
+    return (typeof body.error === 'object' && body.error !== null) || body.detail !== undefined;
+  } catch {
+    return false;
+  }
+}
 
 const malformedHttp = fc
   .record({
@@ -183,23 +230,32 @@ const malformedHttp = fc
     body: fc.oneof(fc.constant(''), fc.string({ maxLength: 60 }), fc.constant('5\r\nhello\r\nzz\r\n')),
     lineEnd: fc.constantFrom('\r\n', '\n', '\r'),
   })
-  .map(({ method, path, version, headers, body, lineEnd }) =>
-    Buffer.from(`${method} ${path} ${version}${lineEnd}${headers.join(lineEnd)}${lineEnd}${lineEnd}${body}`, 'latin1'),
-  );
+  .map(({ method, path, version, headers, body, lineEnd }) => ({
+    path,
+    bytes: Buffer.from(
+      `${method} ${path} ${version}${lineEnd}${headers.join(lineEnd)}${lineEnd}${lineEnd}${body}`,
+      'latin1',
+    ),
+  }));
 
 test('hostile input: 4xx or dropped, never a 5xx or a crash; a good client is served throughout', {
-  timeout: SOAK ? 5_400_000 : 150_000,
+  timeout: SOAK ? BUDGET_MS + 600_000 : 150_000,
 }, async () => {
   const good = goodClient();
+  const rssBefore = rssKiB(served.child.pid as number);
+  const startedAt = Date.now();
+  // The generated kinds run side by side (four clients at once): each input is still checked on its own.
+  const runs: Promise<void>[] = [];
 
   // Malformed HTTP on raw sockets.
-  await fc.assert(
-    fc.asyncProperty(malformedHttp, async (bytes) => {
-      const status = await raw(bytes);
-      note('malformed HTTP', status);
-      return !status.startsWith('5') && status !== 'no-answer';
-    }),
-    { numRuns: RUNS },
+  runs.push(
+    ...lanes(
+      fc.asyncProperty(malformedHttp, async ({ bytes, path }) => {
+        const status = await raw(bytes);
+        note('malformed HTTP', status, PATHS.includes(path) ? path : '(other paths)');
+        return !status.startsWith('5') && status !== 'no-answer';
+      }),
+    ),
   );
 
   // Bodies: invalid JSON, arbitrary JSON values, deep nesting, invalid UTF-8, wrong content types.
@@ -244,19 +300,20 @@ test('hostile input: 4xx or dropped, never a 5xx or a crash; a good client is se
     { 'x-vllm-pools-pool': 'main' },
     { 'x-vllm-pools-pool': 'nope' },
   );
-  await fc.assert(
-    fc.asyncProperty(bodyArb, contentType, route, method, dialect, async (body, type, path, verb, extra) => {
-      const res = await request(`${served.base}${path}`, {
-        method: verb,
-        dispatcher: agent,
-        headers: { ...(type ? { 'content-type': type } : {}), ...extra },
-        ...(verb === 'GET' ? {} : { body }),
-      });
-      await res.body.dump();
-      note('bodies', String(res.statusCode));
-      return res.statusCode < 500;
-    }),
-    { numRuns: RUNS },
+  runs.push(
+    ...lanes(
+      fc.asyncProperty(bodyArb, contentType, route, method, dialect, async (body, type, path, verb, extra) => {
+        const res = await request(`${served.base}${path}`, {
+          method: verb,
+          dispatcher: agent,
+          headers: { ...(type ? { 'content-type': type } : {}), ...extra },
+          ...(verb === 'GET' ? {} : { body }),
+        });
+        await res.body.dump();
+        note('bodies', String(res.statusCode), path);
+        return res.statusCode < 500;
+      }),
+    ),
   );
 
   // Admin path tricks: without the token never 2xx, with it never 5xx.
@@ -289,20 +346,83 @@ test('hostile input: 4xx or dropped, never a 5xx or a crash; a good client is se
       .tuple(fc.string({ maxLength: 12 }), fc.string({ maxLength: 12 }))
       .map(([a, b]) => `/admin/replicas/${encodeURIComponent(a)}/${encodeURIComponent(b)}/drain`),
   );
-  await fc.assert(
-    fc.asyncProperty(pathArb, fc.constantFrom('GET', 'POST', 'PUT'), fc.boolean(), async (path, method, withToken) => {
-      const bytes = Buffer.from(
-        `${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n${withToken ? `Authorization: Bearer ${TOKEN}\r\n` : ''}Connection: close\r\n\r\n`,
-        'latin1',
-      );
-      // /admin/events answers with a stream: its status line is enough.
-      const status = await raw(bytes);
-      note(withToken ? 'admin paths (token)' : 'admin paths (no token)', status);
-      if (status.startsWith('5') || status === 'no-answer') return false;
-      return withToken || !status.startsWith('2');
-    }),
-    { numRuns: RUNS },
+  runs.push(
+    ...lanes(
+      fc.asyncProperty(
+        pathArb,
+        fc.constantFrom('GET', 'POST', 'PUT'),
+        fc.boolean(),
+        async (path, method, withToken) => {
+          const bytes = Buffer.from(
+            `${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n${withToken ? `Authorization: Bearer ${TOKEN}\r\n` : ''}Connection: close\r\n\r\n`,
+            'latin1',
+          );
+          // /admin/events answers with a stream: its status line is enough.
+          const status = await raw(bytes);
+          note(withToken ? 'admin paths (token)' : 'admin paths (no token)', status, '(admin path tricks)');
+          if (status.startsWith('5') || status === 'no-answer') return false;
+          return withToken || !status.startsWith('2');
+        },
+      ),
+    ),
   );
+
+  // Every route (admin, /metrics, /healthz, /v1/models included) with hostile methods, auth, queries and bodies.
+  // Every answer below 500, and every 4xx a JSON error in the caller's dialect (counted; asserted at the end).
+  const everyRoute = fc.constantFrom(...EVERY_ROUTE);
+  const auth = fc.constantFrom<Record<string, string>>(
+    {},
+    { authorization: 'Bearer wrong' },
+    { authorization: `Bearer ${TOKEN}` },
+    { 'x-api-key': 'hostile', 'anthropic-version': '2023-06-01' },
+    { authorization: `Basic ${TOKEN}` },
+  );
+  const query = fc.oneof(
+    fc.constantFrom('', '?', '?stream=true', '?x=1&x=2', '?%zz', '?pool=main', '?limit=-1'),
+    fc.string({ maxLength: 20 }).map((q) => `?${encodeURIComponent(q)}`),
+  );
+  const anyMethod = fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD');
+  const withBody = fc.option(bodyArb, { nil: undefined });
+  runs.push(
+    ...lanes(
+      fc.asyncProperty(
+        everyRoute,
+        anyMethod,
+        auth,
+        query,
+        contentType,
+        withBody,
+        async (path, verb, who, q, type, body) => {
+          const res = await request(`${served.base}${path}${q}`, {
+            method: verb as 'GET',
+            dispatcher: agent,
+            headers: { ...(type ? { 'content-type': type } : {}), ...who },
+            ...(body === undefined || verb === 'GET' || verb === 'HEAD' ? {} : { body }),
+            signal: AbortSignal.timeout(15_000),
+          });
+          const streamed = String(res.headers['content-type'] ?? '').includes('text/event-stream');
+          // An event stream (/admin/events, a streamed chat) is left after its head: a client that goes away.
+          if (streamed) res.body.destroy();
+          const text = streamed ? '' : await res.body.text();
+          note('routes', String(res.statusCode), path);
+          if (res.statusCode >= 400 && res.statusCode < 500 && verb !== 'HEAD' && !isJsonError(text)) {
+            uncleanCount += 1;
+            if (unclean.length < 10) unclean.push(`${verb} ${path}${q} -> ${res.statusCode} ${text.slice(0, 120)}`);
+          }
+          return res.statusCode < 500;
+        },
+      ),
+    ),
+  );
+  const progress = SOAK
+    ? setInterval(() => {
+        const sent = Object.values(counts).reduce((a, b) => a + b, 0);
+        console.log(`hostile soak: ${sent} inputs after ${((Date.now() - startedAt) / 1000).toFixed(0)} s`);
+      }, 30_000)
+    : undefined;
+  await Promise.all(runs).finally(() => clearInterval(progress));
+  const generatedMs = Date.now() - startedAt;
+  const rssAfterGenerated = rssKiB(served.child.pid as number);
 
   // Huge headers and bodies (fixed inputs).
   const huge: [string, Buffer][] = [
@@ -377,9 +497,15 @@ test('hostile input: 4xx or dropped, never a 5xx or a crash; a good client is se
   assert.deepEqual(crash, [], 'no crash output');
   assert.ok(!served.stderrText().includes(SIM_KEY), 'the replica key never in the logs');
   const total = Object.values(counts).reduce((a, b) => a + b, 0) + lorisCount - 1;
+  const rssAfter = rssKiB(served.child.pid as number);
   recordSection('hostile', {
     inputs: total,
+    soak: SOAK,
+    generatedSeconds: generatedMs / 1000,
+    rssKiB: { before: rssBefore, afterGenerated: rssAfterGenerated, after: rssAfter },
     byKind: statuses,
+    byRoute,
+    unclean4xx: { count: uncleanCount, examples: unclean },
     slowLoris: {
       sockets: lorisCount,
       dropped: lorisDropped,
@@ -389,7 +515,12 @@ test('hostile input: 4xx or dropped, never a 5xx or a crash; a good client is se
     },
     goodClient: { ok: goodResult.ok, failed: goodResult.failed.length },
   });
-  console.log(`hostile: ${total} inputs, ${JSON.stringify(statuses)}; good client ${goodResult.ok} ok`);
+  console.log(
+    `hostile: ${total} inputs (generated ones in ${(generatedMs / 1000).toFixed(1)} s), ${JSON.stringify(statuses)}; ` +
+      `RSS ${rssBefore} -> ${rssAfterGenerated} -> ${rssAfter} KiB; good client ${goodResult.ok} ok`,
+  );
+  console.log(`hostile by route: ${JSON.stringify(byRoute)}`);
+  assert.deepEqual(unclean, [], `every 4xx is a JSON error (${uncleanCount} were not)`);
   assert.deepEqual(goodResult.failed, [], 'the well-behaved client was served throughout');
   assert.ok(goodResult.ok > 50);
 });

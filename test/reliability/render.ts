@@ -30,7 +30,12 @@ interface FaultRow {
 }
 interface Hostile {
   inputs: number;
+  soak?: boolean;
+  generatedSeconds?: number;
+  rssKiB?: { before: number; afterGenerated: number; after: number };
   byKind: Record<string, Record<string, number>>;
+  byRoute?: Record<string, Record<string, number>>;
+  unclean4xx?: { count: number; examples: string[] };
   slowLoris: { sockets: number; dropped: number; waitedMs: number; droppedAfterMs: number | null };
   goodClient: { ok: number; failed: number };
 }
@@ -101,13 +106,35 @@ if (faults) {
 }
 const hostile = sections['hostile'] as Hostile | undefined;
 if (hostile) {
-  out.push('## Hostile input', '', `${hostile.inputs} inputs (fast-check).`, '', '| kind | answers |', '| --- | --- |');
-  for (const [kind, answers] of Object.entries(hostile.byKind)) {
-    const list = Object.entries(answers)
+  const answers = (table: Record<string, number>) =>
+    Object.entries(table)
       .sort((a, b) => b[1] - a[1])
       .map(([k, v]) => `${k}: ${v}`)
       .join(', ');
-    out.push(`| ${kind} | ${list} |`);
+  const sum = (table: Record<string, number>) => Object.values(table).reduce((a, b) => a + b, 0);
+  const timing =
+    hostile.generatedSeconds === undefined ? '' : ` The generated ones took ${hostile.generatedSeconds.toFixed(0)} s.`;
+  const rss = hostile.rssKiB
+    ? ` Sidecar RSS ${mib(hostile.rssKiB.before)} before, ${mib(hostile.rssKiB.afterGenerated)} after the generated inputs, ${mib(hostile.rssKiB.after)} at the end.`
+    : '';
+  out.push(
+    `## Hostile input${hostile.soak ? ' (soak)' : ''}`,
+    '',
+    `${hostile.inputs} inputs (fast-check).${timing}${rss}`,
+    '',
+    '| kind | answers |',
+    '| --- | --- |',
+  );
+  for (const [kind, table] of Object.entries(hostile.byKind)) out.push(`| ${kind} | ${answers(table)} |`);
+  if (hostile.byRoute) {
+    out.push('', 'By route (malformed HTTP to other paths and admin path tricks grouped):', '');
+    out.push('| route | inputs | answers |', '| --- | --- | --- |');
+    for (const [route, table] of Object.entries(hostile.byRoute).sort((a, b) => a[0].localeCompare(b[0]))) {
+      out.push(`| \`${route || '(empty)'}\` | ${sum(table)} | ${answers(table)} |`);
+    }
+  }
+  if (hostile.unclean4xx) {
+    out.push('', `4xx answers that were not a JSON error: ${hostile.unclean4xx.count}.`);
   }
   out.push(
     '',

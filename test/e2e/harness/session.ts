@@ -66,7 +66,8 @@ export class Session {
 
     await installExtension(dirs, extensionVsix);
     await installExtension(dirs, lmVsix);
-    this.codeServer = await startCodeServer(dirs, this.folder, {});
+    // Debug level: the extension's log then has the chat provider's timing line (lmChat prints it).
+    this.codeServer = await startCodeServer(dirs, this.folder, { LOG_LEVEL: 'debug' });
     this.browser = await chromium.launch({
       executablePath: chromiumPath,
       headless: true,

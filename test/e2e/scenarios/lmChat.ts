@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { repoRoot } from '../harness/paths';
 import { type SessionRef, scenario } from '../harness/scenario';
 import { waitFor } from '../harness/waitFor';
+import { type LmLatency, latencyReport, providerTimingLines } from './lmLatency';
 
 interface LmResult {
   vendor?: string;
@@ -16,6 +17,7 @@ interface LmResult {
   firstFragmentMs?: number;
   totalMs?: number;
   error?: string;
+  latency?: LmLatency;
 }
 
 function providerVendor(): string | undefined {
@@ -40,13 +42,17 @@ export function lmChatThroughPool(ref: SessionRef): void {
         .reduce((n, r) => n + r.requests, 0);
 
       await wb.closeAllEditors();
+      let allowClickedAt: number | undefined;
       await wb.runCommand('vLLM Pools E2E: Ask the Pool through vscode.lm');
       const result = await waitFor(
         'the test extension to finish its vscode.lm request',
         async () => {
           // VS Code may ask once whether the test extension may use the provider's models: a person says Allow.
           const allow = wb.page.locator('.monaco-dialog-box .monaco-button', { hasText: /^Allow$/ }).first();
-          if (await allow.isVisible()) await allow.click();
+          if (await allow.isVisible()) {
+            allowClickedAt ??= Date.now();
+            await allow.click();
+          }
           return existsSync(resultPath) ? (JSON.parse(readFileSync(resultPath, 'utf8')) as LmResult) : undefined;
         },
         { timeoutMs: 90_000 },
@@ -58,6 +64,10 @@ export function lmChatThroughPool(ref: SessionRef): void {
       assert.ok(result.text.trim().length > 0, 'the reply has text');
       // Printed, not asserted (no wall-clock asserts): the figure issue 22 asked for.
       console.log(`# vscode.lm first fragment after ${result.firstFragmentMs} ms, whole reply ${result.totalMs} ms`);
+      if (result.latency) {
+        const lines = latencyReport(result.latency, allowClickedAt, providerTimingLines(join(s.base, 'user-data')));
+        for (const line of lines) console.log(line);
+      }
       await wb.waitForNotification(/fragments streamed through vLLM Pools/);
       await waitFor('the sidecar to count the request', async () => {
         const state = await s.sidecar.state();

@@ -158,3 +158,34 @@ test('a 401 re-resolves the token once and the request succeeds with the new one
     server.close();
   }
 });
+
+test('a chat request is one POST /v1/chat/completions (no /v1/models, no state fetch) and one timing line', async () => {
+  const seen: string[] = [];
+  const server: Server = createServer((req, res) => {
+    seen.push(`${req.method} ${req.url}`);
+    req.resume();
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.end(
+      `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: 'ok' }, finish_reason: 'stop' }] })}\n\ndata: [DONE]\n\n`,
+    );
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+    const lines: string[] = [];
+    const p = new module.PoolsChatProvider({
+      endpoint: () => endpoint,
+      snapshot: () => undefined,
+      onDidChangeSnapshot: new EventEmitter<StateSnapshot | undefined>().event as never,
+      log: { ...log, debug: (line: string) => lines.push(line) } as never,
+      clientToken: async () => undefined,
+    });
+    for (let i = 0; i < 3; i++) assert.equal((await firstPartMs(p, 'm')).text, 'ok');
+    assert.deepEqual(seen, Array(3).fill('POST /v1/chat/completions'));
+    const timing = lines.filter((line) => line.includes('first text after'));
+    assert.equal(timing.length, 3, 'one timing line per request');
+    assert.match(timing[0]!, /client token [\d.]+ ms, response head [\d.]+ ms; 0 token counts before/);
+  } finally {
+    server.close();
+  }
+});

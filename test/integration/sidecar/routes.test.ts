@@ -21,7 +21,9 @@ async function startBackend(model: string): Promise<Backend> {
     req.on('end', () => {
       const body =
         req.url === '/v1/models' ? JSON.stringify({ object: 'list', data: [{ id: model, object: 'model' }] }) : '{}';
-      if (req.url !== '/v1/models' && req.url !== '/health') seen.push(`${req.method} ${req.url}`);
+      // Health checks and engine-metrics scrapes are the sidecar's own traffic, not the routed requests.
+      if (req.url !== '/v1/models' && req.url !== '/health' && req.url !== '/metrics')
+        seen.push(`${req.method} ${req.url}`);
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
       res.end(body);
     });
@@ -107,6 +109,17 @@ test('a route under /pools/{pool}/ is the same route in that pool', async () => 
   const unknown = await call('/pools/gamma/v1/chat/completions', { messages: [] });
   assert.equal(unknown.status, 404);
   assert.match(unknown.text, /gamma.*Pools: alpha, beta/);
+});
+
+test('a model the pool does not serve, under /pools/{pool}/, is a 404 naming its models (not a 503 outage)', async () => {
+  const before = beta.seen.length;
+  for (const model of ['ma', ' ', 'nope']) {
+    const result = await call('/pools/beta/v1/chat/completions', { model, messages: [] });
+    assert.equal(result.status, 404, model);
+    assert.match(result.text, /does not exist in pool \\"beta\\"\. Its models: mb/);
+  }
+  assert.equal((await call('/pools/beta/v1/chat/completions', { model: 'mb', messages: [] })).status, 200);
+  assert.equal(beta.seen.length, before + 1, 'only the served model reached the replica');
 });
 
 test('a body without model picks its pool by x-vllm-pools-pool, else the default pool', async () => {
