@@ -16,7 +16,18 @@ export function toRoutedRequest(body: unknown, headers: Headers): RoutedRequest 
     cacheSalt: nonEmptyString(fields['cache_salt']),
     ...(lead !== undefined && lead < promptText.length ? { leadMessageChars: lead } : {}),
     ...(opening !== undefined ? { newConversation: opening } : {}),
+    ...tokenizeBodyOf(fields),
   };
+}
+
+/** The body for the replica's POST /tokenize (used only for replicas with kvEvents): chat messages, else a prompt. */
+function tokenizeBodyOf(body: Record<string, unknown>): { tokenizeBody?: Record<string, unknown> } {
+  const model = body['model'];
+  if (Array.isArray(body['messages'])) {
+    const tools = body['tools'];
+    return { tokenizeBody: { model, messages: body['messages'], ...(tools !== undefined ? { tools } : {}) } };
+  }
+  return typeof body['prompt'] === 'string' ? { tokenizeBody: { model, prompt: body['prompt'] } } : {};
 }
 
 /** Chat messages with no assistant or tool message (no earlier answer): a first turn. Undefined without messages. */
