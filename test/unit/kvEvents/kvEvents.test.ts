@@ -129,3 +129,27 @@ describe('KvEventSubscriber: sequence numbers', () => {
     assert.equal(sub.blocks.matchedBlocks(prompt), 0);
   });
 });
+
+describe('config kvEvents', () => {
+  it('parses endpoint and topic per replica; topic defaults to every message', async () => {
+    const { parseConfig } = await import('../../../core/config/load');
+    const result = parseConfig(
+      `pools:
+  - name: llama
+    replicas:
+      - url: http://10.0.0.10:8000
+        kvEvents: { endpoint: "tcp://10.0.0.10:5557", topic: kv }
+      - url: http://10.0.0.11:8000
+        kvEvents: { endpoint: "tcp://[::1]:5557" }
+      - url: http://10.0.0.12:8000
+`,
+      'c.yaml',
+      {},
+    );
+    assert.deepEqual(result.issues, []);
+    const replicas = result.config!.pools[0]!.replicas;
+    assert.deepEqual(replicas[0]!.kvEvents, { endpoint: 'tcp://10.0.0.10:5557', topic: 'kv' });
+    assert.deepEqual(replicas[1]!.kvEvents, { endpoint: 'tcp://[::1]:5557', topic: '' });
+    assert.equal(replicas[2]!.kvEvents, undefined);
+  });
+});
