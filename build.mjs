@@ -34,6 +34,8 @@ const builds = [
       format: 'cjs',
       target: 'node20',
       banner: { js: '#!/usr/bin/env node' },
+      // Optional native addon, loaded only when a replica has kvEvents (sidecar/kvEvents/zmqLoader.ts).
+      external: ['zeromq'],
     }),
   ),
 ];

@@ -4,6 +4,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { type Clock, realClock } from './clock';
 import { Engine } from './engine/engine';
 import { type Fault, type FaultKind, faultDuration, parseFault } from './faults';
+import { KvEventPublisher } from './kvEventPublisher';
 import type { SimProfile } from './profiles';
 import { type LoraModule, ServedModels } from './servedModels';
 import type { ReplicaCounters, ServeContext } from './wire/context';
@@ -34,6 +35,13 @@ export interface SimReplicaOptions {
   /** Like VLLM_ENABLE_RESPONSES_API_STORE=1 (default true here): Responses are kept for GET and previous_response_id. */
   storeResponses?: boolean;
   clock?: Clock;
+  /**
+   * Like --kv-events-config with publisher zmq: publish KV-cache events on tcp://host:port (0 picks a free port; see
+   * `kvEventsEndpoint`). Needs the optional zeromq package.
+   */
+  kvEventsPort?: number;
+  /** The topic of the published events (default ""). */
+  kvEventsTopic?: string;
 }
 
 /** A fault as tests write it: the contract's JSON form (`{"kind":"slow","factor":5}`) or just a kind. */
@@ -86,6 +94,7 @@ export class SimReplica implements ServeContext {
   private isStopped = false;
   private faultTimer: NodeJS.Timeout | undefined;
   private readonly options: SimReplicaOptions;
+  private kvEvents: KvEventPublisher | undefined;
 
   private constructor(options: SimReplicaOptions) {
     this.name = options.name;
@@ -105,6 +114,15 @@ export class SimReplica implements ServeContext {
 
   static async start(options: SimReplicaOptions): Promise<SimReplica> {
     const replica = new SimReplica(options);
+    if (options.kvEventsPort !== undefined) {
+      replica.kvEvents = await KvEventPublisher.start(
+        options.host,
+        options.kvEventsPort,
+        options.kvEventsTopic ?? '',
+        options.profile.blockSize,
+      );
+      replica.publishEvents();
+    }
     await replica.listen();
     return replica;
   }
@@ -112,6 +130,11 @@ export class SimReplica implements ServeContext {
   /** The first served name: the `model` of answers and the `model_name` label of metrics. */
   get model(): string {
     return this.models.primary;
+  }
+
+  /** The ZMQ endpoint KV events are published on (tcp://host:port), when they are. */
+  get kvEventsEndpoint(): string | undefined {
+    return this.kvEvents?.endpoint;
   }
 
   get port(): number {
@@ -204,6 +227,8 @@ export class SimReplica implements ServeContext {
     this.fault = { kind: 'none' };
     this.faultRemaining = undefined;
     this.engine = this.newEngine();
+    this.kvEvents?.restart();
+    this.publishEvents();
     // Like a restarted server: adapters loaded at run time and stored responses are gone.
     this.models = this.newModels();
     this.responses = new ResponseStore();
@@ -213,6 +238,13 @@ export class SimReplica implements ServeContext {
 
   async close(): Promise<void> {
     await this.stop();
+    this.kvEvents?.close();
+    this.kvEvents = undefined;
+  }
+
+  private publishEvents(): void {
+    const publisher = this.kvEvents;
+    if (publisher) this.engine.kv.onEvent = (event) => publisher.record(event);
   }
 
   private newEngine(): Engine {

@@ -9,7 +9,15 @@ import { redact } from '../redact';
 import { ADMIN_TOKEN_ENV, adminTokenInForce } from './adminToken';
 import { DEFAULTS, isLoopbackHost } from './defaults';
 import { parseReference, referenceEnvName, resolveReference } from './references';
-import type { Config, ConfigIssue, HealthCheckConfig, PoolConfig, ReplicaConfig, TimeoutsConfig } from './types';
+import type {
+  Config,
+  ConfigIssue,
+  HealthCheckConfig,
+  KvEventsConfig,
+  PoolConfig,
+  ReplicaConfig,
+  TimeoutsConfig,
+} from './types';
 import { parseUsers, USER_KEYS, USER_LIMIT_KEYS } from './users';
 import { type Field, IssueSink, YamlReader } from './yamlReader';
 import { describeYamlErrors } from './yamlSyntax';
@@ -46,7 +54,10 @@ const POOL_KEYS = [
   'fallback',
   'deadline',
 ] as const;
-const REPLICA_KEYS = ['url', 'name', 'weight', 'apiKey', 'cacheTokens'] as const;
+const REPLICA_KEYS = ['url', 'name', 'weight', 'apiKey', 'cacheTokens', 'kvEvents'] as const;
+const KV_EVENTS_KEYS = ['endpoint', 'topic'] as const;
+/** A ZMQ endpoint the sidecar can connect to: tcp://host:port (vLLM's default publisher binds tcp://*:5557). */
+const ZMQ_ENDPOINT = /^tcp:\/\/(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
 const HEALTH_CHECK_KEYS = ['enabled', 'path', 'interval', 'timeout', 'rise', 'fall'] as const;
 const TIMEOUT_KEYS = ['connect', 'firstByte', 'idle'] as const;
 
@@ -504,19 +515,48 @@ class ConfigParser {
     const apiKey = apiKeyField ? this.secret(apiKeyField, true) : undefined;
     const cacheField = fields.get('cacheTokens');
     const cacheTokens = cacheField ? y.integer(cacheField, 1) : undefined;
+    const kvField = fields.get('kvEvents');
+    const kvEvents = kvField ? this.kvEvents(kvField) : undefined;
     if (
       !url ||
       weight === undefined ||
       (nameField && name === undefined) ||
       (apiKeyField && apiKey === undefined) ||
-      (cacheField && cacheTokens === undefined)
+      (cacheField && cacheTokens === undefined) ||
+      (kvField && kvEvents === undefined)
     ) {
       return undefined;
     }
     const replica: ReplicaConfig = { url: url.href.replace(/\/$/, ''), name: name ?? defaultReplicaName(url), weight };
     if (apiKey !== undefined) replica.apiKey = apiKey;
     if (cacheTokens !== undefined) replica.cacheTokens = cacheTokens;
+    if (kvEvents !== undefined) replica.kvEvents = kvEvents;
     return { replica, nameNode: nameField ? y.where(nameField) : y.where(urlField) };
+  }
+
+  private kvEvents(field: Field): KvEventsConfig | undefined {
+    const y = this.yaml;
+    const fields = y.map(field.value, field.path, KV_EVENTS_KEYS, field.key);
+    if (!fields) return undefined;
+    const endpointField = fields.get('endpoint');
+    if (!endpointField) {
+      this.sink.at(y.where(field), `${field.path}.endpoint is required (the replica's --kv-events-config endpoint)`);
+      return undefined;
+    }
+    const endpoint = y.string(endpointField);
+    if (endpoint === undefined) return undefined;
+    const match = ZMQ_ENDPOINT.exec(endpoint);
+    if (!match || Number(match[2]) < 1 || Number(match[2]) > 65535 || match[1] === '*') {
+      this.sink.at(
+        y.where(endpointField),
+        `${endpointField.path} must be a ZMQ endpoint to connect to, such as tcp://10.0.0.10:5557`,
+      );
+      return undefined;
+    }
+    const topicField = fields.get('topic');
+    const topic = topicField ? y.string(topicField, { nonEmpty: false }) : '';
+    if (topic === undefined) return undefined;
+    return { endpoint, topic };
   }
 
   private replicaUrl(field: Field): URL | undefined {

@@ -25,6 +25,14 @@ export interface ReplicaConfig {
   apiKey?: string;
   /** KV-cache size in tokens, for prefix-aware routing where the replica's /metrics has no vllm:cache_config_info. */
   cacheTokens?: number;
+  /** The replica's vLLM KV-cache event stream (`--kv-events-config`): prefix-aware reads its exact cache state from it. */
+  kvEvents?: KvEventsConfig;
+}
+
+/** Where a replica publishes KV-cache events: a ZMQ PUB endpoint, and the topic it publishes under ("" = all). */
+export interface KvEventsConfig {
+  endpoint: string;
+  topic: string;
 }
 
 export interface PoolConfig {

@@ -14,6 +14,7 @@ export interface RoutedFields {
   cacheSalt: string | undefined;
   newConversation?: boolean | undefined;
   fillsCache?: boolean | undefined;
+  tokenizeBody?: Record<string, unknown> | undefined;
 }
 
 export class LazyRoutedRequest implements RoutedRequest {
@@ -22,6 +23,7 @@ export class LazyRoutedRequest implements RoutedRequest {
   readonly cacheSalt: string | undefined;
   readonly newConversation: boolean | undefined;
   readonly fillsCache: boolean | undefined;
+  readonly tokenizeBody: Record<string, unknown> | undefined;
   private rendered: RenderedPrompt | undefined;
 
   constructor(
@@ -33,6 +35,7 @@ export class LazyRoutedRequest implements RoutedRequest {
     this.cacheSalt = fields.cacheSalt;
     this.newConversation = fields.newConversation;
     this.fillsCache = fields.fillsCache;
+    this.tokenizeBody = fields.tokenizeBody;
   }
 
   /** The prompt has been rendered (a balancer asked for it). */

@@ -16,6 +16,9 @@
 //   sidecar that sees the same loads, and different requests yield to different replicas (no herd onto the least
 //   loaded). Load is the engine's waiting + running corrected since the scrape (engineLoad.ts) when every
 //   candidate's scrape is fresh, else local in-flight.
+// - Exact state (config kvEvents): for a replica whose KV events are followed and in sync, its match is the share
+//   of the prompt's tokens (from the replica's /tokenize, fetched once in prepare) in blocks the engine holds, put on
+//   the index's scale; replicas without it keep the approximate index. See exactMatch.
 import { allEnginesFresh, EngineLoadEstimator, freshEngine, gauge } from './engineLoad';
 import { combine32 } from './hashing';
 import { LEAD_MESSAGE_SHARED_MAX_SHARE } from './leadMessage';
@@ -97,6 +100,7 @@ export function createPrefixAware(context: BalancerContext): PrefixAwareBalancer
   const indexes = new Map<string, LruSet>();
   const estimator = new EngineLoadEstimator(context);
   const hashesByRequest = new WeakMap<RoutedRequest, Float64Array>();
+  const tokensByRequest = new WeakMap<RoutedRequest, readonly number[]>();
   const work = new PromptWork(context);
   let lastDecision: PrefixDecision | undefined;
 
@@ -109,7 +113,9 @@ export function createPrefixAware(context: BalancerContext): PrefixAwareBalancer
     return hashes;
   }
 
-  function matchedBlocks(replica: ReplicaView, hashes: Float64Array): number {
+  function matchedBlocks(replica: ReplicaView, hashes: Float64Array, request: RoutedRequest): number {
+    const exact = exactMatch(replica, tokensByRequest.get(request), hashes.length);
+    if (exact !== undefined) return exact;
     const index = indexes.get(replica.name);
     if (!index) return 0;
     index.resize(indexCapacity(replica, estimator.trafficShare));
@@ -161,7 +167,7 @@ export function createPrefixAware(context: BalancerContext): PrefixAwareBalancer
     const scores = candidates.map((r) => rendezvousScore(anchor, replicaIdentity(r), effectiveWeight(r)));
     const order = candidates.map((_, i) => i).sort((x, y) => scores[y]! - scores[x]! || x - y);
 
-    const matches = candidates.map((r) => Math.max(0, matchedBlocks(r, hashes) - shared));
+    const matches = candidates.map((r) => Math.max(0, matchedBlocks(r, hashes, request) - shared));
     let best = order[0]!;
     for (const i of order) if (matches[i]! > matches[best]!) best = i;
     let runnerUp = 0;
@@ -219,6 +225,14 @@ export function createPrefixAware(context: BalancerContext): PrefixAwareBalancer
       return estimator.trafficShare;
     },
     pick,
+    async prepare(candidates: readonly ReplicaView[], request: RoutedRequest): Promise<void> {
+      const body = request.tokenizeBody;
+      const exact = candidates.find((r) => r.exactCache?.known);
+      // A salted prompt's blocks are hashed apart from everyone else's; its events do not say which salt they carry.
+      if (!body || request.cacheSalt !== undefined || !exact?.exactCache || tokensByRequest.has(request)) return;
+      const ids = await exact.exactCache.tokenIds(body);
+      if (ids) tokensByRequest.set(request, ids);
+    },
     onStart(replica: ReplicaView, request: RoutedRequest): void {
       estimator.recordStart(replica.name);
       // count_tokens and /tokenize: routed like generation, but the engine caches nothing for them.
@@ -257,6 +271,23 @@ export function indexCapacity(replica: ReplicaView, trafficShare: number): numbe
   if (tokens === undefined || !Number.isFinite(tokens) || tokens <= 0) return INDEX_BLOCKS_PER_REPLICA;
   const share = Number.isFinite(trafficShare) ? Math.min(1, Math.max(0, trafficShare)) : 1;
   return Math.max(MIN_INDEX_BLOCKS, Math.floor((tokens / TOKENS_PER_INDEX_BLOCK) * share));
+}
+
+/**
+ * A replica's match from its KV events, in index blocks: the share of the prompt's tokens in leading blocks the engine
+ * holds, times the prompt's index blocks (so exact and approximate replicas compare on one scale). Undefined when the
+ * replica has no in-sync event stream or the prompt's tokens are unknown (then the approximate index decides). The
+ * tokens come from one replica's tokenizer: the replicas of a pool serve one model.
+ */
+export function exactMatch(
+  replica: ReplicaView,
+  tokenIds: readonly number[] | undefined,
+  indexBlocks: number,
+): number | undefined {
+  const cache = replica.exactCache;
+  if (!cache?.known || !tokenIds || tokenIds.length === 0 || !cache.blockSize) return undefined;
+  const tokens = cache.matchedBlocks(tokenIds) * cache.blockSize;
+  return Math.floor((tokens / tokenIds.length) * indexBlocks);
 }
 
 /**

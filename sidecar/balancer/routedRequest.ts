@@ -18,9 +18,20 @@ export function toRoutedRequest(body: unknown, headers: Headers, path?: string):
       cacheSalt: nonEmptyString(fields['cache_salt']),
       newConversation: opensConversation(fields),
       fillsCache: path !== undefined && NO_PREFILL_PATHS.has(path) ? false : undefined,
+      tokenizeBody: tokenizeBodyOf(fields),
     },
     () => ({ text: renderPrompt(fields), leadChars: leadMessageChars(fields) }),
   );
+}
+
+/** The body for the replica's POST /tokenize (used only for replicas with kvEvents): chat messages, else a prompt. */
+function tokenizeBodyOf(body: Record<string, unknown>): Record<string, unknown> | undefined {
+  const model = body['model'];
+  if (Array.isArray(body['messages'])) {
+    const tools = body['tools'];
+    return { model, messages: body['messages'], ...(tools !== undefined ? { tools } : {}) };
+  }
+  return typeof body['prompt'] === 'string' ? { model, prompt: body['prompt'] } : undefined;
 }
 
 /** Chat messages with no assistant or tool message (no earlier answer): a first turn. Undefined without messages. */

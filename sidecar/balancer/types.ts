@@ -42,6 +42,20 @@ export interface ReplicaView {
    * the configured `cacheTokens`; undefined when neither is known.
    */
   readonly cacheTokens?: number | undefined;
+  /** The replica's cache as its KV events tell it (config `kvEvents`); undefined when not configured. */
+  readonly exactCache?: ExactCacheView | undefined;
+}
+
+/** A replica's exact prefix cache, from vLLM's KV-cache events (sidecar/kvEvents/). */
+export interface ExactCacheView {
+  /** The state is complete (followed since the engine started or last cleared, no message lost). */
+  readonly known: boolean;
+  /** Tokens per KV block. */
+  readonly blockSize: number | undefined;
+  /** Leading full blocks of these token ids that the replica holds. */
+  matchedBlocks(tokenIds: readonly number[]): number;
+  /** The prompt's token ids from the replica's /tokenize (undefined if it fails or is slow). */
+  tokenIds(body: Record<string, unknown>): Promise<number[] | undefined>;
 }
 
 /** What a balancer may know about a request. */
@@ -72,6 +86,8 @@ export interface RoutedRequest {
    * Undefined means it does (every generation).
    */
   readonly fillsCache?: boolean | undefined;
+  /** What vLLM's POST /tokenize takes for this prompt (model with messages and tools, or prompt); undefined if none. */
+  readonly tokenizeBody?: Record<string, unknown> | undefined;
 }
 
 export interface BalancerContext {
@@ -87,6 +103,8 @@ export interface Balancer {
   readonly id: AlgorithmId;
   /** Choose one of the candidates (never empty when called), or undefined if none is acceptable. */
   pick(candidates: readonly ReplicaView[], request: RoutedRequest): ReplicaView | undefined;
+  /** Called once per request before the first pick: a balancer may fetch what pick needs (token ids). */
+  prepare?(candidates: readonly ReplicaView[], request: RoutedRequest): Promise<void>;
   /** The request was sent to this replica. */
   onStart?(replica: ReplicaView, request: RoutedRequest): void;
   /** The request to this replica ended (stream finished, failed or aborted). */

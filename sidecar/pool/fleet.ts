@@ -139,6 +139,7 @@ export class Fleet {
     const monitor = new ReplicaMonitor(replica, pool, { engineMetrics: this.config.engineMetrics }, this.logger);
     this.monitors.set(replica, monitor);
     monitor.start();
+    replica.startKvEvents(this.logger);
   }
 
   private stopReplica(replica: Replica): void {

@@ -5,6 +5,8 @@ import type { PoolConfig, ReplicaConfig } from '../../core/config/types';
 import type { EngineLoad, ReplicaView } from '../balancer/types';
 import { EngineTracker } from '../health/engineState';
 import { type HealthPolicy, ReplicaHealth } from '../health/replicaHealth';
+import { ExactCache } from '../kvEvents/exactCache';
+import type { KvEventLog } from '../kvEvents/kvEventSubscriber';
 import { ReplicaStats } from '../stats/replicaStats';
 import type { Clock } from './clock';
 
@@ -38,6 +40,10 @@ export class Replica implements ReplicaView {
   removed = false;
   private connectTimeout: number;
   private configuredCacheTokens: number | undefined;
+  /** Followed KV events (config kvEvents), started by the fleet with its logger. */
+  exactCache: ExactCache | undefined;
+  private kvEventLog: KvEventLog | undefined;
+  private kvEventsConfig: ReplicaConfig['kvEvents'];
 
   constructor(
     config: ReplicaConfig,
@@ -57,6 +63,17 @@ export class Replica implements ReplicaView {
     this.health = new ReplicaHealth(healthPolicyOf(pool), clock);
     this.stats = new ReplicaStats(clock);
     this.engineTracker = new EngineTracker(clock, engineIntervalMs);
+    this.kvEventsConfig = config.kvEvents;
+  }
+
+  /** Starts following the replica's KV events, if configured. */
+  startKvEvents(log: KvEventLog): void {
+    this.kvEventLog = log;
+    this.exactCache?.stop();
+    this.exactCache = undefined;
+    if (!this.kvEventsConfig) return;
+    this.exactCache = new ExactCache(this.kvEventsConfig, this.url, this.name, log);
+    this.exactCache.start();
   }
 
   get ttftEwmaMs(): number | undefined {
@@ -95,6 +112,9 @@ export class Replica implements ReplicaView {
     this.weight = config.weight;
     this.apiKey = config.apiKey;
     this.configuredCacheTokens = config.cacheTokens;
+    const kvChanged = JSON.stringify(config.kvEvents) !== JSON.stringify(this.kvEventsConfig);
+    this.kvEventsConfig = config.kvEvents;
+    if (kvChanged && this.kvEventLog) this.startKvEvents(this.kvEventLog);
     this.health.setPolicy(healthPolicyOf(pool));
     this.engineTracker.setInterval(engineIntervalMs);
     if (pool.timeouts.connect !== this.connectTimeout) {
@@ -126,10 +146,12 @@ export class Replica implements ReplicaView {
   }
 
   async close(): Promise<void> {
+    this.exactCache?.stop();
     await this.dispatcher.close().catch(() => undefined);
   }
 
   destroy(): Promise<void> {
+    this.exactCache?.stop();
     return this.dispatcher.destroy().catch(() => undefined);
   }
 

@@ -50,6 +50,8 @@ export async function forward(deps: ForwardDeps, request: ForwardRequest): Promi
   let last: AttemptResult | undefined;
   let busy: { status: number; retryAfterMs: number | undefined } | undefined;
 
+  if (pool.balancer.prepare && !request.replicaOrder)
+    await pool.balancer.prepare(pool.candidates(model), request.routed);
   for (let round = 0; round < MAX_ROUNDS && !sink.gone; round++) {
     const tried: Replica[] = [];
     // Looking for a stored Response asks every replica if need be, whatever the retry budget.

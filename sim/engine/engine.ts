@@ -276,7 +276,11 @@ export class Engine {
 
   private registerFullBlocks(request: Request): void {
     const full = Math.min(Math.floor(request.numComputed / this.profile.blockSize), request.hashes.length);
-    for (let i = request.registeredBlocks; i < full; i++) this.kv.register(request.blocks[i]!, request.hashes[i]!);
+    const bs = this.profile.blockSize;
+    for (let i = request.registeredBlocks; i < full; i++) {
+      const tokens = this.kv.onEvent ? request.spec.promptTokens.slice(i * bs, (i + 1) * bs) : undefined;
+      this.kv.register(request.blocks[i]!, request.hashes[i]!, i > 0 ? request.hashes[i - 1] : undefined, tokens);
+    }
     request.registeredBlocks = Math.max(request.registeredBlocks, full);
   }
 

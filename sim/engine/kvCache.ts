@@ -15,7 +15,15 @@ export function blockHashes(tokens: readonly number[], blockSize: number, salt?:
   return hashes;
 }
 
+/** What the cache did to its prefix blocks, as vLLM's KV events tell it (BlockStored / BlockRemoved). */
+export type KvCacheEvent =
+  | { kind: 'stored'; hash: number; parent: number | undefined; tokenIds: readonly number[] }
+  | { kind: 'removed'; hash: number };
+
 export class KvCache {
+  /** Set to receive an event for each block registered under a hash and each such block evicted. */
+  onEvent: ((event: KvCacheEvent) => void) | undefined;
+
   private readonly refCount: Int32Array;
   private readonly hashOf: Float64Array;
   private readonly byHash = new Map<number, number>();
@@ -71,8 +79,10 @@ export class KvCache {
       if (block === undefined) {
         block = this.freeCached.keys().next().value as number;
         this.freeCached.delete(block);
-        this.byHash.delete(this.hashOf[block]!);
+        const evicted = this.hashOf[block]!;
+        this.byHash.delete(evicted);
         this.hashOf[block] = NO_HASH;
+        this.onEvent?.({ kind: 'removed', hash: evicted });
       }
       this.refCount[block] = 1;
       blocks.push(block);
@@ -80,11 +90,15 @@ export class KvCache {
     return blocks;
   }
 
-  /** Records that `block` now holds the prefix ending in `hash` (the first block with a given hash wins). */
-  register(block: number, hash: number): void {
+  /**
+   * Records that `block` now holds the prefix ending in `hash` (the first block with a given hash wins). `parent`
+   * (the previous block's hash, undefined for a first block) and `tokenIds` (the block's tokens) go into the event.
+   */
+  register(block: number, hash: number, parent?: number, tokenIds: readonly number[] = []): void {
     if (this.hashOf[block] !== NO_HASH || this.byHash.has(hash)) return;
     this.hashOf[block] = hash;
     this.byHash.set(hash, block);
+    this.onEvent?.({ kind: 'stored', hash, parent, tokenIds });
   }
 
   isRegistered(block: number): boolean {

@@ -113,7 +113,7 @@ test('pools inherit the top-level algorithm', () => {
 test('unknown keys are errors at the key, with a suggestion', () => {
   const errs = errors(`${MINIMAL}        wieght: 2\nlistn: {}\n`);
   assert.deepEqual(errs, [
-    'c.yaml:5:9: unknown key "pools[0].replicas[0].wieght" (did you mean "weight"?); allowed here: url, name, weight, apiKey, cacheTokens',
+    'c.yaml:5:9: unknown key "pools[0].replicas[0].wieght" (did you mean "weight"?); allowed here: url, name, weight, apiKey, cacheTokens, kvEvents',
     'c.yaml:6:1: unknown key "listn" (did you mean "listen"?); allowed here: listen, algorithm, pools, engineMetrics, limits, shutdownGrace, allowedOrigins, clientToken, admin, tls, users, aliases',
   ]);
 });
