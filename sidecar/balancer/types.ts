@@ -23,6 +23,12 @@ export interface LoraActivity {
   readonly running: readonly string[];
   readonly waiting: readonly string[];
   readonly maxLora: number;
+  /**
+   * Adapters presumed still in the engine's GPU LoRA slots (least recently seen running first, at most maxLora): vLLM
+   * keeps an adapter in its slot after its requests finish and evicts the least recently used one only to load
+   * another, so an idle replica's last adapters cost no swap. Seen over successive scrapes; undefined with one scrape.
+   */
+  readonly resident?: readonly string[] | undefined;
 }
 
 /** What a balancer may know about a replica. */

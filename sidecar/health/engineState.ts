@@ -9,6 +9,7 @@ import type { EngineSample } from './engineMetricsParser';
 export class EngineTracker {
   private last: { sample: EngineSample; at: number } | undefined;
   private hitRate: number | null = null;
+  private readonly residentAdapters: string[] = [];
 
   constructor(
     private readonly clock: Clock,
@@ -34,7 +35,18 @@ export class EngineTracker {
       if (queries > 0 && hits >= 0) this.hitRate = Math.min(1, hits / queries);
       else if (queries === 0) this.hitRate = null;
     }
+    if (sample.lora) this.noteRunningAdapters(sample.lora.running, sample.lora.maxLora);
     this.last = { sample, at: this.clock.now() };
+  }
+
+  /** The engine's LoRA slots as an LRU over scrapes: what ran last stays resident until newer adapters push it out. */
+  private noteRunningAdapters(running: readonly string[], maxLora: number): void {
+    for (const adapter of running) {
+      const at = this.residentAdapters.indexOf(adapter);
+      if (at >= 0) this.residentAdapters.splice(at, 1);
+      this.residentAdapters.push(adapter);
+    }
+    if (this.residentAdapters.length > maxLora) this.residentAdapters.splice(0, this.residentAdapters.length - maxLora);
   }
 
   /** KV-cache capacity in tokens the replica last published (vllm:cache_config_info), undefined if it never did. */
@@ -52,7 +64,8 @@ export class EngineTracker {
   /** The LoRA state of the last scrape, undefined when it is stale or the replica does not publish it. */
   lora(): LoraActivity | undefined {
     const state = this.state();
-    return state && !state.stale ? this.last?.sample.lora : undefined;
+    const lora = state && !state.stale ? this.last?.sample.lora : undefined;
+    return lora && this.residentAdapters.length > 0 ? { ...lora, resident: [...this.residentAdapters] } : lora;
   }
 
   state(): EngineState | null {

@@ -29,15 +29,52 @@ test('ranks: resident, room (or unknown), contested, full', () => {
   assert.equal(adapterRank('a', lora(['a', 'b'], [], 2)), 0);
 });
 
+test('an idle replica whose slot still holds the adapter ranks as resident; a full batch of others does not', () => {
+  const idleWith = (resident: string[], running: string[] = [], maxLora = 1): LoraActivity => ({
+    running,
+    waiting: [],
+    maxLora,
+    resident,
+  });
+  assert.equal(adapterRank('a', idleWith(['a'])), 0, 'nothing running, a still in its slot: no swap');
+  assert.equal(adapterRank('a', idleWith(['b'])), 1, 'a free slot, but loading a evicts b');
+  assert.equal(adapterRank('a', idleWith(['a'], ['b'])), 3, 'max_lora 1 held by the running b');
+  assert.equal(adapterRank('a', idleWith(['a', 'b'], ['b'], 2)), 0, 'max_lora 2: a can join b without a swap');
+  assert.equal(adapterRank('a', { ...idleWith(['a']), waiting: ['b'] }), 3, 'the free slot is promised to b');
+  const candidates = [
+    withLora('r0', idleWith(['b'])),
+    withLora('r1', idleWith(['a'])),
+    withLora('r2', idleWith(['b'])),
+  ];
+  assert.deepEqual(names(preferAdapterReplicas(candidates, 'a')), ['r1'], 'idle fleet: a goes where it last ran');
+  assert.deepEqual(names(preferAdapterReplicas(candidates, 'b')), ['r0', 'r2']);
+});
+
 test('a request for an adapter goes where it runs, not where another adapter holds the slot', () => {
   const candidates = [withLora('r0', lora(['b'])), withLora('r1', lora(['a'])), withLora('r2', lora(['b']))];
   assert.deepEqual(names(preferAdapterReplicas(candidates, 'a')), ['r1']);
   assert.deepEqual(names(preferAdapterReplicas(candidates, 'b')), ['r0', 'r2']);
 });
 
-test('with the adapter running nowhere, replicas with a free slot are preferred over full ones', () => {
+test('with the adapter running nowhere, it gets one home among the replicas with a free slot', () => {
   const candidates = [withLora('r0', lora(['b'])), withLora('r1', lora([])), withLora('r2', undefined)];
-  assert.deepEqual(names(preferAdapterReplicas(candidates, 'a')), ['r1', 'r2']);
+  const home = names(preferAdapterReplicas(candidates, 'a'));
+  assert.equal(home.length, 1);
+  assert.ok(['r1', 'r2'].includes(home[0]!), `never the full r0: ${home}`);
+  assert.deepEqual(names(preferAdapterReplicas([...candidates].reverse(), 'a')), home, 'independent of order');
+});
+
+test('every replica contested alike: the adapter gets one home, the same in every sidecar, not all of them', () => {
+  const fleet = ['r0', 'r1', 'r2', 'r3'];
+  const contested = fleet.map((name) => withLora(name, lora(['a'], ['b'])));
+  const home = names(preferAdapterReplicas(contested, 'a'));
+  assert.equal(home.length, 1, 'a contested everywhere: narrowed to one replica');
+  assert.deepEqual(names(preferAdapterReplicas([...contested].reverse(), 'a')), home, 'independent of order');
+  const idle = fleet.map((name) => withLora(name, lora([])));
+  const homes = new Set(
+    ['a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7', 'a8'].map((a) => names(preferAdapterReplicas(idle, a))[0]),
+  );
+  assert.ok(homes.size >= 2, `the homes of eight adapters spread over the fleet: ${[...homes]}`);
 });
 
 test('a resident replica where another adapter waits is used only when nothing better exists', () => {

@@ -78,3 +78,30 @@ test('a stale scrape gives no LoRA state to route by', () => {
   now = 2500;
   assert.equal(tracker.lora(), undefined);
 });
+
+test('the tracker remembers the adapters last seen running, least recent out first, at most max_lora', () => {
+  const tracker = new EngineTracker({ now: () => 0 }, 1000);
+  const scrape = (running: string[], maxLora: number) =>
+    tracker.record({
+      running: running.length,
+      waiting: 0,
+      kvCacheUsage: 0,
+      prefixQueries: null,
+      prefixHits: null,
+      lora: { running, waiting: [], maxLora },
+    });
+  scrape(['a'], 2);
+  scrape([], 2);
+  assert.deepEqual(tracker.lora()?.running, []);
+  assert.deepEqual(tracker.lora()?.resident, ['a'], 'idle: a is still in its slot');
+  scrape(['b'], 2);
+  assert.deepEqual(tracker.lora()?.resident, ['a', 'b']);
+  scrape(['a'], 2);
+  assert.deepEqual(tracker.lora()?.resident, ['b', 'a'], 'a used again: b is now the least recent');
+  scrape(['c'], 2);
+  assert.deepEqual(tracker.lora()?.resident, ['a', 'c'], 'loading c evicted b');
+  scrape([], 2);
+  assert.deepEqual(tracker.lora()?.resident, ['a', 'c'], 'a scrape with nothing running changes nothing');
+  scrape(['d'], 1);
+  assert.deepEqual(tracker.lora()?.resident, ['d'], 'max_lora 1 keeps one');
+});
