@@ -40,7 +40,7 @@ export function preferAdapterReplicas<V extends ReplicaView>(
   maxWaiting = ADAPTER_MAX_WAITING,
 ): readonly V[] {
   if (candidates.length < 2 || !candidates.some((replica) => replica.engine?.lora)) return candidates;
-  let best: AdapterRank = 3;
+  let best = 3 as AdapterRank;
   const ranked = candidates.map((replica) => {
     const lora = replica.engine?.lora;
     const overloaded = lora !== undefined && (replica.engine?.waiting ?? 0) > maxWaiting;
