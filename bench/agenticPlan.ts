@@ -77,7 +77,10 @@ export function makeAgenticPlan(quick: boolean): AgenticPlan {
       { kind: 'peer' },
       { kind: 'limit' },
     ],
-    team: { developers: 8, algorithms: quick ? ['prefix-aware'] : ['consistent-hash', 'prefix-aware', 'queue-aware'] },
+    team: {
+      developers: 8,
+      algorithms: quick ? ['prefix-aware'] : ['least-connections', 'consistent-hash', 'prefix-aware', 'queue-aware'],
+    },
     protocolVariants: {
       protocols: ['responses', 'messages'],
       shape: 'few-large',
