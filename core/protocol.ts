@@ -51,6 +51,15 @@ export interface EngineState {
   scrapedAt: number;
   /** True once the scrape is older than twice the scrape interval. */
   stale: boolean;
+  /** vllm:lora_requests_info at the scrape; absent when the replica does not publish it (LoRA off, not vLLM). */
+  lora?: EngineLora;
+}
+
+/** The LoRA adapters the engine is running and has waiting, and how many one batch may hold (--max-loras). */
+export interface EngineLora {
+  running: string[];
+  waiting: string[];
+  maxLora: number;
 }
 
 export interface ReplicaState {

@@ -2,6 +2,7 @@
 // themed icon ids and context values. No vscode import (tested in plain Node); poolsTree.ts turns nodes into TreeItems.
 import {
   ALGORITHM_DESCRIPTIONS,
+  type EngineLora,
   type PoolState,
   type ReplicaHealth,
   type ReplicaState,
@@ -153,6 +154,7 @@ function replicaNode(
     lines.push(
       `Engine: ${e.running} running · ${e.waiting} waiting · KV cache ${Math.round(e.kvCacheUsage * 100)}%${e.stale ? ' (stale)' : ''}`,
     );
+    if (e.lora) lines.push(loraLine(e.lora));
   }
   lines.push(...facts.slice(head));
   return {
@@ -182,6 +184,16 @@ function servedLines(replica: ReplicaState): string[] {
     lines.push(`LoRA adapters: ${listed.join(', ')}`);
   }
   return lines;
+}
+
+/**
+ * The adapters the engine runs now (vllm:lora_requests_info): a live figure, like the engine line, so it is in the
+ * tooltip only; which adapters the replica can serve at all is in its facts.
+ */
+function loraLine(lora: EngineLora): string {
+  const list = (names: string[]) => (names.length > 0 ? names.map(code).join(', ') : 'none');
+  const waiting = lora.waiting.length > 0 ? ` · waiting ${list(lora.waiting)}` : '';
+  return `LoRA adapters running: ${list(lora.running)} (max ${lora.maxLora} per batch)${waiting}`;
 }
 
 /** "2 adapters" for a replica serving LoRA adapters: short enough for the row; which ones is in the tooltip. */

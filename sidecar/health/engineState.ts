@@ -78,6 +78,15 @@ export class EngineTracker {
       prefixCacheHitRate: this.hitRate,
       scrapedAt: at,
       stale: this.clock.now() - at > 2 * this.intervalMs,
+      ...(sample.lora
+        ? {
+            lora: {
+              running: [...sample.lora.running],
+              waiting: [...sample.lora.waiting],
+              maxLora: sample.lora.maxLora,
+            },
+          }
+        : {}),
     };
   }
 }

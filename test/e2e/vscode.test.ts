@@ -6,8 +6,10 @@ import type { SessionRef } from './harness/scenario';
 import { Session } from './harness/session';
 import { configEditorAddsReplica } from './scenarios/configEditor';
 import { dashboardShowsLiveTraffic } from './scenarios/dashboard';
+import { dashboardShowsUsers } from './scenarios/dashboardUsers';
 import { drainReplicaFromContextMenu } from './scenarios/drainReplica';
 import { lmChatThroughPool } from './scenarios/lmChat';
+import { openAsTextLeavesOneTab } from './scenarios/openAsText';
 import { killedReplicaTurnsUnhealthy } from './scenarios/replicaKilled';
 import { sidebarShowsHealthyReplicas } from './scenarios/sidebar';
 import { sidecarRestartsAfterKill } from './scenarios/sidecarRestart';
@@ -37,4 +39,6 @@ describe('vLLM Pools in VS Code (code-server + Chromium)', { timeout: 600_000 },
   lmChatThroughPool(ref);
   killedReplicaTurnsUnhealthy(ref);
   sidecarRestartsAfterKill(ref);
+  dashboardShowsUsers(ref);
+  openAsTextLeavesOneTab(ref);
 });

@@ -49,11 +49,14 @@ export class SidecarClient {
     return body.data.map((m) => m.id);
   }
 
-  /** One streamed chat completion, read to its end; resolves with the number of SSE data events. */
-  async streamChat(model: string, prompt: string, maxTokens = 64): Promise<number> {
+  /**
+   * One streamed chat completion, read to its end; resolves with the number of SSE data events. `token` is a gateway
+   * user's token (config `users`), sent as Bearer.
+   */
+  async streamChat(model: string, prompt: string, maxTokens = 64, token?: string): Promise<number> {
     const response = await fetch(`${this.endpoint}/chat/completions`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: JSON.stringify({
         model,
         stream: true,
@@ -74,8 +77,17 @@ export class SidecarClient {
   }
 }
 
-/** Streams chat completions with `concurrency` clients until stop() is called (bounded by `maxRequests`). */
-export function startTraffic(client: SidecarClient, model: string, concurrency: number, maxRequests = 2000) {
+/**
+ * Streams chat completions with `concurrency` clients until stop() is called (bounded by `maxRequests`), as the
+ * gateway user of `token` when one is given.
+ */
+export function startTraffic(
+  client: SidecarClient,
+  model: string,
+  concurrency: number,
+  maxRequests = 2000,
+  token?: string,
+) {
   let stopped = false;
   let completed = 0;
   let failed = 0;
@@ -84,7 +96,8 @@ export function startTraffic(client: SidecarClient, model: string, concurrency: 
     while (!stopped && started < maxRequests) {
       started++;
       try {
-        await client.streamChat(model, `e2e traffic from client ${id}: tell me about load balancing #${started}`, 48);
+        const prompt = `e2e traffic from client ${id}: tell me about load balancing #${started}`;
+        await client.streamChat(model, prompt, 48, token);
         completed++;
       } catch {
         failed++;

@@ -11,6 +11,7 @@ import { memoryLogger, testConfig, testPool, waitFor } from './testConfig';
 const BASE = 'Qwen/Qwen3-0.6B';
 const ADAPTER = 'sql-lora';
 const ALICE = 'alice-secret-token-1234';
+const BOB = 'bob-secret-token-5678';
 
 let fleet: SimFleet;
 let sidecar: RunningSidecar;
@@ -30,7 +31,12 @@ before(async () => {
         fleet.urls.map((url, i) => ({ url, name: `sim-${i}` })),
       ),
     ],
-    { users: [{ name: 'alice', token: ALICE, limits: { requestsPerMinute: 1 } }] },
+    {
+      users: [
+        { name: 'alice', token: ALICE, limits: { requestsPerMinute: 1 } },
+        { name: 'bob', token: BOB, limits: {} },
+      ],
+    },
   );
   sidecar = await startSidecar({ config, port: 0, logger: memoryLogger().logger, env: {} });
   await waitFor(
@@ -59,6 +65,45 @@ test('each replica lists what its /v1/models serves, adapters with their base mo
     { id: BASE, parent: null },
     { id: ADAPTER, parent: BASE },
   ]);
+});
+
+test('the engine state carries the adapters vllm:lora_requests_info says are running', async () => {
+  const client = new OpenAI({ baseURL: `${sidecar.url}/v1`, apiKey: BOB, maxRetries: 0 });
+  const idle = (await adminState()).pools[0]?.replicas[1]?.engine?.lora;
+  assert.deepEqual(idle?.running, [], JSON.stringify(idle));
+  assert.equal(idle?.maxLora, 1);
+  assert.equal((await adminState()).pools[0]?.replicas[0]?.engine?.lora?.running.length ?? 0, 0);
+  const abort = new AbortController();
+  const stream = await client.chat.completions.create(
+    // vLLM's ignore_eos keeps the simulated answer going for max_tokens steps (~1 ms each), past a few scrapes.
+    {
+      model: ADAPTER,
+      messages: [{ role: 'user', content: 'count' }],
+      max_tokens: 10_000,
+      stream: true,
+      ignore_eos: true,
+    } as OpenAI.ChatCompletionCreateParamsStreaming,
+    { signal: abort.signal },
+  );
+  const reading = (async () => {
+    try {
+      for await (const _ of stream) {
+        // drain until aborted
+      }
+    } catch {
+      // aborted
+    }
+  })();
+  try {
+    await waitFor(
+      async () => (await adminState()).pools[0]?.replicas[1]?.engine?.lora?.running.includes(ADAPTER) ?? false,
+      10_000,
+      'sql-lora running on sim-1 in /admin/state',
+    );
+  } finally {
+    abort.abort();
+    await reading;
+  }
 });
 
 test('with users configured the snapshot has one row per user: requests, limits and 429s, never a token', async () => {

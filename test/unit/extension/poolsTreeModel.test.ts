@@ -167,3 +167,26 @@ test('an adapter loaded at run time is a change of the item, not of the tree', (
   assert.equal(changes.structural, false);
   assert.deepEqual(changes.changed, [replicaKey('llama-8b', 'gpu-a')]);
 });
+
+test('the adapters the engine runs now are a live figure in the tooltip, not a change of the row', () => {
+  const idle = snapshot();
+  const engine = { running: 1, waiting: 0, kvCacheUsage: 0.25, prefixCacheHitRate: null, scrapedAt: 1, stale: false };
+  idle.pools[0]!.replicas[0]!.engine = { ...engine, lora: { running: [], waiting: [], maxLora: 2 } };
+  const busy = snapshot();
+  busy.pools[0]!.replicas[0]!.engine = {
+    ...engine,
+    lora: { running: ['sql-lora'], waiting: ['chat-lora'], maxLora: 2 },
+  };
+  const before = buildTreeModel(idle, { formatTime });
+  const after = buildTreeModel(busy, { formatTime });
+  const node = after.nodes.get(replicaKey('llama-8b', 'gpu-a')) as ReplicaNode;
+  assert.match(node.tooltip, /LoRA adapters running: `sql-lora` \(max 2 per batch\) · waiting `chat-lora`/);
+  const idleNode = before.nodes.get(replicaKey('llama-8b', 'gpu-a')) as ReplicaNode;
+  assert.match(idleNode.tooltip, /LoRA adapters running: none \(max 2 per batch\)/);
+  assert.doesNotMatch(node.facts, /running/, 'running adapters change with traffic: not a fact of the row');
+  const changes = diffTreeModels(before, after);
+  assert.deepEqual(changes.changed, []);
+  assert.deepEqual(changes.figuresChanged, [replicaKey('llama-8b', 'gpu-a')]);
+  const plain = after.nodes.get(replicaKey('qwen', 'q1')) as ReplicaNode;
+  assert.doesNotMatch(plain.tooltip, /running:/, 'no line for a replica that does not publish LoRA state');
+});
