@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { applyFormEdit, FormEditError } from '../../../extension/configEditor/yamlEdit';
-import { PLAIN, UNUSUAL } from './fixtures';
+import { applyFormEdit, FormEditError } from '../../../core/config/yamlEdit';
+import { PLAIN, UNUSUAL } from '../configEditor/fixtures';
 
 /** The one contiguous hunk that differs between two texts, by lines (common prefix and suffix trimmed). */
 function hunk(before: string, after: string): { removed: string[]; added: string[] } {
