@@ -1,9 +1,10 @@
 // Watches an Anthropic Messages stream as it passes, never changing it: each content_block_delta that carries output
 // (text_delta, input_json_delta, thinking_delta; not signature_delta) is a token event; the output token count is the
 // last message_delta's usage.output_tokens (cumulative, per Anthropic's streaming docs), else the counted deltas.
+
+import { messageJson, type SseMessage, SseParser } from '../../core/sse/parser';
 import { isRecord } from './bodyFields';
 import type { StreamTap, TokenListener } from './dialect';
-import { eventJson, type SseEvent, SseReader } from './sseReader';
 
 const OUTPUT_FIELD: ReadonlyMap<string, string> = new Map([
   ['text_delta', 'text'],
@@ -12,7 +13,7 @@ const OUTPUT_FIELD: ReadonlyMap<string, string> = new Map([
 ]);
 
 export class AnthropicStreamTap implements StreamTap {
-  private readonly reader = new SseReader((event) => this.event(event));
+  private readonly parser = new SseParser();
   private deltas = 0;
   private usageOutput: number | null = null;
 
@@ -22,19 +23,19 @@ export class AnthropicStreamTap implements StreamTap {
   ) {}
 
   get atBoundary(): boolean {
-    return this.reader.atBoundary;
+    return this.parser.atBoundary;
   }
 
   push(chunk: Uint8Array): void {
-    this.reader.push(chunk);
+    for (const message of this.parser.push(chunk)) this.event(message);
   }
 
   outputTokens(): number {
     return this.usageOutput ?? this.deltas;
   }
 
-  private event(sse: SseEvent): void {
-    const data = eventJson(sse.data);
+  private event(sse: SseMessage): void {
+    const data = messageJson(sse.data);
     if (!data) return;
     const type = typeof data['type'] === 'string' ? data['type'] : sse.event;
     if (type === 'content_block_delta') {

@@ -3,10 +3,10 @@
 // gaps; the output token count is the final response's usage.output_tokens (response.completed, or .incomplete /
 // .failed), else the counted deltas. The response id of response.created is reported, for response-id affinity.
 
+import { messageJson, type SseMessage, SseParser } from '../../core/sse/parser';
 import { isRecord } from './bodyFields';
 import type { StreamTap, TokenListener } from './dialect';
 import { responsesFailureTail } from './responsesErrors';
-import { eventJson, type SseEvent, SseReader } from './sseReader';
 
 /** A token listener that also wants the id of the response the stream creates. */
 export interface ResponseIdListener extends TokenListener {
@@ -16,7 +16,7 @@ export interface ResponseIdListener extends TokenListener {
 const FINAL_EVENTS = new Set(['response.completed', 'response.incomplete', 'response.failed']);
 
 export class ResponsesStreamTap implements StreamTap {
-  private readonly reader = new SseReader((event) => this.event(event));
+  private readonly parser = new SseParser();
   private deltas = 0;
   private usageOutput: number | null = null;
   private lastSequence = -1;
@@ -31,11 +31,11 @@ export class ResponsesStreamTap implements StreamTap {
   ) {}
 
   get atBoundary(): boolean {
-    return this.reader.atBoundary;
+    return this.parser.atBoundary;
   }
 
   push(chunk: Uint8Array): void {
-    this.reader.push(chunk);
+    for (const message of this.parser.push(chunk)) this.event(message);
   }
 
   outputTokens(): number {
@@ -52,10 +52,10 @@ export class ResponsesStreamTap implements StreamTap {
     });
   }
 
-  private event(sse: SseEvent): void {
-    const data = eventJson(sse.data);
+  private event(sse: SseMessage): void {
+    const data = messageJson(sse.data);
     if (!data) return;
-    const type = typeof data['type'] === 'string' ? data['type'] : (sse.event ?? '');
+    const type = typeof data['type'] === 'string' ? data['type'] : sse.event;
     if (typeof data['sequence_number'] === 'number') this.lastSequence = data['sequence_number'];
     if (type.endsWith('.delta')) {
       const delta = data['delta'];
