@@ -2,9 +2,10 @@
 // (text_delta, input_json_delta, thinking_delta; not signature_delta) is a token event; the output token count is the
 // last message_delta's usage.output_tokens (cumulative, per Anthropic's streaming docs), else the counted deltas.
 
-import { messageJson, type SseMessage, SseParser } from '../../core/sse/parser';
+import { messageJson, type SseMessage } from '../../core/sse/parser';
 import { isRecord } from './bodyFields';
-import type { StreamTap, TokenListener } from './dialect';
+import type { TokenListener } from './dialect';
+import { SseStreamTap } from './sseStreamTap';
 
 const OUTPUT_FIELD: ReadonlyMap<string, string> = new Map([
   ['text_delta', 'text'],
@@ -12,29 +13,22 @@ const OUTPUT_FIELD: ReadonlyMap<string, string> = new Map([
   ['thinking_delta', 'thinking'],
 ]);
 
-export class AnthropicStreamTap implements StreamTap {
-  private readonly parser = new SseParser();
+export class AnthropicStreamTap extends SseStreamTap {
   private deltas = 0;
   private usageOutput: number | null = null;
 
   constructor(
     private readonly now: () => number,
     private readonly listener: TokenListener,
-  ) {}
-
-  get atBoundary(): boolean {
-    return this.parser.atBoundary;
-  }
-
-  push(chunk: Uint8Array): void {
-    for (const message of this.parser.push(chunk)) this.event(message);
+  ) {
+    super();
   }
 
   outputTokens(): number {
     return this.usageOutput ?? this.deltas;
   }
 
-  private event(sse: SseMessage): void {
+  protected message(sse: SseMessage): void {
     const data = messageJson(sse.data);
     if (!data) return;
     const type = typeof data['type'] === 'string' ? data['type'] : sse.event;

@@ -1,14 +1,14 @@
-// Watches the bytes of an OpenAI SSE response as they pass (it never changes them): reads each event with core/sse, notes
-// when tokens arrive and counts them. The count comes from the usage chunk when the client asked for one
+// Watches the bytes of an OpenAI SSE response as they pass (it never changes them): for each `data:` event, notes when
+// tokens arrive and counts them. The count comes from the usage chunk when the client asked for one
 // (stream_options.include_usage), otherwise from the content deltas.
-import { messageJson, SseParser } from '../../core/sse/parser';
-import type { StreamTap, TokenListener } from './dialect';
+import { messageJson, type SseMessage } from '../../core/sse/parser';
+import type { TokenListener } from './dialect';
+import { SseStreamTap } from './sseStreamTap';
 
 /** @deprecated the dialect's name is TokenListener. */
 export type TapListener = TokenListener;
 
-export class SseTap implements StreamTap {
-  private readonly parser = new SseParser();
+export class SseTap extends SseStreamTap {
   deltaTokens = 0;
   usageTokens: number | null = null;
   firstEventAt: number | null = null;
@@ -16,15 +16,8 @@ export class SseTap implements StreamTap {
   constructor(
     private readonly now: () => number,
     private readonly listener: TokenListener,
-  ) {}
-
-  /** True between events: the bytes seen so far end exactly after a blank line (or nothing was seen). */
-  get atBoundary(): boolean {
-    return this.parser.atBoundary;
-  }
-
-  push(chunk: Uint8Array): void {
-    for (const message of this.parser.push(chunk)) this.event(message.data);
+  ) {
+    super();
   }
 
   /** Output tokens of the response: the usage figure when there was one, else the counted deltas. */
@@ -36,7 +29,7 @@ export class SseTap implements StreamTap {
     return this.usageTokens ?? this.deltaTokens;
   }
 
-  private event(data: string): void {
+  protected message({ data }: SseMessage): void {
     if (data === '[DONE]') return;
     const at = this.now();
     if (this.firstEventAt === null) this.firstEventAt = at;

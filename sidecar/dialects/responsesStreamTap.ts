@@ -3,10 +3,11 @@
 // gaps; the output token count is the final response's usage.output_tokens (response.completed, or .incomplete /
 // .failed), else the counted deltas. The response id of response.created is reported, for response-id affinity.
 
-import { messageJson, type SseMessage, SseParser } from '../../core/sse/parser';
+import { messageJson, type SseMessage } from '../../core/sse/parser';
 import { isRecord } from './bodyFields';
-import type { StreamTap, TokenListener } from './dialect';
+import type { TokenListener } from './dialect';
 import { responsesFailureTail } from './responsesErrors';
+import { SseStreamTap } from './sseStreamTap';
 
 /** A token listener that also wants the id of the response the stream creates. */
 export interface ResponseIdListener extends TokenListener {
@@ -15,8 +16,7 @@ export interface ResponseIdListener extends TokenListener {
 
 const FINAL_EVENTS = new Set(['response.completed', 'response.incomplete', 'response.failed']);
 
-export class ResponsesStreamTap implements StreamTap {
-  private readonly parser = new SseParser();
+export class ResponsesStreamTap extends SseStreamTap {
   private deltas = 0;
   private usageOutput: number | null = null;
   private lastSequence = -1;
@@ -28,14 +28,8 @@ export class ResponsesStreamTap implements StreamTap {
   constructor(
     private readonly now: () => number,
     private readonly listener: ResponseIdListener,
-  ) {}
-
-  get atBoundary(): boolean {
-    return this.parser.atBoundary;
-  }
-
-  push(chunk: Uint8Array): void {
-    for (const message of this.parser.push(chunk)) this.event(message);
+  ) {
+    super();
   }
 
   outputTokens(): number {
@@ -52,7 +46,7 @@ export class ResponsesStreamTap implements StreamTap {
     });
   }
 
-  private event(sse: SseMessage): void {
+  protected message(sse: SseMessage): void {
     const data = messageJson(sse.data);
     if (!data) return;
     const type = typeof data['type'] === 'string' ? data['type'] : sse.event;
