@@ -4,6 +4,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
+/** Entry points and output files, shared with the code that spawns and loads them (core/bundles.ts). */
+const bundles = JSON.parse(readFileSync('core/bundles.json', 'utf8'));
 
 const production = process.argv.includes('--production');
 const common = {
@@ -18,37 +20,32 @@ const common = {
 const builds = [
   {
     ...common,
-    entryPoints: ['extension/extension.ts'],
-    outfile: 'dist/extension.js',
+    entryPoints: [bundles.extension.entry],
+    outfile: bundles.extension.outfile,
     platform: 'node',
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
   },
-  ...Object.entries({ 'dist/cli.js': 'cli/cli.ts', 'dist/sidecar.js': 'cli/sidecarMain.ts' }).map(
-    ([outfile, entry]) => ({
-      ...common,
-      entryPoints: [entry],
-      outfile,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      banner: { js: '#!/usr/bin/env node' },
-      // Optional native addon, loaded only when a replica has kvEvents (sidecar/kvEvents/zmqLoader.ts).
-      external: ['zeromq'],
-    }),
-  ),
+  ...[bundles.cli, bundles.sidecar].map(({ entry, outfile }) => ({
+    ...common,
+    entryPoints: [entry],
+    outfile,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    banner: { js: '#!/usr/bin/env node' },
+    // Optional native addon, loaded only when a replica has kvEvents (sidecar/kvEvents/zmqLoader.ts).
+    external: ['zeromq'],
+  })),
 ];
 
-for (const [name, entry] of Object.entries({
-  dashboard: 'webview/dashboard/main.ts',
-  configEditor: 'webview/configEditor/main.ts',
-})) {
+for (const { entry, outfile } of Object.values(bundles.pages)) {
   if (!existsSync(entry)) continue;
   builds.push({
     ...common,
     entryPoints: [entry],
-    outfile: `dist/webview/${name}.js`,
+    outfile,
     platform: 'browser',
     format: 'iife',
     target: 'es2022',

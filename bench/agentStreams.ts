@@ -5,7 +5,7 @@
 //   .incomplete, what a max_output_tokens cap gives); response.failed or `error` is an error.
 // - messages: content_block_delta with text (or tool input / thinking); usage.output_tokens of message_delta;
 //   message_stop ends it; `event: error` is an error.
-import type { SseMessage } from '../core/sse/parser';
+import { messageJson, type SseMessage } from '../core/sse/parser';
 import type { AgentProtocol } from './agentWire';
 
 export interface StreamReading {
@@ -22,7 +22,7 @@ const CONTENT = /"content":"[^"]/;
 
 export function readStreamMessage(protocol: AgentProtocol, message: SseMessage): StreamReading {
   if (protocol === 'chat') return readChat(message.data);
-  const json = parse(message.data);
+  const json = messageJson(message.data);
   if (!json) return NOTHING;
   const type = typeof json['type'] === 'string' ? json['type'] : message.event;
   return protocol === 'responses' ? readResponses(type, json) : readMessages(type, json);
@@ -83,13 +83,4 @@ function record(value: unknown): Record<string, unknown> | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
     ? (value as Record<string, unknown>)
     : undefined;
-}
-
-function parse(data: string): Record<string, unknown> | undefined {
-  if (!data.startsWith('{')) return undefined;
-  try {
-    return record(JSON.parse(data));
-  } catch {
-    return undefined;
-  }
 }

@@ -66,13 +66,7 @@ export async function startWorker<Ready>(kind: string, options: unknown, timeout
       child.on('message', onMessage);
       child.once('exit', onExit);
     });
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
-  };
+  const stop = stopper(child, exited);
   let ready: Ready;
   try {
     ready = await waitFor<Ready>('ready', timeoutMs);
@@ -92,6 +86,17 @@ export async function startWorker<Ready>(kind: string, options: unknown, timeout
   };
 }
 
+/** Stops a child: SIGTERM, then SIGKILL if it has not exited 5 s later; resolves once it has exited. */
+function stopper(child: ChildProcess, exited: Promise<void>): () => Promise<void> {
+  return async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  };
+}
+
 export interface ServeProcess {
   url: string;
   pid: number;
@@ -108,13 +113,7 @@ export async function startServe(configFile: string, timeoutMs = 30_000): Promis
     },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
-  };
+  const stop = stopper(child, exited);
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     const timer = setTimeout(

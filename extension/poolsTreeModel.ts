@@ -8,6 +8,7 @@ import {
   type ReplicaState,
   type StateSnapshot,
 } from '../core/protocol';
+import { REPLICA_STATE_LABELS } from '../core/replicaStates';
 
 export const POOL_CONTEXT = 'vllmPools.pool';
 /** Replica context values are `vllmPools.replica.<state>`: healthy, unhealthy, draining, unknown. */
@@ -132,7 +133,7 @@ function replicaNode(
   formatTime: (epochMs: number) => string,
 ): ReplicaNode {
   const facts = [
-    `${iconMarkdown(STATE_ICONS[replica.state])} **${md(replica.name)}** — ${replica.state}${replica.reason ? ` (${md(replica.reason)})` : ''}`,
+    `${iconMarkdown(STATE_ICONS[replica.state])} **${md(replica.name)}** — ${REPLICA_STATE_LABELS[replica.state] ?? replica.state}${replica.reason ? ` (${md(replica.reason)})` : ''}`,
     `URL: ${code(replica.url)}`,
     ...servedLines(replica),
   ];
@@ -209,16 +210,8 @@ function adapterCount(replica: ReplicaState): string {
  * model names are in the tooltip.
  */
 export function replicaDescription(replica: ReplicaState): string {
-  switch (replica.state) {
-    case 'healthy':
-      return adapterCount(replica);
-    case 'draining':
-      return 'draining';
-    case 'unhealthy':
-      return 'down';
-    default:
-      return 'checking…';
-  }
+  if (replica.state === 'healthy') return adapterCount(replica);
+  return REPLICA_STATE_LABELS[replica.state] ?? REPLICA_STATE_LABELS.unknown;
 }
 
 export interface TreeChanges {

@@ -1,6 +1,7 @@
 // The sidecar as the user sees it: which config, which port, whether it may start (settings, workspace trust),
 // the config file watched and applied by reload, and the live state followed while it runs.
 import * as vscode from 'vscode';
+import { BUNDLES } from '../core/bundles';
 import { resolveAdminToken, resolveClientToken } from './clientToken';
 import { ConfigDiagnostics } from './configDiagnostics';
 import { CONFIG_GLOB, isBlockedByTrust, locateConfig } from './configLocation';
@@ -43,7 +44,7 @@ export class SidecarManager implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
     private readonly secrets: SecretStore,
   ) {
-    this.process = new SidecarProcess(`${extensionPath}/dist/sidecar.js`, log);
+    this.process = new SidecarProcess(`${extensionPath}/${BUNDLES.sidecar.outfile}`, log);
     this.live = new LiveState(log);
     const watcher = vscode.workspace.createFileSystemWatcher(CONFIG_GLOB);
     const onFile = () => this.configFileChanged();

@@ -2,6 +2,7 @@
 // resources limited to the page bundles (dist/webview, written by build.mjs) and media/, and the HTML of the shared
 // shell (core/pageShell.ts) with the page's script and style sheets as webview URIs and a fresh nonce.
 import * as vscode from 'vscode';
+import { BUNDLES } from '../core/bundles';
 import type { PageShellOptions } from '../core/pageShell';
 
 /** What a page's HTML needs from the webview; `nonce` is given by tests only. */
@@ -15,7 +16,10 @@ export interface WebviewPage {
 }
 
 export function pageResourceRoots(extensionUri: vscode.Uri): vscode.Uri[] {
-  return [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')];
+  return [
+    vscode.Uri.joinPath(extensionUri, ...BUNDLES.pagesDir.split('/')),
+    vscode.Uri.joinPath(extensionUri, 'media'),
+  ];
 }
 
 export function loadPage(webview: vscode.Webview, extensionUri: vscode.Uri, page: WebviewPage): void {

@@ -5,6 +5,7 @@ import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { parse } from 'yaml';
 import { parseReference, secretEnvName } from '../../core/config/references';
+import { applyFormEdit, FormEditError } from '../../core/config/yamlEdit';
 import { type FormEdit, type HostToPage, PAGE_TO_HOST } from '../../core/configEditor/messages';
 import { messageGate } from '../../core/messageGate';
 import type { StateSnapshot } from '../../core/protocol';
@@ -17,7 +18,6 @@ import { liveReplicas, sidecarPort } from './liveReplicas';
 import { CONFIG_EDITOR_PAGE } from './pageHtml';
 import { minimalReplacement } from './textDiff';
 import type { TypingDiagnostics } from './typingDiagnostics';
-import { applyFormEdit, FormEditError } from './yamlEdit';
 
 export interface ConfigEditorDeps {
   /** The sidecar's latest state snapshot, undefined while it does not run. */

@@ -1,4 +1,5 @@
 // The config editor page: the shared page shell (core/pageShell.ts) with the editor's root, title and files.
+import { BUNDLES } from '../../core/bundles';
 import { pageShellHtml } from '../../core/pageShell';
 import type { PageResources, WebviewPage } from '../webviewPage';
 
@@ -7,7 +8,7 @@ export function configEditorHtml(resources: PageResources): string {
 }
 
 export const CONFIG_EDITOR_PAGE: WebviewPage = {
-  script: 'dist/webview/configEditor.js',
+  script: BUNDLES.pages.configEditor.outfile,
   styles: ['media/configEditor.css'],
   html: configEditorHtml,
 };

@@ -1,4 +1,5 @@
 // The dashboard page: the shared page shell (core/pageShell.ts) with the dashboard's root, title and files.
+import { BUNDLES, pageCss } from '../../core/bundles';
 import { makeNonce, pageShellHtml } from '../../core/pageShell';
 import type { PageResources, WebviewPage } from '../webviewPage';
 
@@ -14,8 +15,8 @@ export function dashboardHtml(resources: PageResources): string {
 }
 
 export const DASHBOARD_PAGE: WebviewPage = {
-  script: 'dist/webview/dashboard.js',
+  script: BUNDLES.pages.dashboard.outfile,
   /** The bundle's CSS (uPlot's), then the page's own. */
-  styles: ['dist/webview/dashboard.css', 'media/dashboard.css'],
+  styles: [pageCss('dashboard'), 'media/dashboard.css'],
   html: dashboardHtml,
 };

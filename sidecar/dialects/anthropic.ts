@@ -6,9 +6,9 @@ import type { RoutedRequest } from '../balancer/types';
 import { anthropicError, anthropicFailureTail } from './anthropicErrors';
 import { anthropicOpensConversation, renderAnthropicPrompt } from './anthropicPrompt';
 import { AnthropicStreamTap } from './anthropicStreamTap';
-import { firstHeader, isRecord, nonEmptyString } from './bodyFields';
+import { firstHeader, isRecord, nonEmptyString, usageOutputTokens } from './bodyFields';
 import type { Dialect, RequestHeaders, StreamTap, TokenListener } from './dialect';
-import { PromptWriter } from './promptWriter';
+import { writtenPrompt } from './promptWriter';
 
 export const COUNT_TOKENS_PATH = '/v1/messages/count_tokens';
 
@@ -41,20 +41,12 @@ export function anthropicRoutedRequest(
       newConversation: anthropicOpensConversation(body),
       fillsCache: path === COUNT_TOKENS_PATH ? false : undefined,
     },
-    () => {
-      const writer = new PromptWriter();
-      const text = renderAnthropicPrompt(body, writer);
-      return { text, leadChars: writer.leadChars };
-    },
+    writtenPrompt((writer) => renderAnthropicPrompt(body, writer)),
   );
 }
 
 /** usage.output_tokens of a non-streamed Message; null for count_tokens answers ({"input_tokens": n}). */
-export function anthropicUsageTokens(body: unknown): number | null {
-  if (!isRecord(body) || !isRecord(body['usage'])) return null;
-  const tokens = body['usage']['output_tokens'];
-  return typeof tokens === 'number' ? tokens : null;
-}
+export const anthropicUsageTokens: (body: unknown) => number | null = usageOutputTokens;
 
 export const anthropicDialect: Dialect = {
   id: 'anthropic',

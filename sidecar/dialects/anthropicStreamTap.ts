@@ -1,9 +1,11 @@
 // Watches an Anthropic Messages stream as it passes, never changing it: each content_block_delta that carries output
 // (text_delta, input_json_delta, thinking_delta; not signature_delta) is a token event; the output token count is the
 // last message_delta's usage.output_tokens (cumulative, per Anthropic's streaming docs), else the counted deltas.
+
+import { messageJson, type SseMessage } from '../../core/sse/parser';
 import { isRecord } from './bodyFields';
-import type { StreamTap, TokenListener } from './dialect';
-import { eventJson, type SseEvent, SseReader } from './sseReader';
+import type { TokenListener } from './dialect';
+import { SseStreamTap } from './sseStreamTap';
 
 const OUTPUT_FIELD: ReadonlyMap<string, string> = new Map([
   ['text_delta', 'text'],
@@ -11,30 +13,23 @@ const OUTPUT_FIELD: ReadonlyMap<string, string> = new Map([
   ['thinking_delta', 'thinking'],
 ]);
 
-export class AnthropicStreamTap implements StreamTap {
-  private readonly reader = new SseReader((event) => this.event(event));
+export class AnthropicStreamTap extends SseStreamTap {
   private deltas = 0;
   private usageOutput: number | null = null;
 
   constructor(
     private readonly now: () => number,
     private readonly listener: TokenListener,
-  ) {}
-
-  get atBoundary(): boolean {
-    return this.reader.atBoundary;
-  }
-
-  push(chunk: Uint8Array): void {
-    this.reader.push(chunk);
+  ) {
+    super();
   }
 
   outputTokens(): number {
     return this.usageOutput ?? this.deltas;
   }
 
-  private event(sse: SseEvent): void {
-    const data = eventJson(sse.data);
+  protected message(sse: SseMessage): void {
+    const data = messageJson(sse.data);
     if (!data) return;
     const type = typeof data['type'] === 'string' ? data['type'] : sse.event;
     if (type === 'content_block_delta') {

@@ -26,3 +26,10 @@ export function firstHeader(headers: RequestHeaders, names: readonly string[]): 
   }
   return undefined;
 }
+
+/** usage.output_tokens of a non-streamed answer body (Anthropic Message, OpenAI Response); null when it has none. */
+export function usageOutputTokens(body: unknown): number | null {
+  if (!isRecord(body) || !isRecord(body['usage'])) return null;
+  const tokens = body['usage']['output_tokens'];
+  return typeof tokens === 'number' ? tokens : null;
+}

@@ -1,19 +1,14 @@
-// Watches the bytes of an OpenAI SSE response as they pass (it never changes them): finds each `data:` event, notes
-// when tokens arrive and counts them. The count comes from the usage chunk when the client asked for one
+// Watches the bytes of an OpenAI SSE response as they pass (it never changes them): for each `data:` event, notes when
+// tokens arrive and counts them. The count comes from the usage chunk when the client asked for one
 // (stream_options.include_usage), otherwise from the content deltas.
-import type { StreamTap, TokenListener } from './dialect';
+import { messageJson, type SseMessage } from '../../core/sse/parser';
+import type { TokenListener } from './dialect';
+import { SseStreamTap } from './sseStreamTap';
 
 /** @deprecated the dialect's name is TokenListener. */
 export type TapListener = TokenListener;
 
-const STREAM = { stream: true } as const;
-
-export class SseTap implements StreamTap {
-  private readonly decoder = new TextDecoder();
-  private partial = '';
-  private readonly dataLines: string[] = [];
-  /** True between events: the bytes seen so far end exactly after a blank line (or nothing was seen). */
-  atBoundary = true;
+export class SseTap extends SseStreamTap {
   deltaTokens = 0;
   usageTokens: number | null = null;
   firstEventAt: number | null = null;
@@ -21,21 +16,8 @@ export class SseTap implements StreamTap {
   constructor(
     private readonly now: () => number,
     private readonly listener: TokenListener,
-  ) {}
-
-  push(chunk: Uint8Array): void {
-    const text = this.partial + this.decoder.decode(chunk, STREAM);
-    let start = 0;
-    for (;;) {
-      const newline = text.indexOf('\n', start);
-      if (newline < 0) break;
-      let line = text.slice(start, newline);
-      if (line.endsWith('\r')) line = line.slice(0, -1);
-      this.line(line);
-      start = newline + 1;
-    }
-    this.partial = text.slice(start);
-    this.atBoundary = this.partial === '' && this.dataLines.length === 0;
+  ) {
+    super();
   }
 
   /** Output tokens of the response: the usage figure when there was one, else the counted deltas. */
@@ -47,28 +29,12 @@ export class SseTap implements StreamTap {
     return this.usageTokens ?? this.deltaTokens;
   }
 
-  private line(line: string): void {
-    if (line === '') {
-      const lines = this.dataLines;
-      if (lines.length === 1) this.event(lines[0]!);
-      else if (lines.length > 1) this.event(lines.join('\n'));
-      lines.length = 0;
-      return;
-    }
-    if (line.startsWith('data:')) this.dataLines.push(line.slice(line.charCodeAt(5) === 32 ? 6 : 5));
-  }
-
-  private event(data: string): void {
+  protected message({ data }: SseMessage): void {
     if (data === '[DONE]') return;
     const at = this.now();
     if (this.firstEventAt === null) this.firstEventAt = at;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(data);
-    } catch {
-      return;
-    }
-    if (typeof parsed !== 'object' || parsed === null) return;
+    const parsed = messageJson(data);
+    if (!parsed) return;
     const usage = (parsed as { usage?: { completion_tokens?: unknown } }).usage;
     if (usage && typeof usage.completion_tokens === 'number') this.usageTokens = usage.completion_tokens;
     const choices = (parsed as { choices?: unknown }).choices;

@@ -43,6 +43,15 @@ export class PromptWriter {
   }
 }
 
+/** The lazy prompt of a routed request: `render` writes the body's prompt into a fresh writer when a balancer asks. */
+export function writtenPrompt(render: (writer: PromptWriter) => string): () => { text: string; leadChars?: number } {
+  return () => {
+    const writer = new PromptWriter();
+    const text = render(writer);
+    return { text, leadChars: writer.leadChars };
+  };
+}
+
 /** A short identity for an image, audio or file part: a hash of its URL or data (one pass over a large data URL). */
 export function mediaMarker(kind: string, identity: string | undefined): string {
   return `<|${kind}:${identity === undefined ? '' : fnv1a32(identity)}|>`;

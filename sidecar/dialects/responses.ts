@@ -5,9 +5,9 @@
 import { LazyRoutedRequest } from '../balancer/lazyRoutedRequest';
 import type { RoutedRequest } from '../balancer/types';
 import { createdResponseId } from '../proxy/responseAffinity';
-import { firstHeader, isRecord, nonEmptyString } from './bodyFields';
+import { firstHeader, isRecord, nonEmptyString, usageOutputTokens } from './bodyFields';
 import type { Dialect, RequestHeaders, StreamTap, TokenListener } from './dialect';
-import { PromptWriter } from './promptWriter';
+import { writtenPrompt } from './promptWriter';
 import { responsesError, responsesFailureTail } from './responsesErrors';
 import { renderResponsesPrompt, responsesOpensConversation } from './responsesPrompt';
 import { ResponsesStreamTap } from './responsesStreamTap';
@@ -47,20 +47,12 @@ export function responsesRoutedRequest(
       newConversation: responsesOpensConversation(body),
       fillsCache: path === undefined || path === '/v1/responses' ? undefined : false,
     },
-    () => {
-      const writer = new PromptWriter();
-      const text = renderResponsesPrompt(body, writer);
-      return { text, leadChars: writer.leadChars };
-    },
+    writtenPrompt((writer) => renderResponsesPrompt(body, writer)),
   );
 }
 
 /** usage.output_tokens of a Response object (a non-streamed answer, or GET /v1/responses/{id}). */
-export function responsesUsageTokens(body: unknown): number | null {
-  if (!isRecord(body) || !isRecord(body['usage'])) return null;
-  const tokens = body['usage']['output_tokens'];
-  return typeof tokens === 'number' ? tokens : null;
-}
+export const responsesUsageTokens: (body: unknown) => number | null = usageOutputTokens;
 
 export const responsesDialect: Dialect = {
   id: 'openai-responses',

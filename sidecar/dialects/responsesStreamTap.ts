@@ -3,10 +3,11 @@
 // gaps; the output token count is the final response's usage.output_tokens (response.completed, or .incomplete /
 // .failed), else the counted deltas. The response id of response.created is reported, for response-id affinity.
 
+import { messageJson, type SseMessage } from '../../core/sse/parser';
 import { isRecord } from './bodyFields';
-import type { StreamTap, TokenListener } from './dialect';
+import type { TokenListener } from './dialect';
 import { responsesFailureTail } from './responsesErrors';
-import { eventJson, type SseEvent, SseReader } from './sseReader';
+import { SseStreamTap } from './sseStreamTap';
 
 /** A token listener that also wants the id of the response the stream creates. */
 export interface ResponseIdListener extends TokenListener {
@@ -15,8 +16,7 @@ export interface ResponseIdListener extends TokenListener {
 
 const FINAL_EVENTS = new Set(['response.completed', 'response.incomplete', 'response.failed']);
 
-export class ResponsesStreamTap implements StreamTap {
-  private readonly reader = new SseReader((event) => this.event(event));
+export class ResponsesStreamTap extends SseStreamTap {
   private deltas = 0;
   private usageOutput: number | null = null;
   private lastSequence = -1;
@@ -28,14 +28,8 @@ export class ResponsesStreamTap implements StreamTap {
   constructor(
     private readonly now: () => number,
     private readonly listener: ResponseIdListener,
-  ) {}
-
-  get atBoundary(): boolean {
-    return this.reader.atBoundary;
-  }
-
-  push(chunk: Uint8Array): void {
-    this.reader.push(chunk);
+  ) {
+    super();
   }
 
   outputTokens(): number {
@@ -52,10 +46,10 @@ export class ResponsesStreamTap implements StreamTap {
     });
   }
 
-  private event(sse: SseEvent): void {
-    const data = eventJson(sse.data);
+  protected message(sse: SseMessage): void {
+    const data = messageJson(sse.data);
     if (!data) return;
-    const type = typeof data['type'] === 'string' ? data['type'] : (sse.event ?? '');
+    const type = typeof data['type'] === 'string' ? data['type'] : sse.event;
     if (typeof data['sequence_number'] === 'number') this.lastSequence = data['sequence_number'];
     if (type.endsWith('.delta')) {
       const delta = data['delta'];

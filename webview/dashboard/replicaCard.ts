@@ -1,6 +1,7 @@
 // One card per replica: its state and why, load, latency, throughput, the engine's own view, and drain/enable.
 // Built once per replica and updated in place.
 import type { ReplicaState } from '../../core/protocol';
+import { REPLICA_STATE_LABELS, REPLICA_STATES } from '../../core/replicaStates';
 import { h } from '../shared/h';
 import { setAttr, setClass, setHidden, setText } from './dom';
 import { formatCount, formatMsPair, formatPercent, formatRate, NO_VALUE, replicaWhy } from './format';
@@ -16,13 +17,6 @@ export interface ReplicaCardView {
   /** Whether the page follows a running sidecar: drain and enable need it. */
   connected: boolean;
 }
-
-const STATE_LABELS: Record<ReplicaState['state'], string> = {
-  healthy: 'healthy',
-  unhealthy: 'unhealthy',
-  draining: 'draining',
-  unknown: 'unknown',
-};
 
 export class ReplicaCard {
   readonly element: HTMLElement;
@@ -112,8 +106,8 @@ export class ReplicaCard {
     this.view = view;
     const r = view.replica;
     this.swatch.style.backgroundColor = view.color;
-    for (const state of Object.keys(STATE_LABELS)) setClass(this.element, `state-${state}`, r.state === state);
-    setText(this.stateBadge, STATE_LABELS[r.state]);
+    for (const state of REPLICA_STATES) setClass(this.element, `state-${state}`, r.state === state);
+    setText(this.stateBadge, REPLICA_STATE_LABELS[r.state]);
     setText(this.address, r.weight === 1 ? shortUrl(r.url) : `${shortUrl(r.url)} · weight ${r.weight}`);
     setAttr(this.address, 'title', r.url);
     const why = replicaWhy(r);

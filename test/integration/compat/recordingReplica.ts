@@ -3,6 +3,7 @@
 // (the simulator never calls tools), and can pause between two streamed events (`gapMs`) for timeout checks.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { SseParser } from '../../../core/sse/parser';
 
 export interface RecordedRequest {
   method: string;
@@ -141,15 +142,8 @@ export async function startRecordingReplica(model = 'recorded-model'): Promise<R
 
 /** Reads an SSE response to the end and returns each `data:` payload in order. */
 export async function readSseData(response: Response): Promise<string[]> {
-  const text = await response.text();
-  return text
-    .split(/\n\n/)
-    .map((block) =>
-      block
-        .split('\n')
-        .filter((line) => line.startsWith('data:'))
-        .map((line) => line.slice(5).trimStart())
-        .join('\n'),
-    )
+  return new SseParser()
+    .push(`${await response.text()}\n\n`)
+    .map((message) => message.data)
     .filter((data) => data !== '');
 }

@@ -92,7 +92,7 @@ test('replica cards show the snapshot’s figures, states and reasons', { skip }
   assert.equal(await card(d, 'gpu-b').getByRole('button').textContent(), 'Enable');
   assert.equal(await card(d, 'gpu-a').getByRole('button').textContent(), 'Drain');
 
-  assert.equal(await field(d, 'gpu-c', 'state'), 'unhealthy');
+  assert.equal(await field(d, 'gpu-c', 'state'), 'down', 'the label of core/replicaStates.ts, as in the Pools tree');
   assert.match((await field(d, 'gpu-c', 'reason')) ?? '', /^3 failures in 30s · last error: health check: connect/);
   assert.equal(await field(d, 'gpu-c', 'ttft'), '—');
   assert.ok(await card(d, 'gpu-c').locator('.engine-off').isVisible(), 'no engine figures before a scrape');

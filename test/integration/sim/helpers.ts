@@ -1,4 +1,5 @@
-// Helpers for the simulator's integration tests: raw SSE reading and polling with a deadline.
+// Helpers for the simulator's integration tests: SSE reading (core/sse) and polling with a deadline.
+import { SseParser } from '../../../core/sse/parser';
 
 export { waitFor } from '../../support/waitFor';
 
@@ -20,9 +21,7 @@ export async function postSse(url: string, body: unknown, headers: Record<string
   const raw = await res.text();
   const events: Array<Record<string, unknown>> = [];
   let done = false;
-  for (const block of raw.split('\n\n')) {
-    if (!block.startsWith('data: ')) continue;
-    const data = block.slice('data: '.length);
+  for (const { data } of new SseParser().push(raw)) {
     if (data === '[DONE]') done = true;
     else events.push(JSON.parse(data) as Record<string, unknown>);
   }

@@ -5,7 +5,6 @@ import { pinning } from '../../../bench/contenders';
 import { counterDelta, hitRate, parseCounters } from '../../../bench/engineMetrics';
 import { cpuModelFrom } from '../../../bench/machine';
 import { developerOf } from '../../../bench/team';
-import { SseParser } from '../../../core/sse/parser';
 
 test('engine counters: summed over label sets; hit rate from deltas', () => {
   const text = [
@@ -23,14 +22,6 @@ test('engine counters: summed over label sets; hit rate from deltas', () => {
   const delta = counterDelta({ prefixQueries: 200, prefixHits: 50, requests: 2, preemptions: 0 }, after);
   assert.equal(hitRate(delta), 0.25);
   assert.equal(hitRate({ prefixQueries: 0, prefixHits: 0, requests: 0, preemptions: 0 }), 0);
-});
-
-test('SSE (the benchmarks read streams with core/sse): complete events split off, the partial rest kept', () => {
-  const parser = new SseParser();
-  const data = (chunk: string) => parser.push(chunk).map((message) => message.data);
-  assert.deepEqual(data('data: a\n\ndata: b\n\ndata: c'), ['a', 'b']);
-  assert.deepEqual(data(''), []);
-  assert.deepEqual(data('\n\ndata: [DONE]\n\n'), ['c', '[DONE]']);
 });
 
 test('LIMIT pinning: distinct keys in order, balanced over replicas, stable for repeats', () => {

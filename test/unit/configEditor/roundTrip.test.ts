@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isMap, isScalar, isSeq, type Node, parse, parseDocument } from 'yaml';
+import { applyFormEdit } from '../../../core/config/yamlEdit';
 import type { FormValue, YamlPath } from '../../../core/configEditor/messages';
-import { applyFormEdit } from '../../../extension/configEditor/yamlEdit';
 import { SAMPLE } from '../../integration/configEditor/sample';
 import { PLAIN, UNUSUAL } from './fixtures';
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { messageJson, SseParser } from '../../../core/sse/parser';
 import { anthropicDialect } from '../../../sidecar/dialects/anthropic';
 import { responsesDialect } from '../../../sidecar/dialects/responses';
 import { type ResponseIdListener, ResponsesStreamTap } from '../../../sidecar/dialects/responsesStreamTap';
-import { eventJson, type SseEvent, SseReader } from '../../../sidecar/dialects/sseReader';
 import {
   ANTHROPIC_STREAM_DELTAS,
   anthropicStream,
@@ -63,19 +63,18 @@ test('Responses tap: the first token is the first delta, not response.created; c
 test('Responses tap: the failure tail names the stream response and continues its sequence numbers', () => {
   const tap = new ResponsesStreamTap(() => 0, recorder());
   tap.push(Buffer.from(responsesStream({ completed: false })));
-  const events: SseEvent[] = [];
-  const reader = new SseReader((event) => events.push(event));
-  reader.push(Buffer.from(tap.failureTail('replica r1: connection reset (ECONNRESET)')));
-  assert.equal(reader.atBoundary, true);
+  const parser = new SseParser();
+  const events = parser.push(Buffer.from(tap.failureTail('replica r1: connection reset (ECONNRESET)')));
+  assert.equal(parser.atBoundary, true);
   assert.deepEqual(
     events.map((event) => event.event),
     ['error', 'response.failed'],
   );
-  const error = eventJson(events[0]?.data ?? '');
+  const error = messageJson(events[0]?.data ?? '');
   assert.equal(error?.['type'], 'error');
   assert.equal(error?.['sequence_number'], 17);
   assert.equal(error?.['message'], 'replica r1: connection reset (ECONNRESET)');
-  const failed = eventJson(events[1]?.data ?? '') as { sequence_number: number; response: Record<string, unknown> };
+  const failed = messageJson(events[1]?.data ?? '') as { sequence_number: number; response: Record<string, unknown> };
   assert.equal(failed.sequence_number, 18);
   assert.equal(failed.response['id'], 'resp_0a1b2c3d');
   assert.equal(failed.response['status'], 'failed');

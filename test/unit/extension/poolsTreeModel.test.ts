@@ -52,7 +52,7 @@ test('a healthy replica has a short row; its tooltip has the live figures, URL a
 test('an ejected replica shows why, its last error and until when', () => {
   const node = buildTreeModel(snapshot(), { formatTime }).nodes.get(replicaKey('llama-8b', 'gpu-b')) as ReplicaNode;
   assert.equal(node.description, 'down');
-  assert.match(node.tooltip, /unhealthy \(3 failures in 30s\)/);
+  assert.match(node.tooltip, /— down \(3 failures in 30s\)/);
   assert.equal(node.contextValue, 'vllmPools.replica.unhealthy');
   assert.equal(node.icon.id, 'error');
   assert.match(node.tooltip, /Last error: connect ECONNREFUSED 10\.0\.0\.11:8000/);

@@ -3,7 +3,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import type { StateSnapshot } from '../../../core/protocol';
-import { SseParser } from '../../../core/sse/parser';
 import { Backoff } from '../../../extension/backoff';
 import { fetchModelIds } from '../../../extension/replicaProbe';
 import { AdminApiError, SidecarClient, watchAdminEvents } from '../../../extension/sidecarClient';
@@ -36,15 +35,6 @@ async function waitFor(condition: () => boolean, what: string, timeoutMs = 5000)
     await new Promise((r) => setTimeout(r, 10));
   }
 }
-
-test('SseParser: split chunks, CRLF, multi-line data, comments, default event', () => {
-  const parser = new SseParser();
-  assert.deepEqual(parser.push(': hello\r\nevent: st'), []);
-  assert.deepEqual(parser.push('ate\r\ndata: {"a":\r'), []);
-  assert.deepEqual(parser.push('\ndata: 1}\r\n\r\ndata:x\n'), [{ event: 'state', data: '{"a":\n1}' }]);
-  assert.deepEqual(parser.push('id: 7\n\n'), [{ event: 'message', data: 'x', id: '7' }]);
-  assert.deepEqual(parser.push('event: lonely\n\n'), [], 'an event with no data is not dispatched');
-});
 
 test('Backoff doubles up to its cap and starts over after reset', () => {
   const backoff = new Backoff(100, 1000);

@@ -13,6 +13,7 @@ import {
   setReplicaSecret,
 } from '../../../core/config/edit';
 import { secretEnvName } from '../../../core/config/references';
+import { hunk } from './hunk';
 
 const CONFIG = `# fleet config
 listen: { host: 127.0.0.1, port: 8800 }   # loopback only
@@ -36,20 +37,9 @@ pools:
     - url: http://10.0.1.2:8000 # last
 `;
 
-/** Lines of `after` that are not in `before`, and the reverse: the whole footprint of an edit. */
-function lineDiff(before: string, after: string): { added: string[]; removed: string[] } {
-  const a = before.split('\n');
-  const b = after.split('\n');
-  let head = 0;
-  while (head < a.length && head < b.length && a[head] === b[head]) head++;
-  let tail = 0;
-  while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
-  return { removed: a.slice(head, a.length - tail), added: b.slice(head, b.length - tail) };
-}
-
 test('setAlgorithm (global) changes only the value on its line, comment kept', () => {
   const out = setAlgorithm(CONFIG, 'prefix-aware');
-  assert.deepEqual(lineDiff(CONFIG, out), {
+  assert.deepEqual(hunk(CONFIG, out), {
     removed: ['algorithm: least-connections # default'],
     added: ['algorithm: prefix-aware # default'],
   });
@@ -57,7 +47,7 @@ test('setAlgorithm (global) changes only the value on its line, comment kept', (
 
 test('setAlgorithm on a pool that has one replaces it in place', () => {
   const out = setAlgorithm(CONFIG, 'round-robin', 'qwen');
-  assert.deepEqual(lineDiff(CONFIG, out), {
+  assert.deepEqual(hunk(CONFIG, out), {
     removed: ['    algorithm: prefix-aware   # sticky'],
     added: ['    algorithm: round-robin   # sticky'],
   });
@@ -65,7 +55,7 @@ test('setAlgorithm on a pool that has one replaces it in place', () => {
 
 test('setAlgorithm on a pool without one inserts a line after its name', () => {
   const out = setAlgorithm(CONFIG, 'queue-aware', 'llama-8b');
-  assert.deepEqual(lineDiff(CONFIG, out), { removed: [], added: ['    algorithm: queue-aware'] });
+  assert.deepEqual(hunk(CONFIG, out), { removed: [], added: ['    algorithm: queue-aware'] });
   assert.equal(parse(out).pools[0].algorithm, 'queue-aware');
   assert.equal(
     out.split('\n').indexOf('    algorithm: queue-aware'),
@@ -86,7 +76,7 @@ test('setAlgorithm names an unknown pool', () => {
 
 test('addReplica appends an item at the list indentation, nothing else changes', () => {
   const out = addReplica(CONFIG, 'llama-8b', 'http://10.0.0.12:8000', 'gpu-c');
-  assert.deepEqual(lineDiff(CONFIG, out), {
+  assert.deepEqual(hunk(CONFIG, out), {
     removed: [],
     added: ['      - url: http://10.0.0.12:8000', '        name: gpu-c'],
   });
@@ -96,7 +86,7 @@ test('addReplica appends an item at the list indentation, nothing else changes',
 
 test('addReplica follows a list that is not indented under its key', () => {
   const out = addReplica(CONFIG, 'qwen', 'http://10.0.1.3:8000');
-  assert.deepEqual(lineDiff(CONFIG, out), { removed: [], added: ['    - url: http://10.0.1.3:8000'] });
+  assert.deepEqual(hunk(CONFIG, out), { removed: [], added: ['    - url: http://10.0.1.3:8000'] });
   assert.equal(parse(out).pools[1].replicas[2].url, 'http://10.0.1.3:8000');
 });
 
@@ -123,17 +113,17 @@ test('addReplica into a flow or empty list goes through the Document API and kee
 
 test('removeReplica removes exactly the item lines, by name or by url', () => {
   const byName = removeReplica(CONFIG, 'llama-8b', { name: 'gpu-a' });
-  assert.deepEqual(lineDiff(CONFIG, byName), {
+  assert.deepEqual(hunk(CONFIG, byName), {
     removed: ['      - url: http://10.0.0.10:8000   # gpu-a', '        name: gpu-a', '        weight: 2'],
     added: [],
   });
   const byUrl = removeReplica(CONFIG, 'qwen', { url: 'http://10.0.1.2:8000' });
-  assert.deepEqual(lineDiff(CONFIG, byUrl), { removed: ['    - url: http://10.0.1.2:8000 # last'], added: [] });
+  assert.deepEqual(hunk(CONFIG, byUrl), { removed: ['    - url: http://10.0.1.2:8000 # last'], added: [] });
 });
 
 test('removeReplica matches the default name host:port of an unnamed replica', () => {
   const out = removeReplica(CONFIG, 'llama-8b', { name: '10.0.0.11:8000' });
-  assert.deepEqual(lineDiff(CONFIG, out), { removed: ["      - url: 'http://10.0.0.11:8000'"], added: [] });
+  assert.deepEqual(hunk(CONFIG, out), { removed: ["      - url: 'http://10.0.0.11:8000'"], added: [] });
 });
 
 test('removeReplica will not leave a pool empty, and names a missing replica', () => {
@@ -146,7 +136,7 @@ const QWEN_REF = ['$', '{secret:qwen-key}'].join('');
 
 test('setReplicaSecret writes a secret reference, never a key', () => {
   const out = setReplicaSecret(CONFIG, 'qwen', { url: 'http://10.0.1.1:8000' }, 'qwen-key');
-  assert.deepEqual(lineDiff(CONFIG, out), { removed: [], added: [`      apiKey: ${QWEN_REF}`] });
+  assert.deepEqual(hunk(CONFIG, out), { removed: [], added: [`      apiKey: ${QWEN_REF}`] });
   assert.equal(parse(out).pools[1].replicas[0].apiKey, QWEN_REF);
   assert.deepEqual(secretReferences(out), ['qwen-key']);
   assert.equal(secretEnvName('qwen-key'), 'VLLM_POOLS_SECRET_QWEN_KEY');
@@ -172,7 +162,7 @@ test('the starter config parses and every edit works on it', () => {
 
 test('setAlgorithmEverywhere sets the global value and every pool that names its own', () => {
   const out = setAlgorithmEverywhere(CONFIG, 'power-of-two');
-  assert.deepEqual(lineDiff(CONFIG, out).added.filter((l) => l.includes('power-of-two')).length, 2);
+  assert.deepEqual(hunk(CONFIG, out).added.filter((l) => l.includes('power-of-two')).length, 2);
   const parsed = parse(out);
   assert.equal(parsed.algorithm, 'power-of-two');
   assert.equal(parsed.pools[1].algorithm, 'power-of-two');

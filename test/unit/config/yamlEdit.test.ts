@@ -2,19 +2,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { applyFormEdit, FormEditError } from '../../../extension/configEditor/yamlEdit';
-import { PLAIN, UNUSUAL } from './fixtures';
-
-/** The one contiguous hunk that differs between two texts, by lines (common prefix and suffix trimmed). */
-function hunk(before: string, after: string): { removed: string[]; added: string[] } {
-  const a = before.split('\n');
-  const b = after.split('\n');
-  let head = 0;
-  while (head < a.length && head < b.length && a[head] === b[head]) head++;
-  let tail = 0;
-  while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
-  return { removed: a.slice(head, a.length - tail), added: b.slice(head, b.length - tail) };
-}
+import { applyFormEdit, FormEditError } from '../../../core/config/yamlEdit';
+import { PLAIN, UNUSUAL } from '../configEditor/fixtures';
+import { hunk } from './hunk';
 
 function edited(text: string, edit: Parameters<typeof applyFormEdit>[1]): string {
   const result = applyFormEdit(text, edit);
