@@ -11,7 +11,8 @@
 // user is active (requests in flight or waiting, or one finished within ACTIVE_MS), a user may therefore have at most
 // `prefillShare` requests that have not produced their first token; its next one waits for one of them to reach its
 // first token (or end). The engines' waiting queues then never hold more than that of one user, so a light user's
-// request goes ahead of a flood instead of behind it. A lone user is never held by this rule.
+// request goes ahead of a flood instead of behind it; and while a user with fewer requests in flight has one before
+// its first token, heavier users start nothing new. A lone user is never held by these rules.
 
 export class QueueFullError extends Error {
   constructor(readonly user: string) {
@@ -145,8 +146,22 @@ export class FairShareGate {
   /** Whether the user may start one more request before the first token of those it has in flight. */
   private mayPrefill(user: string): boolean {
     const share = this.options.prefillShare;
-    if (share === undefined || this.prefillingOf(user) < Math.max(1, share())) return true;
+    if (share === undefined) return true;
+    if (this.lighterUserPrefilling(user)) return false;
+    if (this.prefillingOf(user) < Math.max(1, share())) return true;
     return !this.othersActive(user);
+  }
+
+  /**
+   * A user with fewer requests in flight has one before its first token: the heavier user's next one waits until it
+   * got there, so it does not join the engine's queue ahead of it.
+   */
+  private lighterUserPrefilling(user: string): boolean {
+    const mine = this.inFlightOf(user);
+    for (const [other, count] of this.prefilling) {
+      if (other !== user && count > 0 && this.inFlightOf(other) < mine) return true;
+    }
+    return false;
   }
 
   private othersActive(user: string): boolean {

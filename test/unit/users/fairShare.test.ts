@@ -222,6 +222,7 @@ function prefillGate(share: number) {
 test('prefill share: with another user active, a user waits while it has its share before the first token', async () => {
   const { gate, order, releases, take } = prefillGate(2);
   await take('quiet', 'q0');
+  releases.get('q0')!.firstToken(); // quiet is decoding: active, nothing before its first token
   await take('flood', 'f1');
   await take('flood', 'f2');
   void take('flood', 'f3');
@@ -283,4 +284,19 @@ test('prefill share: a user between two turns still counts as active for ACTIVE_
   await take('flood', 'f3');
   assert.deepEqual(order.slice(3), ['f3'], 'alone now: over its share at once');
   assert.equal(gate.prefillingOf('flood'), 2);
+});
+
+test("prefill share: while the light user's request waits for its first token, the heavier user starts nothing", async () => {
+  const { order, releases, take } = prefillGate(4);
+  await take('flood', 'f1');
+  await take('flood', 'f2');
+  releases.get('f1')!.firstToken();
+  releases.get('f2')!.firstToken();
+  await take('quiet', 'q0'); // before its first token, one in flight against the flood's two
+  void take('flood', 'f3'); // within the flood's share of 4, but behind quiet's prefill
+  await settle();
+  assert.deepEqual(order, ['f1', 'f2', 'q0']);
+  releases.get('q0')!.firstToken();
+  await settle();
+  assert.deepEqual(order.slice(3), ['f3']);
 });
