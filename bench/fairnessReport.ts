@@ -36,7 +36,8 @@ export function renderFairness(result: FairnessResult | undefined): string[] {
       ` (${plan.quietPromptTokens}-token prompts, ${plan.quietMaxTokens} tokens out), first alone, then while the` +
       ` other user floods with ${plan.floodConcurrency} concurrent streams (${plan.floodPromptTokens} in,` +
       ` ${plan.floodMaxTokens} out), more than the fair-share gate (32 in flight per healthy replica) and the` +
-      " flooder's own queue hold; while both are active, each user may have at most one request per healthy replica" +
+      " flooder's own queue hold; while both are active, each user may have at most one request per two healthy" +
+      ' replicas' +
       " before its first token (the engines prefill in arrival order). Target: the quiet user's TTFT p90 under the" +
       ' flood within' +
       ` ${plan.target}× of its unloaded value.`,
