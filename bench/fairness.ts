@@ -29,6 +29,8 @@ export interface FairnessPlan {
   floodMaxTokens: number;
   /** Real seconds the flood may last at most. */
   floodCapSeconds: number;
+  /** Real seconds the flooder runs alone (after its ramp), for its throughput without a second user. */
+  floodAloneSeconds: number;
   /** The flood runs this long (real ms) before the quiet user starts, so the fleet is saturated. */
   floodRampMs: number;
   target: number;
@@ -49,9 +51,19 @@ export function makeFairnessPlan(): FairnessPlan {
     floodPromptTokens: 400,
     floodMaxTokens: 64,
     floodCapSeconds: 90,
+    floodAloneSeconds: 20,
     floodRampMs: 4000,
     target: 1.5,
   };
+}
+
+export interface FloodFigures {
+  completed: number;
+  rateLimited: number;
+  failed: number;
+  /** Per modelled second. */
+  requestsPerSecond: number;
+  outTokensPerSecond: number;
 }
 
 export interface FairnessResult {
@@ -59,13 +71,10 @@ export interface FairnessResult {
   /** Modelled ms. */
   quietAlone: { ttftP50: number; ttftP90: number; ok: number; failed: number };
   quietFlooded: { ttftP50: number; ttftP90: number; ok: number; failed: number };
-  flood: {
-    completed: number;
-    rateLimited: number;
-    failed: number;
-    requestsPerSecond: number;
-    outTokensPerSecond: number;
-  };
+  /** The flooder while the quiet user runs. */
+  flood: FloodFigures;
+  /** The flooder alone (absent in results saved before it was measured). */
+  floodAlone?: FloodFigures;
   /** quietFlooded.ttftP90 / quietAlone.ttftP90. */
   ratio: number;
 }
@@ -114,7 +123,6 @@ export async function runFairness(plan: FairnessPlan, log: (line: string) => voi
     sidecar = await startServe(file);
     const url = sidecar.url;
     const random = seededRandom(21);
-    const stop = new AbortController();
     let sent = 0;
     const send = (user: keyof typeof TOKENS, bench: BenchRequest, signal: AbortSignal) =>
       streamChat({ url, headers: { authorization: `Bearer ${TOKENS[user]}` } }, bench, {
@@ -141,6 +149,52 @@ export async function runFairness(plan: FairnessPlan, log: (line: string) => voi
       return { ttftP50: d.p50, ttftP90: d.p90, ok: ttfts.length, failed };
     };
 
+    /**
+     * floodConcurrency loops, each sending its next request as soon as the last ended (or was refused), from now
+     * until `during` has resolved, or for capMs (real) without it; figures per modelled second.
+     */
+    const flood = async (capMs: number, during?: () => Promise<void>): Promise<FloodFigures> => {
+      const stop = new AbortController();
+      const figures = { completed: 0, rateLimited: 0, failed: 0, outTokens: 0 };
+      // Throughput counts what ends after the ramp (floodRampMs): 144 loops starting at once are no steady state.
+      const countFrom = performance.now() + plan.floodRampMs;
+      const capTimer = setTimeout(() => stop.abort(), capMs);
+      const loops = Array.from({ length: plan.floodConcurrency }, async (_, loop) => {
+        while (!stop.signal.aborted) {
+          const record = await send(
+            'flood',
+            request(random, `flood ${loop} ${sent}`, plan.floodPromptTokens, plan.floodMaxTokens),
+            stop.signal,
+          );
+          if (stop.signal.aborted) break;
+          if (record.ok) {
+            if (performance.now() < countFrom) continue;
+            figures.completed++;
+            figures.outTokens += record.outputTokens;
+          } else if (record.status === 429) {
+            figures.rateLimited++;
+            // As a client honouring Retry-After would: the sidecar says 1 s when the user's queue is full.
+            await new Promise((resolve) => setTimeout(resolve, 1000));
+          } else figures.failed++;
+        }
+      });
+      if (during) await during();
+      else if (!stop.signal.aborted) {
+        await new Promise((resolve) => stop.signal.addEventListener('abort', resolve, { once: true }));
+      }
+      stop.abort();
+      clearTimeout(capTimer);
+      await Promise.all(loops);
+      const seconds = Math.max(0.001, (performance.now() - countFrom) / 1000 / plan.timeScale);
+      return {
+        completed: figures.completed,
+        rateLimited: figures.rateLimited,
+        failed: figures.failed,
+        requestsPerSecond: figures.completed / seconds,
+        outTokensPerSecond: figures.outTokens / seconds,
+      };
+    };
+
     // Warm-up (not counted), then the quiet user alone.
     await send(
       'quiet',
@@ -150,49 +204,30 @@ export async function runFairness(plan: FairnessPlan, log: (line: string) => voi
     const quietAlone = await quietRun();
     log(`fairness: quiet alone ttft p90 ${quietAlone.ttftP90.toFixed(0)} ms (${quietAlone.ok} ok)`);
 
-    // The flood: floodConcurrency loops, each sending its next request as soon as the last ended (or was refused).
-    const flood = { completed: 0, rateLimited: 0, failed: 0, outTokens: 0 };
-    const floodStarted = performance.now();
-    const capTimer = setTimeout(() => stop.abort(), plan.floodCapSeconds * 1000);
-    const loops = Array.from({ length: plan.floodConcurrency }, async (_, loop) => {
-      while (!stop.signal.aborted) {
-        const record = await send(
-          'flood',
-          request(random, `flood ${loop} ${sent}`, plan.floodPromptTokens, plan.floodMaxTokens),
-          stop.signal,
-        );
-        if (stop.signal.aborted) break;
-        if (record.ok) {
-          flood.completed++;
-          flood.outTokens += record.outputTokens;
-        } else if (record.status === 429) {
-          flood.rateLimited++;
-          // As a client honouring Retry-After would: the sidecar says 1 s when the user's queue is full.
-          await new Promise((resolve) => setTimeout(resolve, 1000));
-        } else flood.failed++;
-      }
+    // The flooder alone (its throughput without a second user: the gate's fair-share rules must not cost it).
+    const floodAlone = await flood(plan.floodRampMs + plan.floodAloneSeconds * 1000);
+    log(
+      `fairness: flood alone ${floodAlone.requestsPerSecond.toFixed(1)} req/s, ` +
+        `${floodAlone.outTokensPerSecond.toFixed(0)} out tok/s (${floodAlone.completed} done, ${floodAlone.failed} failed)`,
+    );
+
+    // Then the flood again while the quiet user sends its requests.
+    let quietFlooded = { ttftP50: Number.NaN, ttftP90: Number.NaN, ok: 0, failed: 0 };
+    const floodUnder = await flood(plan.floodCapSeconds * 1000, async () => {
+      await new Promise((resolve) => setTimeout(resolve, plan.floodRampMs));
+      quietFlooded = await quietRun();
     });
-    await new Promise((resolve) => setTimeout(resolve, plan.floodRampMs));
-    const quietFlooded = await quietRun();
-    stop.abort();
-    clearTimeout(capTimer);
-    await Promise.all(loops);
-    const seconds = (performance.now() - floodStarted) / 1000 / plan.timeScale;
     log(
       `fairness: quiet flooded ttft p90 ${quietFlooded.ttftP90.toFixed(0)} ms (${quietFlooded.ok} ok); flood ` +
-        `${flood.completed} done, ${flood.rateLimited} 429, ${flood.failed} failed in ${seconds.toFixed(1)} modelled s`,
+        `${floodUnder.completed} done, ${floodUnder.rateLimited} 429, ${floodUnder.failed} failed, ` +
+        `${floodUnder.requestsPerSecond.toFixed(1)} req/s`,
     );
     return {
       plan,
       quietAlone,
       quietFlooded,
-      flood: {
-        completed: flood.completed,
-        rateLimited: flood.rateLimited,
-        failed: flood.failed,
-        requestsPerSecond: flood.completed / seconds,
-        outTokensPerSecond: flood.outTokens / seconds,
-      },
+      flood: floodUnder,
+      floodAlone,
       ratio: quietFlooded.ttftP90 / quietAlone.ttftP90,
     };
   } finally {

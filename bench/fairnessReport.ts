@@ -36,7 +36,10 @@ export function renderFairness(result: FairnessResult | undefined): string[] {
       ` (${plan.quietPromptTokens}-token prompts, ${plan.quietMaxTokens} tokens out), first alone, then while the` +
       ` other user floods with ${plan.floodConcurrency} concurrent streams (${plan.floodPromptTokens} in,` +
       ` ${plan.floodMaxTokens} out), more than the fair-share gate (32 in flight per healthy replica) and the` +
-      " flooder's own queue hold. Target: the quiet user's TTFT p90 under the flood within" +
+      " flooder's own queue hold; while both are active, each user may have at most one request per two healthy" +
+      ' replicas' +
+      " before its first token (the engines prefill in arrival order). Target: the quiet user's TTFT p90 under the" +
+      ' flood within' +
       ` ${plan.target}× of its unloaded value.`,
     '',
     '| quiet user | TTFT p50 (ms) | TTFT p90 (ms) | answered | failed |',
@@ -49,5 +52,13 @@ export function renderFairness(result: FairnessResult | undefined): string[] {
     `- The flooder: ${flood.completed} requests answered (${flood.requestsPerSecond.toFixed(1)} req/s,` +
       ` ${flood.outTokensPerSecond.toFixed(0)} output tok/s), ${flood.rateLimited} refused with 429 (its queue` +
       ` full), ${flood.failed} failed otherwise.`,
+    ...(result.floodAlone
+      ? [
+          `- The flooder alone (${plan.floodAloneSeconds} s real, no other user): ` +
+            `${result.floodAlone.requestsPerSecond.toFixed(1)} req/s, ` +
+            `${result.floodAlone.outTokensPerSecond.toFixed(0)} output tok/s; the fair-share rules apply only ` +
+            'while a second user is active, so they cost a lone user nothing.',
+        ]
+      : []),
   ];
 }

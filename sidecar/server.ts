@@ -113,7 +113,13 @@ async function handle(context: ServerContext, req: IncomingMessage, res: ServerR
     res.end(text);
     return;
   }
-  if (path === '/admin' || path.startsWith('/admin/')) {
+  // The raw target too: `/admin/replicas/%2e%2e/%2e%2e/enable` parses to `/enable`.
+  if (
+    path === '/admin' ||
+    path.startsWith('/admin/') ||
+    ADMIN_LOOKALIKE.test(path) ||
+    ADMIN_LOOKALIKE.test(req.url ?? '')
+  ) {
     if (!hasToken(req.headers, context.adminToken())) {
       return sendError(res, 401, 'admin endpoints need Authorization: Bearer <admin token>', {
         'www-authenticate': 'Bearer',
@@ -156,6 +162,12 @@ async function handle(context: ServerContext, req: IncomingMessage, res: ServerR
   }
   return proxyRoute(fleet, context.proxyDeps, config.limits.maxBodyBytes, req, res, route, user);
 }
+
+/**
+ * `/Admin/State`, `/%61dmin/state`, `//admin/state`, `/ADMIN%2fstate`: the admin space in another spelling. It is the
+ * admin's (401 without the token, 404 with it), never forwarded to a replica, whose answer would depend on its health.
+ */
+const ADMIN_LOOKALIKE = /^\/+(?:a|%61)(?:d|%64)(?:m|%6d)(?:i|%69)(?:n|%6e)(?![\w-])/i;
 
 /** Targets the URL parser would return unchanged: plain path segments and an optional plain query. */
 const PLAIN_TARGET = /^(\/[\w\-/]*)(\?[\w\-.~=&+%]*)?$/;

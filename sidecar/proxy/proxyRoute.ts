@@ -135,6 +135,7 @@ export async function proxyRoute(
         return refuse(429, 'rate-limited', admission.message, ['retry-after', String(admission.retryAfterSeconds)]);
       }
       ticket = { users, ticket: admission.ticket };
+      recorder.onFirstToken = () => users.firstToken(admission.ticket);
     }
     const dialect = route.dialect;
     let request = parsed ?? {};

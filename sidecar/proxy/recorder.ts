@@ -51,6 +51,8 @@ export class RequestRecorder implements TokenListener {
   responseId: string | undefined;
   /** The gateway user who sent the request (named users only). */
   user: string | undefined;
+  /** Called at the request's first token (each attempt's; the listener keeps only the first): the users' gate. */
+  onFirstToken: (() => void) | undefined;
   /** The status the client got, once finished. */
   status: number | null = null;
 
@@ -150,6 +152,7 @@ export class RequestRecorder implements TokenListener {
     if (firstByteIsFirstToken && this.ttftMs === undefined && this.routed?.fillsCache !== false) {
       this.ttftMs = this.deps.clock.now() - this.attemptStart;
       this.replica!.stats.recordTtft(this.ttftMs);
+      this.onFirstToken?.();
     }
   }
 
@@ -165,6 +168,7 @@ export class RequestRecorder implements TokenListener {
       this.ttftMs = at - this.attemptStart;
       this.active!.firstTokenAt = at;
       stats.recordTtft(this.ttftMs);
+      this.onFirstToken?.();
     } else {
       stats.recordGap(at - this.lastTokenAt);
     }

@@ -5,6 +5,14 @@
 // A user with nothing in flight and nothing waiting does not wait at all: its request goes in over the capacity (by
 // at most one request per such user), so an interactive user's next turn never waits for a flooder's request to end;
 // the flooder's next one waits until the fleet is back under its capacity.
+//
+// Before the first token: the engines queue and prefill in arrival order, so a user's request waits behind every
+// request of other users that reached the engine before it and has not started producing tokens. While more than one
+// user is active (requests in flight or waiting, or one finished within ACTIVE_MS), a user may therefore have at most
+// `prefillShare` requests that have not produced their first token; its next one waits for one of them to reach its
+// first token (or end). The engines' waiting queues then never hold more than that of one user, so a light user's
+// request goes ahead of a flood instead of behind it; and while a user with fewer requests in flight has one before
+// its first token, heavier users start nothing new. A lone user is never held by these rules.
 
 export class QueueFullError extends Error {
   constructor(readonly user: string) {
@@ -18,10 +26,27 @@ export interface FairShareOptions {
   capacity: () => number;
   /** Requests one user may have waiting; more are refused with QueueFullError (answer 429). */
   maxQueuedPerUser: number;
+  /**
+   * Requests one user may have before their first token while another user is active (re-read at every decision;
+   * at least 1); default unlimited.
+   */
+  prefillShare?: () => number;
+  /** Milliseconds, for how long a user counts as active after its last request ended; default Date.now. */
+  now?: () => number;
 }
 
-/** Call once when the request finishes (last byte sent, error or client gone); later calls do nothing. */
-export type Release = () => void;
+/** A user whose last request ended less than this ago still counts as active (its next turn is on its way). */
+export const ACTIVE_MS = 2000;
+
+/**
+ * Call once when the request finishes (last byte sent, error or client gone); later calls do nothing.
+ * `firstToken()`: the request produced its first token (or its first byte for a non-streamed answer): it no longer
+ * counts against the user's prefill share. Later calls, and calls after the release, do nothing.
+ */
+export interface Release {
+  (): void;
+  firstToken(): void;
+}
 
 interface Waiter {
   user: string;
@@ -32,6 +57,10 @@ interface Waiter {
 export class FairShareGate {
   private total = 0;
   private readonly inFlight = new Map<string, number>();
+  /** Granted requests without their first token yet, per user. */
+  private readonly prefilling = new Map<string, number>();
+  /** When each user's last request ended (for ACTIVE_MS). */
+  private readonly lastEnded = new Map<string, number>();
   private readonly queues = new Map<string, Waiter[]>();
   private readonly lastServed = new Map<string, number>();
   private served = 0;
@@ -46,7 +75,7 @@ export class FairShareGate {
     if (signal?.aborted) return Promise.reject(signal.reason);
     const queue = this.queues.get(user) ?? [];
     const idle = queue.length === 0 && this.inFlightOf(user) === 0;
-    if (idle || (this.waiting() === 0 && this.total < this.options.capacity()))
+    if (idle || (this.waiting() === 0 && this.total < this.options.capacity() && this.mayPrefill(user)))
       return Promise.resolve(this.grant(user));
     if (queue.length >= this.options.maxQueuedPerUser) return Promise.reject(new QueueFullError(user));
     return new Promise<Release>((resolve, reject) => {
@@ -77,7 +106,7 @@ export class FairShareGate {
   /** Hands free slots to waiting users; call after the capacity grows (a replica came back). Releases call it too. */
   drain(): void {
     while (this.total < this.options.capacity()) {
-      const user = this.nextUser();
+      const user = this.nextUser((candidate) => this.mayPrefill(candidate));
       if (user === undefined) return;
       const queue = this.queues.get(user)!;
       const waiter = queue.shift()!;
@@ -100,6 +129,10 @@ export class FairShareGate {
     return this.queues.get(user)?.length ?? 0;
   }
 
+  prefillingOf(user: string): number {
+    return this.prefilling.get(user) ?? 0;
+  }
+
   get inFlightTotal(): number {
     return this.total;
   }
@@ -110,9 +143,47 @@ export class FairShareGate {
     return count;
   }
 
-  private nextUser(): string | undefined {
+  /** Whether the user may start one more request before the first token of those it has in flight. */
+  private mayPrefill(user: string): boolean {
+    const share = this.options.prefillShare;
+    if (share === undefined) return true;
+    if (this.lighterUserPrefilling(user)) return false;
+    if (this.prefillingOf(user) < Math.max(1, share())) return true;
+    return !this.othersActive(user);
+  }
+
+  /**
+   * A user with fewer requests in flight has one before its first token: the heavier user's next one waits until it
+   * got there, so it does not join the engine's queue ahead of it.
+   */
+  private lighterUserPrefilling(user: string): boolean {
+    const mine = this.inFlightOf(user);
+    for (const [other, count] of this.prefilling) {
+      if (other !== user && count > 0 && this.inFlightOf(other) < mine) return true;
+    }
+    return false;
+  }
+
+  private othersActive(user: string): boolean {
+    for (const other of this.inFlight.keys()) if (other !== user) return true;
+    for (const other of this.queues.keys()) if (other !== user) return true;
+    const now = this.now();
+    for (const [other, at] of this.lastEnded) {
+      if (now - at >= ACTIVE_MS) this.lastEnded.delete(other);
+      else if (other !== user) return true;
+    }
+    return false;
+  }
+
+  private now(): number {
+    return this.options.now ? this.options.now() : Date.now();
+  }
+
+  /** The waiting user allowed to start (by `eligible`) with the fewest in flight; ties: the one served least recently. */
+  private nextUser(eligible: (user: string) => boolean): string | undefined {
     let best: string | undefined;
     for (const user of this.queues.keys()) {
+      if (!eligible(user)) continue;
       if (best === undefined) {
         best = user;
         continue;
@@ -127,16 +198,34 @@ export class FairShareGate {
   private grant(user: string): Release {
     this.total++;
     this.inFlight.set(user, this.inFlightOf(user) + 1);
+    this.prefilling.set(user, this.prefillingOf(user) + 1);
     this.lastServed.set(user, this.served++);
+    let prefilled = false;
     let released = false;
-    return () => {
+    const firstToken = () => {
+      if (prefilled) return;
+      prefilled = true;
+      const left = this.prefillingOf(user) - 1;
+      if (left > 0) this.prefilling.set(user, left);
+      else this.prefilling.delete(user);
+    };
+    const release = () => {
       if (released) return;
       released = true;
+      firstToken();
       this.total--;
       const left = this.inFlightOf(user) - 1;
       if (left > 0) this.inFlight.set(user, left);
       else this.inFlight.delete(user);
+      this.lastEnded.set(user, this.now());
       this.drain();
     };
+    return Object.assign(release, {
+      firstToken: () => {
+        if (prefilled || released) return;
+        firstToken();
+        this.drain();
+      },
+    });
   }
 }

@@ -15,6 +15,11 @@ export interface GatewayUsersOptions {
   capacity?: () => number;
   /** Requests one user may have waiting for a saturated fleet; default 64. */
   maxQueuedPerUser?: number;
+  /**
+   * Requests one user may have before their first token while another user is active (fairShare.ts); default
+   * unlimited. E.g. healthy replicas x 1, so the engines' queues hold about one request of a flooding user each.
+   */
+  prefillShare?: () => number;
 }
 
 /** A request admitted to the fleet; give it back to finish() exactly once. */
@@ -49,9 +54,12 @@ export class GatewayUsers {
   constructor(config: Pick<Config, 'users' | 'clientToken'>, options: GatewayUsersOptions = {}) {
     this.directory = new UserDirectory(config);
     this.limits = new UserRateLimits(options.clock ?? systemClock);
+    const clock = options.clock ?? systemClock;
     this.gate = new FairShareGate({
       capacity: options.capacity ?? (() => Number.POSITIVE_INFINITY),
       maxQueuedPerUser: options.maxQueuedPerUser ?? 64,
+      ...(options.prefillShare ? { prefillShare: options.prefillShare } : {}),
+      now: () => clock.now(),
     });
     this.counters.declare(this.directory.users().map((user) => user.name));
   }
@@ -107,6 +115,11 @@ export class GatewayUsers {
     }
     this.counters.started(user.name);
     return { admitted: true, ticket: { user, release, finished: false } };
+  }
+
+  /** The request produced its first token (or first byte): it leaves the user's prefill share. Idempotent. */
+  firstToken(ticket: Ticket): void {
+    ticket.release.firstToken();
   }
 
   /** The request is over (last byte, error, or client gone): frees its slot and counts its tokens. Idempotent. */

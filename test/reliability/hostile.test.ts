@@ -61,7 +61,7 @@ before(async () => {
     `limits: { maxBodyBytes: 1MiB }
 pools:
   - name: main
-    healthCheck: { interval: 500ms, timeout: 2s, rise: 1, fall: 3 }
+    healthCheck: { interval: 500ms, timeout: ${SOAK ? '10s' : '2s'}, rise: 1, fall: ${SOAK ? 5 : 3} }
     replicas:
 ${fleet.urls.map((url, i) => `      - { url: "${url}", name: sim-${i}, apiKey: "\${env:SIM_KEY}" }`).join('\n')}
 `,
@@ -71,6 +71,8 @@ ${fleet.urls.map((url, i) => `      - { url: "${url}", name: sim-${i}, apiKey: "
 });
 
 after(async () => {
+  // A failed test leaves its well-behaved client looping: stop it, or the file never ends.
+  await stopGoodClient?.();
   served?.kill('SIGKILL');
   await served?.exit;
   await fleet?.close();
@@ -78,8 +80,11 @@ after(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-/** Sends raw bytes, half-closes, and returns the status of the first response (or 'closed' when none came). */
-function raw(bytes: Buffer, waitMs = 4000): Promise<string> {
+/**
+ * Sends raw bytes, half-closes, and returns the status of the first response (or 'closed' when none came). The soak
+ * runs niced on a shared machine, where a process can stall for seconds: it waits longer for an answer.
+ */
+function raw(bytes: Buffer, waitMs = SOAK ? 30_000 : 4000): Promise<string> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
     let data = '';
@@ -88,7 +93,8 @@ function raw(bytes: Buffer, waitMs = 4000): Promise<string> {
       socket.destroy();
       resolve(result);
     };
-    const timer = setTimeout(() => done(data ? statusOf(data) : 'no-answer'), waitMs);
+    // After a stall the timer can fire before the socket's pending data is read: decide after one more I/O turn.
+    const timer = setTimeout(() => setImmediate(() => done(data ? statusOf(data) : 'no-answer')), waitMs);
     socket.on('data', (chunk) => {
       data += chunk.toString('latin1');
       if (data.includes('\r\n')) done(statusOf(data));
@@ -99,17 +105,36 @@ function raw(bytes: Buffer, waitMs = 4000): Promise<string> {
   });
 }
 
+/**
+ * Set when a lane has failed (after fast-check shrank its counterexample): every other lane's remaining runs pass
+ * without sending anything, so a parallel run stops at its first failure instead of running on for its budget.
+ */
+let stopped = false;
+let stopGoodClient: (() => Promise<unknown>) | undefined;
+
 /** Runs a property in LANES concurrent fast-check runs (RUNS in all, each lane its own seed), bounded by BUDGET_MS. */
 function lanes<T>(property: fc.IAsyncProperty<T>): Promise<void>[] {
   const seed = Date.now() | 0;
   return Array.from({ length: LANES }, (_, lane) =>
-    fc.assert(property, {
-      numRuns: Math.ceil(RUNS / LANES),
-      seed: seed + lane,
-      interruptAfterTimeLimit: BUDGET_MS,
-      markInterruptAsFailure: false,
-    }),
+    fc
+      .assert(property, {
+        numRuns: Math.ceil(RUNS / LANES),
+        seed: seed + lane,
+        interruptAfterTimeLimit: BUDGET_MS,
+        markInterruptAsFailure: false,
+      })
+      .catch((error: unknown) => {
+        stopped = true;
+        throw error;
+      }),
   );
+}
+
+/** Resolves when every lane has ended; rejects with the first failure (the others stop at once, see `stopped`). */
+async function allLanes(runs: Promise<void>[]): Promise<void> {
+  const results = await Promise.allSettled(runs);
+  const failure = results.find((result) => result.status === 'rejected');
+  if (failure) throw failure.reason;
 }
 
 function statusOf(text: string): string {
@@ -242,6 +267,7 @@ test('hostile input: 4xx or dropped, never a 5xx or a crash; a good client is se
   timeout: SOAK ? BUDGET_MS + 600_000 : 150_000,
 }, async () => {
   const good = goodClient();
+  stopGoodClient = good.stop;
   const rssBefore = rssKiB(served.child.pid as number);
   const startedAt = Date.now();
   // The generated kinds run side by side (four clients at once): each input is still checked on its own.
@@ -251,6 +277,7 @@ test('hostile input: 4xx or dropped, never a 5xx or a crash; a good client is se
   runs.push(
     ...lanes(
       fc.asyncProperty(malformedHttp, async ({ bytes, path }) => {
+        if (stopped) return true;
         const status = await raw(bytes);
         note('malformed HTTP', status, PATHS.includes(path) ? path : '(other paths)');
         return !status.startsWith('5') && status !== 'no-answer';
@@ -303,20 +330,22 @@ test('hostile input: 4xx or dropped, never a 5xx or a crash; a good client is se
   runs.push(
     ...lanes(
       fc.asyncProperty(bodyArb, contentType, route, method, dialect, async (body, type, path, verb, extra) => {
+        if (stopped) return true;
         const res = await request(`${served.base}${path}`, {
           method: verb,
           dispatcher: agent,
           headers: { ...(type ? { 'content-type': type } : {}), ...extra },
           ...(verb === 'GET' ? {} : { body }),
         });
-        await res.body.dump();
+        const text = await res.body.text();
         note('bodies', String(res.statusCode), path);
-        return res.statusCode < 500;
+        // Thrown, not returned: the report then says what the sidecar answered.
+        assert.ok(res.statusCode < 500, `${verb} ${path} -> ${res.statusCode} ${text.slice(0, 200)}`);
       }),
     ),
   );
 
-  // Admin path tricks: without the token never 2xx, with it never 5xx.
+  // Admin path tricks: without the token 401 (400 for a target that does not parse), with it never 5xx.
   const tricks = [
     '/admin/../admin/state',
     '//admin/state',
@@ -353,6 +382,7 @@ test('hostile input: 4xx or dropped, never a 5xx or a crash; a good client is se
         fc.constantFrom('GET', 'POST', 'PUT'),
         fc.boolean(),
         async (path, method, withToken) => {
+          if (stopped) return true;
           const bytes = Buffer.from(
             `${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n${withToken ? `Authorization: Bearer ${TOKEN}\r\n` : ''}Connection: close\r\n\r\n`,
             'latin1',
@@ -361,7 +391,9 @@ test('hostile input: 4xx or dropped, never a 5xx or a crash; a good client is se
           const status = await raw(bytes);
           note(withToken ? 'admin paths (token)' : 'admin paths (no token)', status, '(admin path tricks)');
           if (status.startsWith('5') || status === 'no-answer') return false;
-          return withToken || !status.startsWith('2');
+          // Without the token: refused by the sidecar itself whatever the case or encoding (`/Admin/State` once
+          // went to a replica and got whatever it answered); a target node cannot parse is a 400.
+          return withToken ? status.startsWith('2') || status.startsWith('4') : ['400', '401'].includes(status);
         },
       ),
     ),
@@ -393,6 +425,7 @@ test('hostile input: 4xx or dropped, never a 5xx or a crash; a good client is se
         contentType,
         withBody,
         async (path, verb, who, q, type, body) => {
+          if (stopped) return true;
           const res = await request(`${served.base}${path}${q}`, {
             method: verb as 'GET',
             dispatcher: agent,
@@ -409,7 +442,7 @@ test('hostile input: 4xx or dropped, never a 5xx or a crash; a good client is se
             uncleanCount += 1;
             if (unclean.length < 10) unclean.push(`${verb} ${path}${q} -> ${res.statusCode} ${text.slice(0, 120)}`);
           }
-          return res.statusCode < 500;
+          assert.ok(res.statusCode < 500, `${verb} ${path}${q} -> ${res.statusCode} ${text.slice(0, 200)}`);
         },
       ),
     ),
@@ -420,7 +453,7 @@ test('hostile input: 4xx or dropped, never a 5xx or a crash; a good client is se
         console.log(`hostile soak: ${sent} inputs after ${((Date.now() - startedAt) / 1000).toFixed(0)} s`);
       }, 30_000)
     : undefined;
-  await Promise.all(runs).finally(() => clearInterval(progress));
+  await allLanes(runs).finally(() => clearInterval(progress));
   const generatedMs = Date.now() - startedAt;
   const rssAfterGenerated = rssKiB(served.child.pid as number);
 

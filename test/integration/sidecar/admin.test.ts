@@ -1,6 +1,7 @@
 // The admin API against simulated replicas: tokens, state, events cadence, algorithm switch, drain, reload, metrics.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { Agent, request } from 'undici';
 import type { StateSnapshot } from '../../../core/protocol';
@@ -18,6 +19,22 @@ async function call(url: string, options: { method?: string; body?: unknown; hea
     ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
   });
   return { status: response.statusCode, headers: response.headers, text: await response.body.text() };
+}
+
+/** node:http sends the path as written (undici would resolve `%2e%2e` first). */
+function rawCall(base: string, path: string, method: string, headers: Record<string, string> = {}) {
+  const { hostname, port } = new URL(base);
+  return new Promise<{ status: number; text: string }>((resolve, reject) => {
+    const req = httpRequest({ host: hostname, port, path, method, headers, agent: false }, (res) => {
+      let text = '';
+      res.on('data', (chunk) => {
+        text += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 const chat = (extra: Record<string, unknown> = {}) => ({
@@ -51,6 +68,28 @@ describe('admin API', () => {
     const health = await call(`${base}/healthz`);
     assert.equal(health.status, 200);
     assert.deepEqual(JSON.parse(health.text), { status: 'ok', healthy: 3, unknown: 0, total: 3 });
+  });
+
+  test('the admin space in another case or encoding: 401 without the token, 404 with it, never a replica', async () => {
+    for (const path of [
+      '/Admin/State',
+      '/ADMIN/STATE',
+      '/Admin',
+      '//admin/state',
+      '/%61dmin/state',
+      '/aDmin/replicas/main/x/drain',
+      '/admin/replicas/%2e%2e/%2e%2e/enable',
+    ]) {
+      for (const method of ['GET', 'POST', 'PUT']) {
+        const anonymous = await rawCall(base, path, method);
+        assert.equal(anonymous.status, 401, `${method} ${path} without the token`);
+        assert.equal(typeof JSON.parse(anonymous.text).error.message, 'string');
+        const admin = await rawCall(base, path, method, auth);
+        assert.equal(admin.status, 404, `${method} ${path} with the token`);
+        // The sidecar's own error shape, not the replica's FastAPI {"detail": ...}.
+        assert.equal(typeof JSON.parse(admin.text).error.message, 'string');
+      }
+    }
   });
 
   test('state has pools, replicas and engine figures, and never a key', async () => {

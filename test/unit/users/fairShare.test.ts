@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FairShareGate, QueueFullError, type Release } from '../../../sidecar/users/fairShare';
+import { ACTIVE_MS, FairShareGate, QueueFullError, type Release } from '../../../sidecar/users/fairShare';
 
 /** Settles pending promise callbacks. */
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -205,4 +205,98 @@ test('a flood converges to an equal share: with two users waiting, grants altern
   assert.equal(granted.length, 12);
   assert.ok(others >= 4, `the other user got ${others} of 12 slots: ${granted.join(' ')}`);
   assert.ok(gate.inFlightOf('other') <= 2 + 1, 'no more than its share in flight');
+});
+
+/** A gate with room for everyone (capacity is not the point) and a prefill share of `share`, on a settable clock. */
+function prefillGate(share: number) {
+  const clock = { at: 0 };
+  const gate = new FairShareGate({
+    capacity: () => 100,
+    maxQueuedPerUser: 100,
+    prefillShare: () => share,
+    now: () => clock.at,
+  });
+  return { gate, clock, ...tracker(gate) };
+}
+
+test('prefill share: with another user active, a user waits while it has its share before the first token', async () => {
+  const { gate, order, releases, take } = prefillGate(2);
+  await take('quiet', 'q0');
+  releases.get('q0')!.firstToken(); // quiet is decoding: active, nothing before its first token
+  await take('flood', 'f1');
+  await take('flood', 'f2');
+  void take('flood', 'f3');
+  void take('flood', 'f4');
+  await settle();
+  // The old rule let all four in (the fleet is far from its capacity): the engines would queue them all.
+  assert.deepEqual(order, ['q0', 'f1', 'f2']);
+  assert.equal(gate.prefillingOf('flood'), 2);
+  assert.equal(gate.queuedOf('flood'), 2);
+  releases.get('f1')!.firstToken();
+  await settle();
+  assert.deepEqual(order.slice(3), ['f3'], 'a first token frees a place in the share');
+  releases.get('f2')!();
+  await settle();
+  assert.deepEqual(order.slice(4), ['f4'], 'so does a request that ends before its first token');
+  assert.equal(gate.inFlightOf('flood'), 3);
+});
+
+test("prefill share: the light user's request goes ahead of the flood's held ones", async () => {
+  const { gate, order, releases, take } = prefillGate(1);
+  await take('quiet', 'q0');
+  releases.get('q0')!.firstToken(); // quiet is decoding: one in flight, none before its first token
+  await take('flood', 'f1');
+  for (let i = 2; i <= 4; i++) void take('flood', `f${i}`);
+  await settle();
+  assert.deepEqual(order, ['q0', 'f1']);
+  // quiet has a request in flight, so it is not idle; its share is free: it starts at once despite the flood's queue.
+  await take('quiet', 'q1');
+  assert.deepEqual(order, ['q0', 'f1', 'q1']);
+  assert.equal(gate.queuedOf('flood'), 3);
+});
+
+test('prefill share: a lone user is never held, and first-token/release calls are idempotent', async () => {
+  const { gate, order, releases, take } = prefillGate(1);
+  for (let i = 1; i <= 6; i++) await take('solo', `s${i}`);
+  assert.equal(order.length, 6);
+  assert.equal(gate.prefillingOf('solo'), 6);
+  const s1 = releases.get('s1')!;
+  s1.firstToken();
+  s1.firstToken();
+  s1();
+  s1.firstToken();
+  assert.equal(gate.prefillingOf('solo'), 5);
+  assert.equal(gate.inFlightOf('solo'), 5);
+});
+
+test('prefill share: a user between two turns still counts as active for ACTIVE_MS, then the flood is alone', async () => {
+  const { gate, clock, order, releases, take } = prefillGate(1);
+  await take('quiet', 'q0');
+  await take('flood', 'f1');
+  releases.get('q0')!(); // quiet's turn ended at 0 ms: its next one is on its way
+  void take('flood', 'f2');
+  await settle();
+  assert.deepEqual(order, ['q0', 'f1'], 'held: quiet ended its turn a moment ago');
+  clock.at = ACTIVE_MS;
+  releases.get('f1')!.firstToken();
+  await settle();
+  assert.deepEqual(order.slice(2), ['f2']);
+  await take('flood', 'f3');
+  assert.deepEqual(order.slice(3), ['f3'], 'alone now: over its share at once');
+  assert.equal(gate.prefillingOf('flood'), 2);
+});
+
+test("prefill share: while the light user's request waits for its first token, the heavier user starts nothing", async () => {
+  const { order, releases, take } = prefillGate(4);
+  await take('flood', 'f1');
+  await take('flood', 'f2');
+  releases.get('f1')!.firstToken();
+  releases.get('f2')!.firstToken();
+  await take('quiet', 'q0'); // before its first token, one in flight against the flood's two
+  void take('flood', 'f3'); // within the flood's share of 4, but behind quiet's prefill
+  await settle();
+  assert.deepEqual(order, ['f1', 'f2', 'q0']);
+  releases.get('q0')!.firstToken();
+  await settle();
+  assert.deepEqual(order.slice(3), ['f3']);
 });
