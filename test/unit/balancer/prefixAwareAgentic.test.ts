@@ -167,3 +167,56 @@ test('a new group goes where the fleet’s recent prompt work is least, not only
   for (const r of pool) scrape(r, context, r.name === 'r2' ? 0 : 40_000);
   for (let d = 0; d < 8; d++) assert.equal(balancer.pick(pool, firstTurn(d, 0))?.name, 'r2');
 });
+
+/** Two replicas that publish a KV cache of `cacheTokens` (vllm:cache_config_info). */
+function cachedPair(cacheTokens: number | undefined): Array<MutableReplica & { cacheTokens?: number }> {
+  return replicas(2).map((r) => (cacheTokens === undefined ? r : { ...r, cacheTokens }));
+}
+
+/** Developer 0's group, then developers 1 and 2's, sent to r0 (as another pick or a yield would); then d0 again. */
+function affinityAfterTwoOtherGroups(balancer: PrefixAwareBalancer, pool: MutableReplica[]): string | undefined {
+  for (let d = 0; d < 3; d++) balancer.onStart?.(pool[0]!, firstTurn(d, 0));
+  balancer.pick(pool, laterTurn(0, 0));
+  return balancer.lastDecision;
+}
+
+test('the balancer’s index forgets what the replica’s published cache cannot hold', () => {
+  // Each group's first turn is ~216 index blocks; a cache of 8,192 tokens holds 256: developer 0's repository is
+  // evicted by the next two groups, so developer 0 has no affinity left (the engine would prefill it anyway).
+  assert.equal(affinityAfterTwoOtherGroups(createPrefixAware(testContext(4)), cachedPair(8192)), 'cold');
+  // The same traffic on replicas of unknown capacity (the H100-sized default) or a large one: it is still there.
+  assert.equal(affinityAfterTwoOtherGroups(createPrefixAware(testContext(4)), cachedPair(undefined)), 'affinity');
+  assert.equal(affinityAfterTwoOtherGroups(createPrefixAware(testContext(4)), cachedPair(400_000)), 'affinity');
+});
+
+test('the index shrinks with this sidecar’s traffic share: other sidecars’ traffic evicts its prefixes too', () => {
+  // 40,000 tokens = 1,250 blocks: three groups fit for a lone sidecar...
+  const alone = createPrefixAware(testContext(5));
+  assert.equal(affinityAfterTwoOtherGroups(alone, cachedPair(40_000)), 'affinity');
+  // ...but a sidecar that sees the engines run 20 requests while it has none in flight carries 1/16 of the traffic:
+  // its index holds 1/16 of the cache (floored at MIN_INDEX_BLOCKS), and the same three groups overflow it.
+  const context = testContext(5);
+  const oneOfMany = createPrefixAware(context);
+  const pool = cachedPair(40_000);
+  for (const r of pool) r.engine = { running: 10, waiting: 0, kvCacheUsage: 0.5, scrapedAt: context.now() };
+  oneOfMany.pick(pool, firstTurn(50, 0));
+  assert.equal(oneOfMany.trafficShare, 1 / 16);
+  assert.equal(affinityAfterTwoOtherGroups(oneOfMany, pool), 'cold');
+});
+
+test('sidecars that read the same scrapes place new groups alike, and spread them over the light replicas', () => {
+  const picks: string[][] = [];
+  for (const seed of [11, 12]) {
+    const context = testContext(seed);
+    const balancer = createPrefixAware(context);
+    const pool = replicas(4);
+    for (const r of pool) scrape(r, context, 0);
+    balancer.pick(pool, firstTurn(99, 0));
+    context.advance(1000);
+    // r0 and r1 carry other developers' groups; r2 and r3 are light.
+    for (const r of pool) scrape(r, context, r.name === 'r0' || r.name === 'r1' ? 40_000 : 0);
+    picks.push(Array.from({ length: 12 }, (_, d) => balancer.pick(pool, firstTurn(d, 0))?.name ?? '-'));
+  }
+  assert.deepEqual(picks[0], picks[1], 'the same choice in every sidecar');
+  assert.deepEqual(new Set(picks[0]), new Set(['r2', 'r3']), 'only the light replicas, both of them');
+});
