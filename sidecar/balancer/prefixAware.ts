@@ -21,6 +21,7 @@
 //   the index's scale; replicas without it keep the approximate index. See exactMatch.
 import { allEnginesFresh, EngineLoadEstimator, freshEngine, gauge } from './engineLoad';
 import { combine32 } from './hashing';
+import { IndexFidelity } from './indexFidelity';
 import { LEAD_MESSAGE_SHARED_MAX_SHARE } from './leadMessage';
 import { LruSet } from './lruSet';
 import { PREFIX_BLOCK_CHARS, prefixBlockHashes } from './prefixBlocks';
@@ -84,8 +85,21 @@ export const SHED_TARGET_MAX = 0.75;
  * once and now lives on two replicas), the request stays among those holders.
  */
 export const HOLDERS_MIN_SHARE = 0.5;
+/** The index's capacity is corrected by the engine's prefix-cache hit counters (indexFidelity.ts). */
+export const INDEX_FIDELITY = true;
 /** Load guard: a replica whose KV cache is fuller than this takes no affinity traffic (it would evict or preempt). */
 export const KV_USAGE_LIMIT = 0.95;
+/**
+ * Placement of a new prefix group reads scrapes at most this old (ms): older ones are read again first. Sidecars of a
+ * team place their groups independently; against one periodic scrape they all see the same empty replicas and the
+ * groups land where their hashes fall (8 on 4 replicas: 3-3-1-1 is common). A scrape taken just before shows the groups
+ * other sidecars placed a moment ago (running requests, prompt tokens queried).
+ */
+export const PLACEMENT_SCRAPE_MAX_AGE_MS = 50;
+/** ...for prompts with at least this many blocks past the shared lead (8 KiB ≈ 2K tokens: a prefill worth a scrape). */
+export const PLACEMENT_SCRAPE_MIN_BLOCKS = 64;
+/** ...waiting at most this long for the scrapes (ms); a slow /metrics leaves the last scrape in use. */
+export const PLACEMENT_SCRAPE_WAIT_MS = 250;
 
 export type PrefixDecision = 'affinity' | 'cold' | 'rebalance' | 'yield' | 'no-prompt';
 
@@ -102,6 +116,7 @@ export function createPrefixAware(context: BalancerContext): PrefixAwareBalancer
   const hashesByRequest = new WeakMap<RoutedRequest, Float64Array>();
   const tokensByRequest = new WeakMap<RoutedRequest, readonly number[]>();
   const work = new PromptWork(context);
+  const fidelity = new IndexFidelity();
   let lastDecision: PrefixDecision | undefined;
 
   function hashesOf(request: RoutedRequest): Float64Array {
@@ -116,9 +131,20 @@ export function createPrefixAware(context: BalancerContext): PrefixAwareBalancer
   function matchedBlocks(replica: ReplicaView, hashes: Float64Array, request: RoutedRequest): number {
     const exact = exactMatch(replica, tokensByRequest.get(request), hashes.length);
     if (exact !== undefined) return exact;
+    return indexMatch(replica, hashes);
+  }
+
+  /** The index's capacity: sized like the cache (indexCapacity), times how far the engine's hit counters trust it. */
+  function correctedCapacity(replica: ReplicaView): number {
+    const sized = indexCapacity(replica, estimator.trafficShare);
+    return INDEX_FIDELITY ? Math.max(MIN_INDEX_BLOCKS, Math.floor(sized * fidelity.factor(replica))) : sized;
+  }
+
+  /** Leading blocks of the prompt found in the replica's index (resized to its current capacity first). */
+  function indexMatch(replica: ReplicaView, hashes: Float64Array): number {
     const index = indexes.get(replica.name);
     if (!index) return 0;
-    index.resize(indexCapacity(replica, estimator.trafficShare));
+    index.resize(correctedCapacity(replica));
     let matched = 0;
     while (matched < hashes.length && index.has(hashes[matched]!)) matched += 1;
     return matched;
@@ -142,7 +168,10 @@ export function createPrefixAware(context: BalancerContext): PrefixAwareBalancer
   ): number {
     const works = recentWork(candidates);
     const least = Math.min(...order.map((i) => loads[i]!));
-    const nearLeastLoad = order.filter((i) => loads[i]! <= least + COLD_LOAD_MARGIN);
+    // A large new group is placed for its whole life: by cache footprint first, among replicas not overloaded; the
+    // instant load (which requests of which group happen to run now) only guards. Small prompts: load first.
+    const loadMargin = blocks >= PLACEMENT_SCRAPE_MIN_BLOCKS ? IMBALANCE_ABS : COLD_LOAD_MARGIN;
+    const nearLeastLoad = order.filter((i) => loads[i]! <= least + loadMargin);
     const leastWork = Math.min(...nearLeastLoad.map((i) => works[i]!));
     const margin = (blocks * TOKENS_PER_INDEX_BLOCK) / 2;
     return nearLeastLoad.find((i) => works[i]! <= leastWork + margin) ?? nearLeastLoad[0] ?? order[0]!;
@@ -216,6 +245,40 @@ export function createPrefixAware(context: BalancerContext): PrefixAwareBalancer
     return candidates[chosen];
   }
 
+  /** Token ids for exact matching (config kvEvents), from a replica whose events are followed. */
+  async function fetchTokens(candidates: readonly ReplicaView[], request: RoutedRequest): Promise<void> {
+    const body = request.tokenizeBody;
+    const exact = candidates.find((r) => r.exactCache?.known);
+    // A salted prompt's blocks are hashed apart from everyone else's; its events do not say which salt they carry.
+    if (!body || request.cacheSalt !== undefined || !exact?.exactCache || tokensByRequest.has(request)) return;
+    const ids = await exact.exactCache.tokenIds(body);
+    if (ids) tokensByRequest.set(request, ids);
+  }
+
+  /**
+   * Before a new prefix group is placed (a large prompt that no replica's index holds past its shared lead), scrapes
+   * older than PLACEMENT_SCRAPE_MAX_AGE_MS are read again, so that groups other sidecars placed a moment ago count.
+   */
+  async function refreshForPlacement(candidates: readonly ReplicaView[], request: RoutedRequest): Promise<void> {
+    if (candidates.length <= 1 || request.fillsCache === false) return;
+    if (!candidates.every((r) => r.refreshEngine !== undefined)) return;
+    const hashes = hashesOf(request);
+    const shared = sharedBlocks(request, hashes.length);
+    if (hashes.length - shared < PLACEMENT_SCRAPE_MIN_BLOCKS) return;
+    const now = context.now();
+    const oldest = Math.min(...candidates.map((r) => r.engine?.scrapedAt ?? Number.NEGATIVE_INFINITY));
+    if (now - oldest <= PLACEMENT_SCRAPE_MAX_AGE_MS) return;
+    const held = Math.max(...candidates.map((r) => Math.max(0, indexMatch(r, hashes) - shared)));
+    if (held >= Math.max(MIN_LEAD_BLOCKS, MIN_LEAD_RATIO * hashes.length)) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, PLACEMENT_SCRAPE_WAIT_MS);
+      timer.unref?.();
+    });
+    await Promise.race([Promise.all(candidates.map((r) => r.refreshEngine?.())), timeout]);
+    clearTimeout(timer);
+  }
+
   return {
     id: 'prefix-aware',
     get lastDecision() {
@@ -226,12 +289,7 @@ export function createPrefixAware(context: BalancerContext): PrefixAwareBalancer
     },
     pick,
     async prepare(candidates: readonly ReplicaView[], request: RoutedRequest): Promise<void> {
-      const body = request.tokenizeBody;
-      const exact = candidates.find((r) => r.exactCache?.known);
-      // A salted prompt's blocks are hashed apart from everyone else's; its events do not say which salt they carry.
-      if (!body || request.cacheSalt !== undefined || !exact?.exactCache || tokensByRequest.has(request)) return;
-      const ids = await exact.exactCache.tokenIds(body);
-      if (ids) tokensByRequest.set(request, ids);
+      await Promise.all([refreshForPlacement(candidates, request), fetchTokens(candidates, request)]);
     },
     onStart(replica: ReplicaView, request: RoutedRequest): void {
       estimator.recordStart(replica.name);
@@ -240,9 +298,13 @@ export function createPrefixAware(context: BalancerContext): PrefixAwareBalancer
       const hashes = hashesOf(request);
       if (hashes.length === 0) return;
       work.recordSend(replica.name, hashes.length * TOKENS_PER_INDEX_BLOCK);
+      if (INDEX_FIDELITY) {
+        const predicted = indexMatch(replica, hashes) * TOKENS_PER_INDEX_BLOCK;
+        fidelity.recordSend(replica.name, hashes.length * TOKENS_PER_INDEX_BLOCK, predicted);
+      }
       let index = indexes.get(replica.name);
       if (!index) {
-        index = new LruSet(indexCapacity(replica, estimator.trafficShare));
+        index = new LruSet(correctedCapacity(replica));
         indexes.set(replica.name, index);
       }
       // Deepest block first, so that the shared first blocks are the most recently used and evicted last (vLLM, too,
@@ -256,6 +318,7 @@ export function createPrefixAware(context: BalancerContext): PrefixAwareBalancer
       forgetDeparted(indexes, names);
       estimator.forgetDeparted(names);
       work.forgetDeparted(names);
+      fidelity.forgetDeparted(names);
     },
   };
 }
