@@ -16,6 +16,9 @@
 //   sidecar that sees the same loads, and different requests yield to different replicas (no herd onto the least
 //   loaded). Load is the engine's waiting + running corrected since the scrape (engineLoad.ts) when every
 //   candidate's scrape is fresh, else local in-flight.
+// - A new prefix group (a cold prompt of at least PLACEMENT_SCRAPE_MIN_BLOCKS past its shared lead) is placed on
+//   scrapes re-read just before (refreshEngine), so that groups other sidecars placed a moment ago are seen.
+// - The index's capacity is corrected by the engine's own hit counters (indexFidelity.ts).
 // - Exact state (config kvEvents): for a replica whose KV events are followed and in sync, its match is the share
 //   of the prompt's tokens (from the replica's /tokenize, fetched once in prepare) in blocks the engine holds, put on
 //   the index's scale; replicas without it keep the approximate index. See exactMatch.
@@ -86,7 +89,7 @@ export const SHED_TARGET_MAX = 0.75;
  */
 export const HOLDERS_MIN_SHARE = 0.5;
 /** The index's capacity is corrected by the engine's prefix-cache hit counters (indexFidelity.ts). */
-export const INDEX_FIDELITY = true;
+export const INDEX_FIDELITY = false;
 /** Load guard: a replica whose KV cache is fuller than this takes no affinity traffic (it would evict or preempt). */
 export const KV_USAGE_LIMIT = 0.95;
 /**
@@ -168,10 +171,7 @@ export function createPrefixAware(context: BalancerContext): PrefixAwareBalancer
   ): number {
     const works = recentWork(candidates);
     const least = Math.min(...order.map((i) => loads[i]!));
-    // A large new group is placed for its whole life: by cache footprint first, among replicas not overloaded; the
-    // instant load (which requests of which group happen to run now) only guards. Small prompts: load first.
-    const loadMargin = blocks >= PLACEMENT_SCRAPE_MIN_BLOCKS ? IMBALANCE_ABS : COLD_LOAD_MARGIN;
-    const nearLeastLoad = order.filter((i) => loads[i]! <= least + loadMargin);
+    const nearLeastLoad = order.filter((i) => loads[i]! <= least + COLD_LOAD_MARGIN);
     const leastWork = Math.min(...nearLeastLoad.map((i) => works[i]!));
     const margin = (blocks * TOKENS_PER_INDEX_BLOCK) / 2;
     return nearLeastLoad.find((i) => works[i]! <= leastWork + margin) ?? nearLeastLoad[0] ?? order[0]!;
