@@ -9,12 +9,14 @@ import {
   indexCapacity,
   MIN_INDEX_BLOCKS,
   PLACEMENT_SCRAPE_MAX_AGE_MS,
+  PLACEMENT_SCRAPE_MAX_AGE_MS_TRIED,
   type PrefixAwareBalancer,
   SHED_WORK_BOUND_TRIED,
   sharedBlocks,
   shedTarget,
   TOKENS_PER_INDEX_BLOCK,
 } from '../../../sidecar/balancer/prefixAware';
+import { prefixBlockHashes } from '../../../sidecar/balancer/prefixBlocks';
 import { opensConversation, toRoutedRequest } from '../../../sidecar/balancer/routedRequest';
 import type { RoutedRequest } from '../../../sidecar/balancer/types';
 import {
@@ -222,9 +224,9 @@ test('sidecars that read the same scrapes place new groups alike, and spread the
   assert.deepEqual(new Set(picks[0]), new Set(['r2', 'r3']), 'only the light replicas, both of them');
 });
 
-test('a new group’s placement reads the scrapes again first, and sees groups other sidecars just placed', async () => {
+test('a new group’s placement reads the scrapes again first (when on), and sees groups others just placed', async () => {
   const context = testContext(13);
-  const balancer = createPrefixAware(context);
+  const balancer = createPrefixAware(context, { placementScrapeMaxAgeMs: PLACEMENT_SCRAPE_MAX_AGE_MS_TRIED });
   let refreshes = 0;
   // What the engines carry now: three replicas each got a group from another sidecar since the periodic scrape.
   const truth = (name: string) => (name === 'r3' ? 0 : 10_000);
@@ -244,7 +246,7 @@ test('a new group’s placement reads the scrapes again first, and sees groups o
   );
   for (const r of pool) scrape(r, context, 0);
   balancer.pick(pool, firstTurn(99, 0)); // the periodic scrape, read
-  context.advance(PLACEMENT_SCRAPE_MAX_AGE_MS + 1);
+  context.advance(PLACEMENT_SCRAPE_MAX_AGE_MS_TRIED + 1);
   const placed: string[] = [];
   for (let d = 0; d < 6; d++) {
     const req = firstTurn(d, 0);
@@ -263,4 +265,53 @@ test('a new group’s placement reads the scrapes again first, and sees groups o
   await balancer.prepare?.(pool, laterTurn(7, 0));
   await balancer.prepare?.(pool, chat([team, { role: 'user', content: text(77, 2000) }]));
   assert.equal(refreshes, 0);
+  // Off by default.
+  assert.equal(PLACEMENT_SCRAPE_MAX_AGE_MS, Number.POSITIVE_INFINITY);
+  await createPrefixAware(context).prepare?.(pool, firstTurn(30, 0));
+  assert.equal(refreshes, 0);
+});
+
+/**
+ * A team member (fleet share 1/16 from the engines' request counts) sends three groups to r0 while r0's engine counts
+ * `othersFactor` × this sidecar's prompt tokens; then developer 0 comes back.
+ */
+function teamMemberDecision(othersFactor: number): string | undefined {
+  const context = testContext(21);
+  const balancer = createPrefixAware(context);
+  const pool = cachedPair(40_000);
+  const scrapeAll = (r0Queries: number) => {
+    for (const r of pool) {
+      r.engine = {
+        running: 10,
+        waiting: 0,
+        kvCacheUsage: 0.5,
+        scrapedAt: context.now(),
+        prefixQueries: r.name === 'r0' ? r0Queries : 0,
+      };
+    }
+  };
+  scrapeAll(0);
+  balancer.pick(pool, firstTurn(50, 0));
+  assert.equal(balancer.trafficShare, 1 / 16);
+  let sent = 0;
+  for (let d = 0; d < 3; d++) {
+    context.advance(1000);
+    scrapeAll(othersFactor * sent);
+    const req = firstTurn(d, 0);
+    balancer.pick(pool, req);
+    balancer.onStart?.(pool[0]!, req);
+    sent += prefixBlockHashes(req).length * TOKENS_PER_INDEX_BLOCK;
+  }
+  context.advance(1000);
+  scrapeAll(othersFactor * sent);
+  balancer.pick(pool, laterTurn(0, 0));
+  return balancer.lastDecision;
+}
+
+test('the index is sized by this sidecar’s share of the replica’s own prompt work where the engine counts it', () => {
+  // r0's engine counts no more than this sidecar sent: it is r0's only sender, so r0's cache is all its own, whatever
+  // its share of the fleet's requests; developer 0 is still there.
+  assert.equal(teamMemberDecision(1), 'affinity');
+  // r0's engine counts 16 times what this sidecar sent: others fill the cache too, and developer 0 is gone.
+  assert.equal(teamMemberDecision(16), 'cold');
 });
