@@ -9,6 +9,8 @@ import type { BalancerContext, ReplicaView } from './types';
 
 /** Decay time constant: work older than about a minute no longer says where groups live. */
 export const WORK_DECAY_MS = 60_000;
+/** localShare needs this much recent prompt work (tokens) at the replica to say anything. */
+export const LOCAL_SHARE_MIN_TOKENS = 4096;
 
 interface ReplicaWork {
   /** Decayed engine work at `engineAt` (tokens), from the counter. */
@@ -69,6 +71,20 @@ export class PromptWork {
     this.tokens(replica, 1);
     const w = this.entry(replica.name);
     return decay(w.engine, this.context.now() - w.engineAt);
+  }
+
+  /**
+   * This sidecar's share of the replica's recent prompt work: its own decayed sends over the engine's decayed counter
+   * growth. A team member's traffic goes mostly to its groups' replicas, so its share there is far above its share of
+   * the fleet. Undefined without the counter or before the engine counted LOCAL_SHARE_MIN_TOKENS.
+   */
+  localShare(replica: ReplicaView): number | undefined {
+    const engine = this.engineTokens(replica);
+    if (engine === undefined) return undefined;
+    const w = this.entry(replica.name);
+    const local = decay(w.local, this.context.now() - w.localAt);
+    if (Math.max(engine, local) < LOCAL_SHARE_MIN_TOKENS) return undefined;
+    return Math.min(1, local / Math.max(engine, local));
   }
 
   forgetDeparted(names: readonly string[]): void {

@@ -8,12 +8,15 @@ import {
   INDEX_BLOCKS_PER_REPLICA,
   indexCapacity,
   MIN_INDEX_BLOCKS,
+  PLACEMENT_SCRAPE_MAX_AGE_MS,
+  PLACEMENT_SCRAPE_MAX_AGE_MS_TRIED,
   type PrefixAwareBalancer,
   SHED_WORK_BOUND_TRIED,
   sharedBlocks,
   shedTarget,
   TOKENS_PER_INDEX_BLOCK,
 } from '../../../sidecar/balancer/prefixAware';
+import { prefixBlockHashes } from '../../../sidecar/balancer/prefixBlocks';
 import { opensConversation, toRoutedRequest } from '../../../sidecar/balancer/routedRequest';
 import type { RoutedRequest } from '../../../sidecar/balancer/types';
 import {
@@ -166,4 +169,149 @@ test('a new group goes where the fleet’s recent prompt work is least, not only
   // Three replicas hold other developers' groups (work they were given by other sidecars); r2 holds nothing.
   for (const r of pool) scrape(r, context, r.name === 'r2' ? 0 : 40_000);
   for (let d = 0; d < 8; d++) assert.equal(balancer.pick(pool, firstTurn(d, 0))?.name, 'r2');
+});
+
+/** Two replicas that publish a KV cache of `cacheTokens` (vllm:cache_config_info). */
+function cachedPair(cacheTokens: number | undefined): Array<MutableReplica & { cacheTokens?: number }> {
+  return replicas(2).map((r) => (cacheTokens === undefined ? r : { ...r, cacheTokens }));
+}
+
+/** Developer 0's group, then developers 1 and 2's, sent to r0 (as another pick or a yield would); then d0 again. */
+function affinityAfterTwoOtherGroups(balancer: PrefixAwareBalancer, pool: MutableReplica[]): string | undefined {
+  for (let d = 0; d < 3; d++) balancer.onStart?.(pool[0]!, firstTurn(d, 0));
+  balancer.pick(pool, laterTurn(0, 0));
+  return balancer.lastDecision;
+}
+
+test('the balancer’s index forgets what the replica’s published cache cannot hold', () => {
+  // Each group's first turn is ~216 index blocks; a cache of 8,192 tokens holds 256: developer 0's repository is
+  // evicted by the next two groups, so developer 0 has no affinity left (the engine would prefill it anyway).
+  assert.equal(affinityAfterTwoOtherGroups(createPrefixAware(testContext(4)), cachedPair(8192)), 'cold');
+  // The same traffic on replicas of unknown capacity (the H100-sized default) or a large one: it is still there.
+  assert.equal(affinityAfterTwoOtherGroups(createPrefixAware(testContext(4)), cachedPair(undefined)), 'affinity');
+  assert.equal(affinityAfterTwoOtherGroups(createPrefixAware(testContext(4)), cachedPair(400_000)), 'affinity');
+});
+
+test('the index shrinks with this sidecar’s traffic share: other sidecars’ traffic evicts its prefixes too', () => {
+  // 40,000 tokens = 1,250 blocks: three groups fit for a lone sidecar...
+  const alone = createPrefixAware(testContext(5));
+  assert.equal(affinityAfterTwoOtherGroups(alone, cachedPair(40_000)), 'affinity');
+  // ...but a sidecar that sees the engines run 20 requests while it has none in flight carries 1/16 of the traffic:
+  // its index holds 1/16 of the cache (floored at MIN_INDEX_BLOCKS), and the same three groups overflow it.
+  const context = testContext(5);
+  const oneOfMany = createPrefixAware(context);
+  const pool = cachedPair(40_000);
+  for (const r of pool) r.engine = { running: 10, waiting: 0, kvCacheUsage: 0.5, scrapedAt: context.now() };
+  oneOfMany.pick(pool, firstTurn(50, 0));
+  assert.equal(oneOfMany.trafficShare, 1 / 16);
+  assert.equal(affinityAfterTwoOtherGroups(oneOfMany, pool), 'cold');
+});
+
+test('sidecars that read the same scrapes place new groups alike, and spread them over the light replicas', () => {
+  const picks: string[][] = [];
+  for (const seed of [11, 12]) {
+    const context = testContext(seed);
+    const balancer = createPrefixAware(context);
+    const pool = replicas(4);
+    for (const r of pool) scrape(r, context, 0);
+    balancer.pick(pool, firstTurn(99, 0));
+    context.advance(1000);
+    // r0 and r1 carry other developers' groups; r2 and r3 are light.
+    for (const r of pool) scrape(r, context, r.name === 'r0' || r.name === 'r1' ? 40_000 : 0);
+    picks.push(Array.from({ length: 12 }, (_, d) => balancer.pick(pool, firstTurn(d, 0))?.name ?? '-'));
+  }
+  assert.deepEqual(picks[0], picks[1], 'the same choice in every sidecar');
+  assert.deepEqual(new Set(picks[0]), new Set(['r2', 'r3']), 'only the light replicas, both of them');
+});
+
+test('a new group’s placement reads the scrapes again first (when on), and sees groups others just placed', async () => {
+  const context = testContext(13);
+  const balancer = createPrefixAware(context, { placementScrapeMaxAgeMs: PLACEMENT_SCRAPE_MAX_AGE_MS_TRIED });
+  let refreshes = 0;
+  // What the engines carry now: three replicas each got a group from another sidecar since the periodic scrape.
+  const truth = (name: string) => (name === 'r3' ? 0 : 10_000);
+  const pool = replicas(4).map((r) =>
+    Object.assign(r, {
+      refreshEngine: async () => {
+        refreshes += 1;
+        r.engine = {
+          running: truth(r.name) > 0 ? 1 : 0,
+          waiting: 0,
+          kvCacheUsage: 0.3,
+          scrapedAt: context.now(),
+          prefixQueries: truth(r.name),
+        };
+      },
+    }),
+  );
+  for (const r of pool) scrape(r, context, 0);
+  balancer.pick(pool, firstTurn(99, 0)); // the periodic scrape, read
+  context.advance(PLACEMENT_SCRAPE_MAX_AGE_MS_TRIED + 1);
+  const placed: string[] = [];
+  for (let d = 0; d < 6; d++) {
+    const req = firstTurn(d, 0);
+    await balancer.prepare?.(pool, req);
+    placed.push(balancer.pick(pool, req)?.name ?? '-');
+  }
+  assert.deepEqual(new Set(placed), new Set(['r3']), `placed ${placed}`);
+  assert.equal(refreshes, 4, 'one read of each replica; later placements find the scrapes fresh');
+
+  // Not for a request whose group a replica holds, nor for a small prompt, even with old scrapes.
+  context.advance(1000);
+  const home = send(balancer, pool, firstTurn(7, 0));
+  finish(balancer, home, firstTurn(7, 0));
+  context.advance(1000);
+  refreshes = 0;
+  await balancer.prepare?.(pool, laterTurn(7, 0));
+  await balancer.prepare?.(pool, chat([team, { role: 'user', content: text(77, 2000) }]));
+  assert.equal(refreshes, 0);
+  // Off by default.
+  assert.equal(PLACEMENT_SCRAPE_MAX_AGE_MS, Number.POSITIVE_INFINITY);
+  await createPrefixAware(context).prepare?.(pool, firstTurn(30, 0));
+  assert.equal(refreshes, 0);
+});
+
+/**
+ * A team member (fleet share 1/16 from the engines' request counts) sends three groups to r0 while r0's engine counts
+ * `othersFactor` × this sidecar's prompt tokens; then developer 0 comes back.
+ */
+function teamMemberDecision(othersFactor: number): string | undefined {
+  const context = testContext(21);
+  const balancer = createPrefixAware(context);
+  const pool = cachedPair(40_000);
+  const scrapeAll = (r0Queries: number) => {
+    for (const r of pool) {
+      r.engine = {
+        running: 10,
+        waiting: 0,
+        kvCacheUsage: 0.5,
+        scrapedAt: context.now(),
+        prefixQueries: r.name === 'r0' ? r0Queries : 0,
+      };
+    }
+  };
+  scrapeAll(0);
+  balancer.pick(pool, firstTurn(50, 0));
+  assert.equal(balancer.trafficShare, 1 / 16);
+  let sent = 0;
+  for (let d = 0; d < 3; d++) {
+    context.advance(1000);
+    scrapeAll(othersFactor * sent);
+    const req = firstTurn(d, 0);
+    balancer.pick(pool, req);
+    balancer.onStart?.(pool[0]!, req);
+    sent += prefixBlockHashes(req).length * TOKENS_PER_INDEX_BLOCK;
+  }
+  context.advance(1000);
+  scrapeAll(othersFactor * sent);
+  balancer.pick(pool, laterTurn(0, 0));
+  return balancer.lastDecision;
+}
+
+test('the index is sized by this sidecar’s share of the replica’s own prompt work where the engine counts it', () => {
+  // r0's engine counts no more than this sidecar sent: it is r0's only sender, so r0's cache is all its own, whatever
+  // its share of the fleet's requests; developer 0 is still there.
+  assert.equal(teamMemberDecision(1), 'affinity');
+  // r0's engine counts 16 times what this sidecar sent: others fill the cache too, and developer 0 is gone.
+  assert.equal(teamMemberDecision(16), 'cold');
 });
