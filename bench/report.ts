@@ -391,7 +391,7 @@ function findings(results: BenchResults): string[] {
       ' (Continue, Cline, Copilot) do not send one, and the exported nginx map then falls back to the client address' +
       " (every session of a developer on one replica). The sidecar's prefix-aware algorithm hashes the prompt itself.",
     `- **Bench profile and the prefix index:** replicas have ${results.plan.kvBlocks * results.plan.blockSize} tokens of KV` +
-      " cache here and publish it in `vllm:cache_config_info` (num_gpu_blocks × block_size), as vLLM does; the" +
+      ' cache here and publish it in `vllm:cache_config_info` (num_gpu_blocks × block_size), as vLLM does; the' +
       " sidecar's prefix-aware index believes as many tokens per replica as that capacity times this sidecar's share" +
       " of the replica's prompt work, so it forgets prefixes about when the engine evicts them, other sidecars'" +
       ' traffic included.',
