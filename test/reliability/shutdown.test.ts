@@ -43,6 +43,9 @@ ${fleet.urls.map((url, i) => `      - { url: "${url}", name: sim-${i} }`).join('
 `,
   );
   const served = await startServe(file);
+  // SIGTERM goes only once every stream has its first bytes: a fixed head start was too short on a loaded CI machine
+  // (the long streams had not connected yet and the sidecar, with nothing in flight for them, exited at once).
+  let started = 0;
   const stream = async (tokens: number): Promise<Ending> => {
     try {
       const res = await request(`${served.base}/v1/chat/completions`, {
@@ -53,7 +56,10 @@ ${fleet.urls.map((url, i) => `      - { url: "${url}", name: sim-${i} }`).join('
       });
       let text = '';
       try {
-        for await (const chunk of res.body) text += chunk;
+        for await (const chunk of res.body) {
+          if (text === '') started += 1;
+          text += chunk;
+        }
       } catch {
         return text.includes('"error"') ? 'error-event' : 'truncated';
       }
@@ -65,7 +71,8 @@ ${fleet.urls.map((url, i) => `      - { url: "${url}", name: sim-${i} }`).join('
   };
   const short = Array.from({ length: 60 }, () => stream(40));
   const long = Array.from({ length: 10 }, () => stream(400));
-  await new Promise((r) => setTimeout(r, 300));
+  for (let waited = 0; started < 70 && waited < 15_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(started, 70, 'every stream had started before SIGTERM');
   const termAt = Date.now();
   served.child.kill('SIGTERM');
   await new Promise((r) => setTimeout(r, 100));
