@@ -16,15 +16,11 @@
 //   sidecar that sees the same loads, and different requests yield to different replicas (no herd onto the least
 //   loaded). Load is the engine's waiting + running corrected since the scrape (engineLoad.ts) when every
 //   candidate's scrape is fresh, else local in-flight.
-// - A new prefix group (a cold prompt of at least PLACEMENT_SCRAPE_MIN_BLOCKS past its shared lead) is placed on
-//   scrapes re-read just before (refreshEngine), so that groups other sidecars placed a moment ago are seen.
-// - The index's capacity is corrected by the engine's own hit counters (indexFidelity.ts).
 // - Exact state (config kvEvents): for a replica whose KV events are followed and in sync, its match is the share
 //   of the prompt's tokens (from the replica's /tokenize, fetched once in prepare) in blocks the engine holds, put on
 //   the index's scale; replicas without it keep the approximate index. See exactMatch.
 import { allEnginesFresh, EngineLoadEstimator, freshEngine, gauge } from './engineLoad';
 import { combine32 } from './hashing';
-import { IndexFidelity } from './indexFidelity';
 import { LEAD_MESSAGE_SHARED_MAX_SHARE } from './leadMessage';
 import { LruSet } from './lruSet';
 import { PREFIX_BLOCK_CHARS, prefixBlockHashes } from './prefixBlocks';
@@ -88,26 +84,8 @@ export const SHED_TARGET_MAX = 0.75;
  * once and now lives on two replicas), the request stays among those holders.
  */
 export const HOLDERS_MIN_SHARE = 0.5;
-/** The index's capacity is corrected by the engine's prefix-cache hit counters (indexFidelity.ts). */
-export const INDEX_FIDELITY = false;
 /** Load guard: a replica whose KV cache is fuller than this takes no affinity traffic (it would evict or preempt). */
 export const KV_USAGE_LIMIT = 0.95;
-/**
- * Placement of a new prefix group reads scrapes at most this old (ms): older ones are read again first. Sidecars of a
- * team place their groups independently; against one periodic scrape they all see the same empty replicas and the
- * groups land where their hashes fall (8 on 4 replicas: 3-3-1-1 is common). A scrape taken just before shows the groups
- * other sidecars placed a moment ago (running requests, prompt tokens queried).
- */
-// Off by default (infinite): measured on the agentic bench (team of 8, x4, seeds 1-2, quiet machine) the wait for the
-// scrape cost more TTFT (many-small p90 0.66-2.2 s vs 0.33-0.46 s without) than the placement gained; the bench's
-// new groups arrive ~40 ms apart, faster than a scrape round trip, so shares stayed lumpy. Tried at 50 ms.
-export const PLACEMENT_SCRAPE_MAX_AGE_MS = Number.POSITIVE_INFINITY;
-/** The age the placement-scrape tests (and a future trial) use. */
-export const PLACEMENT_SCRAPE_MAX_AGE_MS_TRIED = 50;
-/** ...for prompts with at least this many blocks past the shared lead (8 KiB ≈ 2K tokens: a prefill worth a scrape). */
-export const PLACEMENT_SCRAPE_MIN_BLOCKS = 64;
-/** ...waiting at most this long for the scrapes (ms); a slow /metrics leaves the last scrape in use. */
-export const PLACEMENT_SCRAPE_WAIT_MS = 250;
 
 export type PrefixDecision = 'affinity' | 'cold' | 'rebalance' | 'yield' | 'no-prompt';
 
@@ -118,19 +96,12 @@ export interface PrefixAwareBalancer extends Balancer {
   readonly trafficShare: number;
 }
 
-export interface PrefixAwareOptions {
-  /** See PLACEMENT_SCRAPE_MAX_AGE_MS. */
-  placementScrapeMaxAgeMs?: number;
-}
-
-export function createPrefixAware(context: BalancerContext, options: PrefixAwareOptions = {}): PrefixAwareBalancer {
-  const placementScrapeMaxAgeMs = options.placementScrapeMaxAgeMs ?? PLACEMENT_SCRAPE_MAX_AGE_MS;
+export function createPrefixAware(context: BalancerContext): PrefixAwareBalancer {
   const indexes = new Map<string, LruSet>();
   const estimator = new EngineLoadEstimator(context);
   const hashesByRequest = new WeakMap<RoutedRequest, Float64Array>();
   const tokensByRequest = new WeakMap<RoutedRequest, readonly number[]>();
   const work = new PromptWork(context);
-  const fidelity = new IndexFidelity();
   let lastDecision: PrefixDecision | undefined;
 
   function hashesOf(request: RoutedRequest): Float64Array {
@@ -148,19 +119,18 @@ export function createPrefixAware(context: BalancerContext, options: PrefixAware
     return indexMatch(replica, hashes);
   }
 
-  /** The index's capacity: sized like the cache (indexCapacity), times how far the engine's hit counters trust it. */
-  function correctedCapacity(replica: ReplicaView): number {
-    // This sidecar's share of what the replica caches: its share of the replica's own prompt work where the engine
-    // counts it (a team member sends most of a replica's traffic to its groups' replica), else of the fleet's load.
-    const sized = indexCapacity(replica, work.localShare(replica) ?? estimator.trafficShare);
-    return INDEX_FIDELITY ? Math.max(MIN_INDEX_BLOCKS, Math.floor(sized * fidelity.factor(replica))) : sized;
+  /** The index's capacity: sized like the replica's cache (indexCapacity) times this sidecar's share of it. */
+  function capacityOf(replica: ReplicaView): number {
+    // Its share of the replica's own prompt work where the engine counts it (a team member sends most of a replica's
+    // traffic to its groups' replica), else of the fleet's load.
+    return indexCapacity(replica, work.localShare(replica) ?? estimator.trafficShare);
   }
 
   /** Leading blocks of the prompt found in the replica's index (resized to its current capacity first). */
   function indexMatch(replica: ReplicaView, hashes: Float64Array): number {
     const index = indexes.get(replica.name);
     if (!index) return 0;
-    index.resize(correctedCapacity(replica));
+    index.resize(capacityOf(replica));
     let matched = 0;
     while (matched < hashes.length && index.has(hashes[matched]!)) matched += 1;
     return matched;
@@ -268,30 +238,6 @@ export function createPrefixAware(context: BalancerContext, options: PrefixAware
     if (ids) tokensByRequest.set(request, ids);
   }
 
-  /**
-   * Before a new prefix group is placed (a large prompt that no replica's index holds past its shared lead), scrapes
-   * older than PLACEMENT_SCRAPE_MAX_AGE_MS are read again, so that groups other sidecars placed a moment ago count.
-   */
-  async function refreshForPlacement(candidates: readonly ReplicaView[], request: RoutedRequest): Promise<void> {
-    if (candidates.length <= 1 || request.fillsCache === false || !Number.isFinite(placementScrapeMaxAgeMs)) return;
-    if (!candidates.every((r) => r.refreshEngine !== undefined)) return;
-    const hashes = hashesOf(request);
-    const shared = sharedBlocks(request, hashes.length);
-    if (hashes.length - shared < PLACEMENT_SCRAPE_MIN_BLOCKS) return;
-    const now = context.now();
-    const oldest = Math.min(...candidates.map((r) => r.engine?.scrapedAt ?? Number.NEGATIVE_INFINITY));
-    if (now - oldest <= placementScrapeMaxAgeMs) return;
-    const held = Math.max(...candidates.map((r) => Math.max(0, indexMatch(r, hashes) - shared)));
-    if (held >= Math.max(MIN_LEAD_BLOCKS, MIN_LEAD_RATIO * hashes.length)) return;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, PLACEMENT_SCRAPE_WAIT_MS);
-      timer.unref?.();
-    });
-    await Promise.race([Promise.all(candidates.map((r) => r.refreshEngine?.())), timeout]);
-    clearTimeout(timer);
-  }
-
   return {
     id: 'prefix-aware',
     get lastDecision() {
@@ -302,7 +248,7 @@ export function createPrefixAware(context: BalancerContext, options: PrefixAware
     },
     pick,
     async prepare(candidates: readonly ReplicaView[], request: RoutedRequest): Promise<void> {
-      await Promise.all([refreshForPlacement(candidates, request), fetchTokens(candidates, request)]);
+      await fetchTokens(candidates, request);
     },
     onStart(replica: ReplicaView, request: RoutedRequest): void {
       estimator.recordStart(replica.name);
@@ -311,13 +257,9 @@ export function createPrefixAware(context: BalancerContext, options: PrefixAware
       const hashes = hashesOf(request);
       if (hashes.length === 0) return;
       work.recordSend(replica.name, hashes.length * TOKENS_PER_INDEX_BLOCK);
-      if (INDEX_FIDELITY) {
-        const predicted = indexMatch(replica, hashes) * TOKENS_PER_INDEX_BLOCK;
-        fidelity.recordSend(replica.name, hashes.length * TOKENS_PER_INDEX_BLOCK, predicted);
-      }
       let index = indexes.get(replica.name);
       if (!index) {
-        index = new LruSet(correctedCapacity(replica));
+        index = new LruSet(capacityOf(replica));
         indexes.set(replica.name, index);
       }
       // Deepest block first, so that the shared first blocks are the most recently used and evicted last (vLLM, too,
@@ -331,7 +273,6 @@ export function createPrefixAware(context: BalancerContext, options: PrefixAware
       forgetDeparted(indexes, names);
       estimator.forgetDeparted(names);
       work.forgetDeparted(names);
-      fidelity.forgetDeparted(names);
     },
   };
 }

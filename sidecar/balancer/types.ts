@@ -14,8 +14,6 @@ export interface EngineLoad {
    * together). Its growth is the replica's prompt work, the same figure in every sidecar. Undefined if not published.
    */
   prefixQueries?: number | undefined;
-  /** vllm:prefix_cache_hits_total at the scrape: of those, tokens found cached. Undefined if not published. */
-  prefixHits?: number | undefined;
   /** vllm:lora_requests_info at the scrape; undefined when the replica does not publish it (LoRA off, not vLLM). */
   lora?: LoraActivity | undefined;
 }
@@ -52,11 +50,6 @@ export interface ReplicaView {
   readonly cacheTokens?: number | undefined;
   /** The replica's cache as its KV events tell it (config `kvEvents`); undefined when not configured. */
   readonly exactCache?: ExactCacheView | undefined;
-  /**
-   * Reads the replica's /metrics now (one read at a time; concurrent callers share it) so that `engine` is fresh;
-   * undefined when the sidecar scrapes no engine metrics. Resolves, never rejects.
-   */
-  readonly refreshEngine?: (() => Promise<void>) | undefined;
 }
 
 /** A replica's exact prefix cache, from vLLM's KV-cache events (sidecar/kvEvents/). */

@@ -85,20 +85,6 @@ export class ReplicaMonitor {
     if (sample) this.replica.engineTracker.record(sample);
   }
 
-  private engineScrape: Promise<void> | undefined;
-
-  /** An out-of-turn engine scrape (a balancer about to place a new prefix group); callers share one in flight. */
-  scrapeEngineNow(): Promise<void> {
-    if (!this.engineScrape) {
-      this.engineScrape = this.scrapeEngine()
-        .catch(() => {})
-        .finally(() => {
-          this.engineScrape = undefined;
-        });
-    }
-    return this.engineScrape;
-  }
-
   private modelsRefresh: Promise<boolean> | undefined;
 
   /** Reads /v1/models (one read at a time, callers share it); true when the replica answered with a model list. */

@@ -42,8 +42,6 @@ export class Replica implements ReplicaView {
   private configuredCacheTokens: number | undefined;
   /** Followed KV events (config kvEvents), started by the fleet with its logger. */
   exactCache: ExactCache | undefined;
-  /** An out-of-turn engine scrape, set by the fleet's monitor (ReplicaView.refreshEngine). */
-  refreshEngine: (() => Promise<void>) | undefined;
   private kvEventLog: KvEventLog | undefined;
   private kvEventsConfig: ReplicaConfig['kvEvents'];
 
@@ -97,7 +95,7 @@ export class Replica implements ReplicaView {
       waiting: state.waiting,
       kvCacheUsage: state.kvCacheUsage,
       scrapedAt: state.scrapedAt,
-      ...(counters ? { prefixQueries: counters.queries, prefixHits: counters.hits } : {}),
+      ...(counters ? { prefixQueries: counters.queries } : {}),
       ...(lora ? { lora } : {}),
     };
   }

@@ -8,8 +8,6 @@ import {
   INDEX_BLOCKS_PER_REPLICA,
   indexCapacity,
   MIN_INDEX_BLOCKS,
-  PLACEMENT_SCRAPE_MAX_AGE_MS,
-  PLACEMENT_SCRAPE_MAX_AGE_MS_TRIED,
   type PrefixAwareBalancer,
   SHED_WORK_BOUND_TRIED,
   sharedBlocks,
@@ -222,53 +220,6 @@ test('sidecars that read the same scrapes place new groups alike, and spread the
   }
   assert.deepEqual(picks[0], picks[1], 'the same choice in every sidecar');
   assert.deepEqual(new Set(picks[0]), new Set(['r2', 'r3']), 'only the light replicas, both of them');
-});
-
-test('a new group’s placement reads the scrapes again first (when on), and sees groups others just placed', async () => {
-  const context = testContext(13);
-  const balancer = createPrefixAware(context, { placementScrapeMaxAgeMs: PLACEMENT_SCRAPE_MAX_AGE_MS_TRIED });
-  let refreshes = 0;
-  // What the engines carry now: three replicas each got a group from another sidecar since the periodic scrape.
-  const truth = (name: string) => (name === 'r3' ? 0 : 10_000);
-  const pool = replicas(4).map((r) =>
-    Object.assign(r, {
-      refreshEngine: async () => {
-        refreshes += 1;
-        r.engine = {
-          running: truth(r.name) > 0 ? 1 : 0,
-          waiting: 0,
-          kvCacheUsage: 0.3,
-          scrapedAt: context.now(),
-          prefixQueries: truth(r.name),
-        };
-      },
-    }),
-  );
-  for (const r of pool) scrape(r, context, 0);
-  balancer.pick(pool, firstTurn(99, 0)); // the periodic scrape, read
-  context.advance(PLACEMENT_SCRAPE_MAX_AGE_MS_TRIED + 1);
-  const placed: string[] = [];
-  for (let d = 0; d < 6; d++) {
-    const req = firstTurn(d, 0);
-    await balancer.prepare?.(pool, req);
-    placed.push(balancer.pick(pool, req)?.name ?? '-');
-  }
-  assert.deepEqual(new Set(placed), new Set(['r3']), `placed ${placed}`);
-  assert.equal(refreshes, 4, 'one read of each replica; later placements find the scrapes fresh');
-
-  // Not for a request whose group a replica holds, nor for a small prompt, even with old scrapes.
-  context.advance(1000);
-  const home = send(balancer, pool, firstTurn(7, 0));
-  finish(balancer, home, firstTurn(7, 0));
-  context.advance(1000);
-  refreshes = 0;
-  await balancer.prepare?.(pool, laterTurn(7, 0));
-  await balancer.prepare?.(pool, chat([team, { role: 'user', content: text(77, 2000) }]));
-  assert.equal(refreshes, 0);
-  // Off by default.
-  assert.equal(PLACEMENT_SCRAPE_MAX_AGE_MS, Number.POSITIVE_INFINITY);
-  await createPrefixAware(context).prepare?.(pool, firstTurn(30, 0));
-  assert.equal(refreshes, 0);
 });
 
 /**
