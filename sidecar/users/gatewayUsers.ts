@@ -17,7 +17,7 @@ export interface GatewayUsersOptions {
   maxQueuedPerUser?: number;
   /**
    * Requests one user may have before their first token while another user is active (fairShare.ts); default
-   * unlimited. E.g. healthy replicas x 1, so the engines' queues hold about one request of a flooding user each.
+   * unlimited. The sidecar gives half a request per healthy replica (sidecar.ts PREFILL_SHARE_PER_REPLICA).
    */
   prefillShare?: () => number;
 }
@@ -53,8 +53,8 @@ export class GatewayUsers {
 
   constructor(config: Pick<Config, 'users' | 'clientToken'>, options: GatewayUsersOptions = {}) {
     this.directory = new UserDirectory(config);
-    this.limits = new UserRateLimits(options.clock ?? systemClock);
     const clock = options.clock ?? systemClock;
+    this.limits = new UserRateLimits(clock);
     this.gate = new FairShareGate({
       capacity: options.capacity ?? (() => Number.POSITIVE_INFINITY),
       maxQueuedPerUser: options.maxQueuedPerUser ?? 64,
