@@ -12,14 +12,19 @@ import { Engine } from '../sim/engine/engine';
 import { H100_LLAMA_8B } from '../sim/profiles';
 import { tokenize } from '../sim/tokenizer';
 import { arrivalOffsets } from './arrivals';
+import { limitPins, peerText } from './contenders';
+import { CacheAwarePeer } from './peerCacheAware';
 import { seededRandom } from './random';
 import { percentile } from './stats';
 import { developerMap } from './team';
 import type { Session, Workload } from './workloads';
 
+/** A sidecar algorithm, or a reference: the LIMIT (groups pinned in balanced order) or the open peer (one router). */
+export type VirtualContender = AlgorithmId | 'limit' | 'peer';
+
 export interface VirtualRunOptions {
   workload: Workload;
-  algorithm: AlgorithmId;
+  algorithm: VirtualContender;
   replicas: number;
   /** Sidecars; sessions are split among them as the team bench does (one developer group each). */
   sidecars: number;
@@ -58,8 +63,12 @@ export function runVirtual(options: VirtualRunOptions): VirtualRunResult {
     now: () => clock.now(),
     engineStaleAfterMs: Math.max(4000, 2 * interval),
   });
-  const sidecars: Sidecar[] = Array.from({ length: options.sidecars }, (_, s) => ({
-    balancer: createBalancer(options.algorithm, context(s)),
+  const reference = options.algorithm === 'limit' || options.algorithm === 'peer';
+  const balancerId: AlgorithmId = reference ? 'round-robin' : (options.algorithm as AlgorithmId);
+  const pins = options.algorithm === 'limit' ? limitPins(options.workload.sessions, options.replicas) : undefined;
+  const peer = options.algorithm === 'peer' ? new CacheAwarePeer(options.replicas, () => clock.now()) : undefined;
+  const sidecars: Sidecar[] = Array.from({ length: reference ? 1 : options.sidecars }, (_, s) => ({
+    balancer: createBalancer(balancerId, context(s)),
     inflight: engines.map(() => 0),
     scrapes: engines.map(() => undefined),
   }));
@@ -105,10 +114,13 @@ export function runVirtual(options: VirtualRunOptions): VirtualRunResult {
     const body = { model: profile.model, messages: request.messages, max_tokens: request.maxTokens, stream: true };
     const headers = { 'x-session-id': session.key };
     const routed = toRoutedRequest(body, headers, '/v1/chat/completions');
-    const sidecar = sidecars[sidecarOf.get(session.key) ?? 0]!;
+    const sidecar = sidecars[reference ? 0 : (sidecarOf.get(session.key) ?? 0)]!;
     const candidates = views(sidecar);
-    const picked = sidecar.balancer.pick(candidates, routed) ?? candidates[0]!;
-    const index = names.indexOf(picked.name);
+    const index = pins
+      ? pins.get(session.key)!
+      : peer
+        ? peer.route(peerText(request)).worker
+        : names.indexOf((sidecar.balancer.pick(candidates, routed) ?? candidates[0]!).name);
     sidecar.inflight[index]! += 1;
     sidecar.balancer.onStart?.(views(sidecar)[index]!, routed);
     const sentAt = clock.now();
@@ -123,6 +135,7 @@ export function runVirtual(options: VirtualRunOptions): VirtualRunResult {
           ttfts.push(first ?? clock.now() - sentAt);
           served[index]! += 1;
           sidecar.inflight[index]! -= 1;
+          peer?.finish(index);
           sidecar.balancer.onFinish?.(views(sidecar)[index]!, routed, { ok: true, ttftMs: first ?? 0 });
           idle.add(session);
           if (backlog > 0) {

@@ -1,14 +1,14 @@
 // Routing rules compared in modelled time (bench/virtualRouting.ts): deterministic, unaffected by machine load.
 // Run: node --import tsx scripts/virtualRouting.ts WORKLOAD REPLICAS SIDECARS SEEDS ALGORITHMS
 //   WORKLOAD: few-large | many-small (agentic shapes; QUICK=1 for the --quick plan's) | random | multi-turn (the main bench's; RATE=20 by default)
+//   ALGORITHMS: sidecar algorithms, and `limit` (groups pinned in balanced order) or `peer` (the SGLang-style router)
 //   e.g. node --import tsx scripts/virtualRouting.ts few-large 4 8 1,2,3,4 least-connections,queue-aware
 
 import { agenticWorkload } from '../bench/agentic';
 import { makeAgenticPlan } from '../bench/agenticPlan';
 import { makePlan } from '../bench/plan';
-import { runVirtual } from '../bench/virtualRouting';
+import { runVirtual, type VirtualContender } from '../bench/virtualRouting';
 import type { Workload } from '../bench/workloads';
-import type { AlgorithmId } from '../core/protocol';
 
 function workloadFor(
   name: string,
@@ -43,7 +43,7 @@ const replicas = Number(replicasArg);
 const sidecars = Number(sidecarsArg);
 const seeds = seedsArg.split(',').map(Number);
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
-for (const algorithm of algorithms.split(',') as AlgorithmId[]) {
+for (const algorithm of algorithms.split(',') as VirtualContender[]) {
   const p90s: number[] = [];
   const hits: number[] = [];
   for (const seed of seeds) {

@@ -88,6 +88,14 @@ export class EngineLoadEstimator {
     return gauge(engine.waiting) + this.running(replica, engine);
   }
 
+  /**
+   * Requests at the replica with only this sidecar's own change since the scrape (not scaled by its share): the load
+   * guard's figure for a target this sidecar's own groups live on, where the other sidecars' traffic is not moving.
+   */
+  requestsOwnCorrection(replica: ReplicaView, engine: EngineLoad): number {
+    return gauge(engine.waiting) + Math.max(0, gauge(engine.running) + this.netSince(replica, engine.scrapedAt));
+  }
+
   /** The running count corrected as in `requests` (waiting is left as scraped). */
   running(replica: ReplicaView, engine: EngineLoad): number {
     return Math.max(0, gauge(engine.running) + this.netSince(replica, engine.scrapedAt) / this.share);

@@ -20,7 +20,6 @@
 //   of the prompt's tokens (from the replica's /tokenize, fetched once in prepare) in blocks the engine holds, put on
 //   the index's scale; replicas without it keep the approximate index. See exactMatch.
 import { allEnginesFresh, EngineLoadEstimator, freshEngine, gauge } from './engineLoad';
-import { combine32 } from './hashing';
 import { LEAD_MESSAGE_SHARED_MAX_SHARE } from './leadMessage';
 import { LruSet } from './lruSet';
 import { PREFIX_BLOCK_CHARS, prefixBlockHashes } from './prefixBlocks';
@@ -64,21 +63,6 @@ export const MIN_INDEX_BLOCKS = 256;
 export const IMBALANCE_ABS = 8;
 /** Load guard, relative part: ...and must also exceed this multiple of the least load before affinity yields. */
 export const IMBALANCE_REL = 1.5;
-/**
- * Group shedding: a new conversation (no earlier answer in its prompt) whose affinity target's recent prompt work is
- * over this multiple of the candidates' mean may be moved to a replica at or under the mean (see shedTarget). Groups
- * placed at once by sidecars that saw the same empty scrapes land lumpily (8 on 4 replicas: 3-3-1-1 is common); only
- * new conversations move, so no history is ever re-prefilled, just the group's shared prefix once.
- */
-// Off by default: on few-large x4, team of 8, seeds 1-3 it cost hit rate in every variant tried (bound 1.25 / 1.5,
-// target <= mean / 0.75 / 0.25 mean, work with or without this sidecar's sends since the scrape): hit 77-63% and TTFT
-// p90 2.6-6.6 s against 83-87% and 0.9-2.2 s without it. A moved conversation splits its group over two replicas, and
-// a cache that holds two groups then holds three.
-export const SHED_WORK_BOUND = Number.POSITIVE_INFINITY;
-/** The bound the shedding tests (and a future trigger) use. */
-export const SHED_WORK_BOUND_TRIED = 1.5;
-/** ...to a replica whose recent prompt work is at most this multiple of the mean (one with room for a group). */
-export const SHED_TARGET_MAX = 0.75;
 /**
  * When no replica leads but several hold at least this share of the prompt (a conversation or a document that moved
  * once and now lives on two replicas), the request stays among those holders.
@@ -164,7 +148,7 @@ export function createPrefixAware(context: BalancerContext): PrefixAwareBalancer
     if (candidates.length <= 1) return candidates[0];
     const engineFresh = allEnginesFresh(candidates, context);
     if (engineFresh) estimator.observe(candidates);
-    const load = (replica: ReplicaView): number => replicaLoad(replica, engineFresh, context, estimator);
+    const load = (replica: ReplicaView): number => replicaLoad(replica, engineFresh, context, estimator, 'scaled');
     const hashes = hashesOf(request);
     if (hashes.length === 0) {
       lastDecision = 'no-prompt';
@@ -195,23 +179,18 @@ export function createPrefixAware(context: BalancerContext): PrefixAwareBalancer
     // Cold: near the least load and the least recent prompt work, first in the anchor's rendezvous order (coldTarget).
     // New prefix groups go where there is room (rendezvous alone put 8 groups on 4 replicas 3-3-1-1), and every
     // sidecar that sees the same scrapes (give or take the margins) makes the same choice.
-    const leastLoad = Math.min(...loads);
-    let target = hasAffinity ? best : coldTarget(candidates, holders, loads, hashes.length);
+    const target = hasAffinity ? best : coldTarget(candidates, holders, loads, hashes.length);
     lastDecision = hasAffinity ? 'affinity' : 'cold';
-    if (hasAffinity && request.newConversation === true && engineFresh && Number.isFinite(SHED_WORK_BOUND)) {
-      const engineWork = candidates.map((r) => (work.engineTokens(r) ?? Number.NaN) / effectiveWeight(r));
-      const moved = shedTarget(target, anchor, order, loads, engineWork);
-      if (moved !== target) {
-        target = moved;
-        lastDecision = 'rebalance';
-      }
-    }
-
     const kvFull = candidates.map(
       (r) => engineFresh && gauge(freshEngine(r, context)?.kvCacheUsage ?? 0) > KV_USAGE_LIMIT,
     );
+    // The guard counts this sidecar's own starts since the scrape once, not ÷ its share: the other sidecars are not
+    // piling onto its groups' replica (they have their own groups), and scaled, two requests of one developer of
+    // eight looked like 16 and moved the group off its cache (team of 8, few-large: hit 78.6 -> 84.8%, modelled).
+    const guardLoads = candidates.map((r) => replicaLoad(r, engineFresh, context, estimator, 'own'));
+    const guardLeast = Math.min(...guardLoads);
     const overloaded = (i: number): boolean =>
-      loads[i]! > leastLoad + IMBALANCE_ABS && loads[i]! > IMBALANCE_REL * leastLoad;
+      guardLoads[i]! > guardLeast + IMBALANCE_ABS && guardLoads[i]! > IMBALANCE_REL * guardLeast;
     if (!overloaded(target) && !kvFull[target]) return candidates[target];
 
     // Yield along the rendezvous order: the first replica neither overloaded nor KV-full.
@@ -307,37 +286,6 @@ export function exactMatch(
   return Math.floor((tokens / tokenIds.length) * indexBlocks);
 }
 
-/**
- * Where a new conversation of a group goes when its home replica carries too much of the fleet's recent prompt work
- * (> SHED_WORK_BOUND × the mean): with probability (work − mean) ÷ work, decided by the group's anchor hash (the same
- * in every sidecar, so a group moves whole or not at all, and of k groups on a replica about its excess moves), to
- * the first replica in the group's rendezvous order at or under the mean work and within COLD_LOAD_MARGIN of the
- * least load. Only with the engines' own prompt counters (the same figure in every sidecar); else the target stays.
- */
-export function shedTarget(
-  target: number,
-  anchor: number,
-  order: readonly number[],
-  loads: readonly number[],
-  works: readonly number[],
-  bound = SHED_WORK_BOUND,
-): number {
-  if (!works.every(Number.isFinite)) return target;
-  const mean = works.reduce((a, b) => a + b, 0) / works.length;
-  const home = works[target]!;
-  if (!(mean > 0) || home <= bound * mean) return target;
-  const groupUniform = (combine32(anchor, SHED_SALT) + 0.5) / 4294967296;
-  if (groupUniform >= (home - mean) / home) return target;
-  const leastLoad = Math.min(...loads);
-  return (
-    order.find(
-      (i) => i !== target && works[i]! <= SHED_TARGET_MAX * mean && loads[i]! <= leastLoad + COLD_LOAD_MARGIN,
-    ) ?? target
-  );
-}
-
-const SHED_SALT = 0x5bd1e995;
-
 /** Whole blocks of a leading system message presumed shared by every request (see LEAD_MESSAGE_SHARED_MAX_SHARE). */
 export function sharedBlocks(request: RoutedRequest, blockCount: number): number {
   const chars = request.leadMessageChars;
@@ -346,14 +294,21 @@ export function sharedBlocks(request: RoutedRequest, blockCount: number): number
   return Math.min(blockCount - 1, Math.floor(chars / PREFIX_BLOCK_CHARS));
 }
 
-/** Requests per unit of weight: engine queue and batch when every scrape is fresh, else this sidecar's in-flight. */
+/**
+ * Requests per unit of weight: engine queue and batch when every scrape is fresh, corrected by this sidecar's net
+ * change since the scrape, either ÷ its traffic share ('scaled': the unseen sidecars are moving too, for placing new
+ * work) or as is ('own'); else this sidecar's in-flight.
+ */
 function replicaLoad(
   replica: ReplicaView,
   engineFresh: boolean,
   context: BalancerContext,
   estimator: EngineLoadEstimator,
+  correction: 'scaled' | 'own',
 ): number {
   const engine = engineFresh ? freshEngine(replica, context) : undefined;
-  const requests = engine ? estimator.requests(replica, engine) : Math.max(0, replica.inflight);
+  if (!engine) return Math.max(0, replica.inflight) / effectiveWeight(replica);
+  const requests =
+    correction === 'scaled' ? estimator.requests(replica, engine) : estimator.requestsOwnCorrection(replica, engine);
   return requests / effectiveWeight(replica);
 }

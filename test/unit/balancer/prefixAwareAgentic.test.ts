@@ -1,6 +1,6 @@
 // The prefix-aware rules for agentic traffic (issue 17): an index sized like the engine's cache, a team prompt that
-// neither attracts nor keys a request, new groups placed by recent prompt work, and new conversations of a group
-// shed from a replica that carries too much of the fleet's prompt work (deep conversations never move).
+// neither attracts nor keys a request, new groups placed by recent prompt work, and a load guard that counts a team
+// member's own requests once.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
@@ -9,9 +9,7 @@ import {
   indexCapacity,
   MIN_INDEX_BLOCKS,
   type PrefixAwareBalancer,
-  SHED_WORK_BOUND_TRIED,
   sharedBlocks,
-  shedTarget,
   TOKENS_PER_INDEX_BLOCK,
 } from '../../../sidecar/balancer/prefixAware';
 import { prefixBlockHashes } from '../../../sidecar/balancer/prefixBlocks';
@@ -99,62 +97,32 @@ function scrape(r: MutableReplica, context: TestContext, prefixQueries: number):
   r.engine = { running: 0, waiting: 0, kvCacheUsage: 0.3, scrapedAt: context.now(), prefixQueries };
 }
 
-/** A fresh sidecar that has seen developer d's first conversation go home, then scrapes saying home did `homeWork`. */
-function sidecarWithHeavyHome(
-  d: number,
-  homeWork: number,
-  otherWork: number,
-): { balancer: PrefixAwareBalancer; pool: MutableReplica[]; home: MutableReplica; context: TestContext } {
-  const context = testContext(7);
+test('a team member’s own requests count once in the load guard: its group stays on its cache', () => {
+  const context = testContext(9);
   const balancer = createPrefixAware(context);
   const pool = replicas(4);
-  const req = firstTurn(d, 0);
-  const home = send(balancer, pool, req);
-  finish(balancer, home, req);
-  for (const r of pool) scrape(r, context, 0);
-  balancer.pick(pool, firstTurn(99, 0)); // a cold pick reads the first scrape's counters
-  context.advance(1000);
-  for (const r of pool) scrape(r, context, r === home ? homeWork : otherWork);
-  return { balancer, pool, home, context };
-}
-
-test('shedding is off by default: a new conversation of a group stays on its heavy home, as do deep ones', () => {
-  for (let d = 0; d < 8; d++) {
-    const a = sidecarWithHeavyHome(d, 30_000, 5_000);
-    assert.equal(a.balancer.pick(a.pool, laterTurn(d, 0)), a.home);
-    assert.equal(a.balancer.pick(a.pool, firstTurn(d, 1)), a.home);
-    assert.equal(a.balancer.lastDecision, 'affinity');
-  }
-});
-
-test('shedTarget moves about the home’s excess share of groups, each group whole, to a light replica', () => {
-  const works = [30_000, 5_000, 5_000, 5_000]; // mean 11,250; the home (0) is at 2.7× it
-  const loads = [0, 0, 0, 0];
-  let moved = 0;
-  const groups = 200;
-  for (let g = 0; g < groups; g++) {
-    const anchor = g * 7919 + 13;
-    const order = [0, 1, 2, 3].sort((x, y) => ((x * 31 + g) % 4) - ((y * 31 + g) % 4));
-    const to = shedTarget(0, anchor, order, loads, works, SHED_WORK_BOUND_TRIED);
-    assert.equal(shedTarget(0, anchor, order, loads, works, SHED_WORK_BOUND_TRIED), to, 'the same in every sidecar');
-    if (to !== 0) {
-      moved += 1;
-      assert.equal(
-        to,
-        order.find((i) => i !== 0),
-        'the first light replica in the group’s own order',
-      );
-    }
-  }
-  // (work − mean) / work = 62.5% of the groups.
-  assert.ok(moved > groups * 0.5 && moved < groups * 0.75, `moved ${moved} of ${groups}`);
-  // Within the bound, without the engines' counters (NaN), or with no light replica near the least load: stays.
-  for (let g = 0; g < 50; g++) {
-    assert.equal(shedTarget(0, g, [0, 1, 2, 3], loads, [14_000, 10_000, 10_000, 10_000], SHED_WORK_BOUND_TRIED), 0);
-    assert.equal(shedTarget(0, g, [0, 1, 2, 3], loads, [30_000, Number.NaN, 5_000, 5_000], SHED_WORK_BOUND_TRIED), 0);
-    assert.equal(shedTarget(0, g, [0, 1, 2, 3], [0, 5, 5, 5], works, SHED_WORK_BOUND_TRIED), 0);
-    assert.equal(shedTarget(0, g, [0, 1, 2, 3], loads, works), 0, 'off by default');
-  }
+  const first = firstTurn(3, 0);
+  const home = send(balancer, pool, first);
+  finish(balancer, home, first);
+  // The engines carry 10 requests each, none of them this sidecar's: it is one of many (share 1/16).
+  const scrapeAll = (homeRunning: number) => {
+    for (const r of pool)
+      r.engine = { running: r === home ? homeRunning : 10, waiting: 0, kvCacheUsage: 0.5, scrapedAt: context.now() };
+  };
+  scrapeAll(10);
+  balancer.pick(pool, firstTurn(50, 0));
+  assert.equal(balancer.trafficShare, 1 / 16);
+  // Two more conversations of the developer go home after the scrape. Scaled by the share they would look like 32
+  // more requests there and move the group off its cache; they are two.
+  context.advance(100);
+  send(balancer, pool, firstTurn(3, 1));
+  send(balancer, pool, firstTurn(3, 2));
+  assert.equal(balancer.pick(pool, laterTurn(3, 0)), home);
+  assert.equal(balancer.lastDecision, 'affinity');
+  // A real overload, seen by the engine, still yields.
+  scrapeAll(22);
+  assert.notEqual(balancer.pick(pool, laterTurn(3, 0)), home);
+  assert.equal(balancer.lastDecision, 'yield');
 });
 
 test('a new group goes where the fleet’s recent prompt work is least, not only its rendezvous winner', () => {
