@@ -81,6 +81,7 @@ export function runVirtual(options: VirtualRunOptions): VirtualRunResult {
         kvCacheUsage: engine.kvUsage,
         scrapedAt: clock.now(),
         prefixQueries: engine.stats.prefixCacheQueries,
+        prefixHits: engine.stats.prefixCacheHits,
       }));
       clock.setTimer(scrape, interval);
     };

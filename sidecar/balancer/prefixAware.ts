@@ -235,12 +235,16 @@ export function createPrefixAware(context: BalancerContext): PrefixAwareBalancer
       if (request.fillsCache === false) return;
       const hashes = hashesOf(request);
       if (hashes.length === 0) return;
-      work.recordSend(replica.name, hashes.length * TOKENS_PER_INDEX_BLOCK);
       let index = indexes.get(replica.name);
       if (!index) {
         index = new LruSet(capacityOf(replica));
         indexes.set(replica.name, index);
       }
+      // The prompt work to count is what the engine will prefill (and write into its cache): the blocks past the
+      // leading run it already holds, as the engine's own counters count it (queries − hits).
+      let held = 0;
+      while (held < hashes.length && index.has(hashes[held]!)) held += 1;
+      work.recordSend(replica.name, (hashes.length - held) * TOKENS_PER_INDEX_BLOCK);
       // Deepest block first, so that the shared first blocks are the most recently used and evicted last (vLLM, too,
       // evicts the ends of prompts before their shared beginnings).
       for (let i = hashes.length - 1; i >= 0; i--) index.touch(hashes[i]!);

@@ -1,11 +1,14 @@
-// Prompt work per replica, decayed: how much prompt each replica has been given lately, by every sender together. It
-// stands for the replica's cache footprint (what its cache holds is what it was sent lately) and, unlike load, it
-// does not vanish between a group's requests, so new prefix groups can be placed where the fewest live.
-// Source: the engine's vllm:prefix_cache_queries_total (prompt tokens looked up, cumulative), the same counter in every
-// sidecar; between scrapes, plus the prompt tokens this sidecar sent since ÷ its traffic share. Without the counter,
-// this sidecar's own sends ÷ its share.
+// Prompt work per replica, decayed: how much prompt each replica has prefilled lately, for every sender together. It
+// stands for the replica's cache footprint (what its cache holds is what it wrote lately) and, unlike load, it does
+// not vanish between a group's requests, so new prefix groups can be placed where the fewest live. Prefilled, not
+// looked up: a group's cached re-sends cost the engine little and add nothing to its cache, so counting them made a
+// replica with one busy group look fuller than one with two quiet ones.
+// Source: the engine's vllm:prefix_cache_queries_total − vllm:prefix_cache_hits_total (cumulative; queries alone where
+// hits are not published), the same figures in every sidecar; between scrapes, plus what this sidecar sent since that
+// its index does not hold, ÷ its traffic share. Without the counters, this sidecar's own sends ÷ its share. Before the
+// counters' first reading, this sidecar's own sends.
 import { forgetDeparted } from './selection';
-import type { BalancerContext, ReplicaView } from './types';
+import type { BalancerContext, EngineLoad, ReplicaView } from './types';
 
 /** Decay time constant: work older than about a minute no longer says where groups live. */
 export const WORK_DECAY_MS = 60_000;
@@ -45,13 +48,18 @@ export class PromptWork {
     const now = this.context.now();
     const share = Math.max(1 / 16, Math.min(1, trafficShare));
     const engine = replica.engine;
-    const queries = engine?.prefixQueries;
+    const queries = prefilled(engine);
     if (engine === undefined || queries === undefined || !Number.isFinite(queries)) {
       return decay(w.local, now - w.localAt) / share;
     }
     if (engine.scrapedAt > w.engineAt) {
       const grown = w.lastQueries !== undefined && queries >= w.lastQueries ? queries - w.lastQueries : 0;
-      w.engine = decay(w.engine, engine.scrapedAt - w.engineAt) + grown;
+      // The counter's first reading says nothing about the work before it: what this sidecar sent before it stands in
+      // (else the sends before the first scrape vanished, and the next new group went where they were).
+      w.engine =
+        w.lastQueries === undefined
+          ? sentBefore(w, engine.scrapedAt)
+          : decay(w.engine, engine.scrapedAt - w.engineAt) + grown;
       w.engineAt = engine.scrapedAt;
       w.lastQueries = queries;
       w.sinceScrape = w.sinceScrape.filter(([at]) => at > engine.scrapedAt);
@@ -66,7 +74,7 @@ export class PromptWork {
    * same in every sidecar that read the same scrapes. Undefined without the counter.
    */
   engineTokens(replica: ReplicaView): number | undefined {
-    const queries = replica.engine?.prefixQueries;
+    const queries = prefilled(replica.engine);
     if (queries === undefined || !Number.isFinite(queries)) return undefined;
     this.tokens(replica, 1);
     const w = this.entry(replica.name);
@@ -111,4 +119,22 @@ export class PromptWork {
 
 function decay(value: number, ageMs: number): number {
   return ageMs <= 0 ? value : value * Math.exp(-ageMs / WORK_DECAY_MS);
+}
+
+/**
+ * The engine counter PromptWork follows: prompt tokens the engine prefilled, vllm:prefix_cache_queries_total minus
+ * vllm:prefix_cache_hits_total (both cumulative), or the queries alone where hits are not published.
+ */
+function prefilled(engine: EngineLoad | undefined): number | undefined {
+  const queries = engine?.prefixQueries;
+  if (queries === undefined) return undefined;
+  const hits = engine?.prefixHits;
+  return hits === undefined || !Number.isFinite(hits) ? queries : queries - hits;
+}
+
+/** This sidecar's sends recorded up to `at`, decayed to `at`. */
+function sentBefore(w: ReplicaWork, at: number): number {
+  let sum = 0;
+  for (const [sentAt, tokens] of w.sinceScrape) if (sentAt <= at) sum += decay(tokens, at - sentAt);
+  return sum;
 }

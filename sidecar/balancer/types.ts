@@ -14,6 +14,11 @@ export interface EngineLoad {
    * together). Its growth is the replica's prompt work, the same figure in every sidecar. Undefined if not published.
    */
   prefixQueries?: number | undefined;
+  /**
+   * vllm:prefix_cache_hits_total at the scrape: of those, tokens found cached. Queries − hits is what the engine
+   * prefilled and wrote into its cache. Undefined if not published.
+   */
+  prefixHits?: number | undefined;
   /** vllm:lora_requests_info at the scrape; undefined when the replica does not publish it (LoRA off, not vLLM). */
   lora?: LoraActivity | undefined;
 }

@@ -95,7 +95,7 @@ export class Replica implements ReplicaView {
       waiting: state.waiting,
       kvCacheUsage: state.kvCacheUsage,
       scrapedAt: state.scrapedAt,
-      ...(counters ? { prefixQueries: counters.queries } : {}),
+      ...(counters ? { prefixQueries: counters.queries, prefixHits: counters.hits } : {}),
       ...(lora ? { lora } : {}),
     };
   }

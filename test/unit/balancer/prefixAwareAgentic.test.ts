@@ -234,3 +234,21 @@ test('the index is sized by this sidecar’s share of the replica’s own prompt
   // r0's engine counts 16 times what this sidecar sent: others fill the cache too, and developer 0 is gone.
   assert.equal(teamMemberDecision(16), 'cold');
 });
+
+test('a group’s cached re-sends add no prompt work: its replica still takes new groups', () => {
+  const balancer = createPrefixAware(testContext(17));
+  const pool = replicas(3);
+  const sendAndFinish = (req: RoutedRequest) => {
+    const to = send(balancer, pool, req);
+    finish(balancer, to, req);
+    return to;
+  };
+  const busy = sendAndFinish(firstTurn(0, 0));
+  for (let again = 0; again < 4; again++) assert.equal(sendAndFinish(firstTurn(0, 0)), busy);
+  const others = new Set([sendAndFinish(firstTurn(1, 0)).name, sendAndFinish(firstTurn(2, 0)).name]);
+  assert.ok(!others.has(busy.name) && others.size === 2, 'groups 1 and 2 went to the two empty replicas');
+  // Each replica has prefilled one group: new groups spread over all three. Counted as looked-up tokens, the busy
+  // replica would carry five prompts and take none of them.
+  const picks = Array.from({ length: 24 }, (_, d) => balancer.pick(pool, firstTurn(10 + d, 0))?.name);
+  assert.ok(picks.filter((name) => name === busy.name).length >= 3, `new groups: ${picks.join(' ')}`);
+});
