@@ -1,6 +1,7 @@
 // Routing rules compared in modelled time (bench/virtualRouting.ts): deterministic, unaffected by machine load.
 // Run: node --import tsx scripts/virtualRouting.ts WORKLOAD REPLICAS SIDECARS SEEDS ALGORITHMS
 //   WORKLOAD: few-large | many-small (agentic shapes; QUICK=1 for the --quick plan's) | random | multi-turn (the main bench's; RATE=20 by default)
+//   SHAPE (JSON) overrides the agentic shape's fields, KV_BLOCKS the cache per replica (held-out-like checks)
 //   ALGORITHMS: sidecar algorithms, and `limit` (groups pinned in balanced order) or `peer` (the SGLang-style router)
 //   e.g. node --import tsx scripts/virtualRouting.ts few-large 4 8 1,2,3,4 least-connections,queue-aware
 
@@ -18,8 +19,11 @@ function workloadFor(
   const agentic = makeAgenticPlan(process.env.QUICK === '1');
   const shape = agentic.shapes.find((s) => s.shape === name);
   if (shape) {
-    const workload = agenticWorkload({ ...shape, developers: shape.developersPerReplica * replicas, seed });
-    return { workload, rate: shape.ratePerReplica * replicas, kvBlocks: agentic.kvBlocks };
+    // SHAPE='{"repoTokens":16000,"developersPerReplica":3}' varies the shape (held-out-like checks).
+    const varied = { ...shape, ...(process.env.SHAPE ? JSON.parse(process.env.SHAPE) : {}) };
+    const workload = agenticWorkload({ ...varied, developers: varied.developersPerReplica * replicas, seed });
+    const kvBlocks = Number(process.env.KV_BLOCKS ?? agentic.kvBlocks);
+    return { workload, rate: varied.ratePerReplica * replicas, kvBlocks };
   }
   const plan = makePlan(false);
   if (name === 'random') return { workload: plan.workloads.random.workload, rate: 12, kvBlocks: plan.kvBlocks };
