@@ -38,6 +38,8 @@ export class UserDirectory {
   /** Requests without a token are anonymous when no token is configured at all (a loopback sidecar). */
   readonly required: boolean;
   readonly anonymous: User;
+  /** Whether any request can be the anonymous user: a clientToken is set, or no token at all. */
+  private readonly anonymousReachable: boolean;
 
   constructor(config: Pick<Config, 'users' | 'clientToken'>) {
     this.anonymous = { name: DEFAULTS.anonymousUser, anonymous: true, limits: {} };
@@ -47,6 +49,7 @@ export class UserDirectory {
     }));
     if (config.clientToken) this.entries.push({ digest: digest(config.clientToken), user: this.anonymous });
     this.required = this.entries.length > 0;
+    this.anonymousReachable = !this.required || Boolean(config.clientToken);
   }
 
   /** The user a token belongs to; undefined when a token is required and this one is missing or unknown (401). */
@@ -62,8 +65,12 @@ export class UserDirectory {
     return found;
   }
 
-  /** Every named user and the anonymous one, for zero-valued metrics and the dashboard table. */
+  /**
+   * Every named user, then the anonymous one where a request can be it, for zero-valued metrics and the dashboard
+   * table (named users without a clientToken: no row that can only ever show zeros).
+   */
   users(): User[] {
-    return [...this.entries.filter((entry) => !entry.user.anonymous).map((entry) => entry.user), this.anonymous];
+    const named = this.entries.filter((entry) => !entry.user.anonymous).map((entry) => entry.user);
+    return this.anonymousReachable ? [...named, this.anonymous] : named;
   }
 }

@@ -50,14 +50,14 @@ test('the directory keeps its own copy of the limits', () => {
   assert.equal(directory.authenticate('t')?.limits.requestsPerMinute, 5);
 });
 
-test('named users without clientToken: the anonymous user is not reachable by any token', () => {
+test('named users without clientToken: the anonymous user is not reachable by any token, nor listed', () => {
   const directory = new UserDirectory({ users: [{ name: 'alice', token: 'a', limits: {} }] });
   assert.equal(directory.required, true);
   assert.equal(directory.authenticate(undefined), undefined);
   assert.equal(directory.authenticate('anonymous'), undefined);
   assert.deepEqual(
     directory.users().map((user) => user.name),
-    ['alice', 'anonymous'],
+    ['alice'],
   );
 });
 
@@ -66,6 +66,10 @@ test('no token configured at all: everyone is the anonymous user (a loopback sid
   assert.equal(directory.required, false);
   assert.equal(directory.authenticate(undefined), directory.anonymous);
   assert.equal(directory.authenticate('whatever'), directory.anonymous);
+  assert.deepEqual(
+    directory.users().map((user) => user.name),
+    ['anonymous'],
+  );
 });
 
 test('users(): every named user in config order, then the anonymous one, once', () => {
