@@ -1,6 +1,7 @@
 // BENCHMARKS.md and its charts from one run's results. Every figure in the text is computed here from the results.
 import { renderAgentic } from './agenticReport';
 import { renderFairness } from './fairnessReport';
+import { renderModelled } from './modelledReport';
 import type { ProxyCostResult } from './proxyCost';
 import type { RoutingResult } from './routing';
 import type { BenchResults } from './runBench';
@@ -557,6 +558,7 @@ export function renderReport(results: BenchResults, docsDir: string): Report {
     md.push('', `![Team TTFT p90](${docsDir}/bench-team-ttft-p90.svg)`);
   }
   md.push(...renderAgentic(results.agentic ?? [], results.agenticPlan));
+  md.push(...renderModelled(results.modelled ?? []));
   md.push(...renderFairness(results.fairness));
   if (results.proxy.length > 0) {
     md.push(

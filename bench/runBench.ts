@@ -8,6 +8,7 @@ import { type AgenticPlan, makeAgenticPlan } from './agenticPlan';
 import { allContenders, type ContenderSpec, contenderLabel } from './contenders';
 import { type FairnessResult, makeFairnessPlan, runFairness } from './fairness';
 import { machineInfo } from './machine';
+import { type ModelledRow, makeModelledPlan, runModelled } from './modelledPart';
 import { type BenchPlan, makePlan } from './plan';
 import { type ProxyCostResult, runProxyCost } from './proxyCost';
 import { renderReport } from './report';
@@ -43,6 +44,8 @@ export interface BenchResults {
   agentic?: RoutingResult[];
   agenticPlan?: AgenticPlan;
   proxy: ProxyCostResult[];
+  /** Routing in modelled time (bench/modelledPart.ts); absent in results saved before it existed. */
+  modelled?: ModelledRow[];
   /** The fairness part (issue 21); absent in results saved before it existed. */
   fairness?: FairnessResult;
   command: string;
@@ -235,6 +238,11 @@ export async function runBench(options: BenchOptions): Promise<number> {
     );
     parts.push('agentic');
   }
+  let modelled: ModelledRow[] | undefined;
+  if (!only || only === 'modelled') {
+    modelled = runModelled(makeModelledPlan(options.quick), log);
+    parts.push('modelled');
+  }
   let fairness: FairnessResult | undefined;
   if (!only || only === 'fairness') {
     fairness = await runFairness(makeFairnessPlan(), log);
@@ -257,6 +265,7 @@ export async function runBench(options: BenchOptions): Promise<number> {
     agenticPlan,
     proxy,
     ...(fairness ? { fairness } : {}),
+    ...(modelled ? { modelled } : {}),
     command: `vllm-pools bench${options.quick ? ' --quick' : ''}${only ? ` --only ${only}` : ''}`,
   };
   log(`done in ${fmt(results.wallSeconds)} s`);

@@ -5,7 +5,17 @@ import { rewriteReport, runBench } from '../bench/runBench';
 import { runSimWorker } from '../bench/simWorker';
 import { parseCommandArgs } from './commandArgs';
 
-const PARTS = ['routing', 'multi-turn', 'prefix-repetition', 'random', 'team', 'agentic', 'fairness', 'proxy'];
+const PARTS = [
+  'routing',
+  'multi-turn',
+  'prefix-repetition',
+  'random',
+  'team',
+  'agentic',
+  'modelled',
+  'fairness',
+  'proxy',
+];
 const USAGE = `usage: vllm-pools bench [--quick] [--only PART] [--contenders TEXT] [--rates LIST] [--out FILE] [--docs DIR]
   Runs the benchmarks on simulated replicas (routing algorithms against each other and other gateways, a team
   scenario, fairness between gateway users, the proxy's own cost) and rewrites BENCHMARKS.md and the charts in docs/. A full run takes a while.
