@@ -1,7 +1,8 @@
 // Routing rules compared in modelled time (bench/virtualRouting.ts): deterministic, unaffected by machine load.
 // Run: node --import tsx scripts/virtualRouting.ts WORKLOAD REPLICAS SIDECARS SEEDS ALGORITHMS
 //   WORKLOAD: few-large | many-small (agentic shapes; QUICK=1 for the --quick plan's) | random | multi-turn (the main bench's; RATE=20 by default)
-//   SHAPE (JSON) overrides the agentic shape's fields, KV_BLOCKS the cache per replica (held-out-like checks)
+//   SHAPE (JSON) overrides the agentic shape's fields, KV_BLOCKS the cache per replica (held-out-like checks),
+//   SCRAPE_MS the engine scrape interval (default 2000)
 //   ALGORITHMS: sidecar algorithms, and `limit` (groups pinned in balanced order) or `peer` (the SGLang-style router)
 //   e.g. node --import tsx scripts/virtualRouting.ts few-large 4 8 1,2,3,4 least-connections,queue-aware
 
@@ -52,7 +53,8 @@ for (const algorithm of algorithms.split(',') as VirtualContender[]) {
   const hits: number[] = [];
   for (const seed of seeds) {
     const { workload, rate, kvBlocks } = workloadFor(name, replicas, seed);
-    const r = runVirtual({ workload, algorithm, replicas, sidecars, rate, kvBlocks, seed });
+    const scrapeIntervalMs = Number(process.env.SCRAPE_MS ?? 2000);
+    const r = runVirtual({ workload, algorithm, replicas, sidecars, rate, kvBlocks, seed, scrapeIntervalMs });
     p90s.push(r.ttftP90);
     hits.push(r.hitRate);
     console.log(
