@@ -1,4 +1,5 @@
 // How the dashboard writes figures: short, fixed units, an em dash for "no data".
+import type { EngineLora } from '../../core/protocol';
 
 export const NO_VALUE = '—';
 
@@ -26,6 +27,13 @@ export function formatRate(value: number | null | undefined): string {
   if (value === 0) return '0';
   if (Math.abs(value) < 10) return trimZero(value.toFixed(1));
   return formatCount(Math.round(value));
+}
+
+/** The engine's LoRA adapters: "sql-lora, py-lora of 2 · waiting docs-lora", "none of 2". */
+export function formatLora(lora: EngineLora): string {
+  const running = lora.running.length > 0 ? lora.running.join(', ') : 'none';
+  const waiting = lora.waiting.length > 0 ? ` · waiting ${lora.waiting.join(', ')}` : '';
+  return `${running} of ${lora.maxLora}${waiting}`;
 }
 
 /** A fraction (0..1) as a percentage. */

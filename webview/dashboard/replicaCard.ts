@@ -4,7 +4,7 @@ import type { ReplicaState } from '../../core/protocol';
 import { REPLICA_STATE_LABELS, REPLICA_STATES } from '../../core/replicaStates';
 import { h } from '../shared/h';
 import { setAttr, setClass, setHidden, setText } from './dom';
-import { formatCount, formatMsPair, formatPercent, formatRate, NO_VALUE, replicaWhy } from './format';
+import { formatCount, formatLora, formatMsPair, formatPercent, formatRate, NO_VALUE, replicaWhy } from './format';
 import type { ReplicaAction } from './model';
 
 export interface ReplicaCardView {
@@ -28,6 +28,7 @@ export class ReplicaCard {
   private readonly engineOff: HTMLElement;
   private readonly engineOn: HTMLElement;
   private readonly kvFill: HTMLElement;
+  private readonly loraRow: HTMLElement;
   private readonly error: HTMLElement;
   private readonly button: HTMLButtonElement;
   private view: ReplicaCardView | null = null;
@@ -47,6 +48,11 @@ export class ReplicaCard {
     this.reason = h('p', { class: 'reason', 'data-field': 'reason' });
     this.kvFill = h('span', { class: 'bar-fill' });
     this.engineOff = h('p', { class: 'engine-off' }, 'Engine metrics not scraped yet');
+    this.loraRow = row(
+      'lora',
+      'LoRA adapters',
+      'vllm:lora_requests_info: the adapters in the running batch (at most --max-loras) and those waiting',
+    );
     this.engineOn = h(
       'dl',
       { class: 'metrics engine' },
@@ -67,6 +73,7 @@ export class ReplicaCard {
           this.valueField('kv-cache'),
         ),
       ),
+      this.loraRow,
     );
     this.error = h('span', { class: 'action-error', role: 'alert' });
     this.button = h('button', { class: 'replica-action', type: 'button' });
@@ -134,6 +141,8 @@ export class ReplicaCard {
       const width = `${Math.round(Math.min(1, Math.max(0, engine.kvCacheUsage)) * 100)}%`;
       if (this.kvFill.style.width !== width) this.kvFill.style.width = width;
       setClass(this.engineOn, 'stale', engine.stale);
+      setHidden(this.loraRow, !engine.lora);
+      if (engine.lora) this.set('lora', formatLora(engine.lora));
     }
 
     const action: ReplicaAction = r.state === 'draining' ? 'enable' : 'drain';

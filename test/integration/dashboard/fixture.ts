@@ -133,6 +133,7 @@ export function recordFixture(options: FixtureOptions = {}): RecordedEvent[] {
                   pool.algorithm === 'prefix-aware' ? round(0.62 + 0.1 * random(), 3) : round(0.21 + 0.1 * random(), 3),
                 scrapedAt: now - 400,
                 stale: false,
+                ...(p.name === 'gpu-a' ? { lora: { running: ['sql-lora'], waiting: ['py-lora'], maxLora: 2 } } : {}),
               }
             : null,
         };

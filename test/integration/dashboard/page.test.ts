@@ -86,6 +86,8 @@ test('replica cards show the snapshot’s figures, states and reasons', { skip }
   assert.equal(await field(d, 'gpu-a', 'state'), 'healthy');
   assert.equal(await field(d, 'gpu-a', 'kv-cache'), `${Math.round(gpuA.engine!.kvCacheUsage * 100)}%`);
   assert.equal(await field(d, 'gpu-a', 'engine-queue'), `${gpuA.engine!.running} / ${gpuA.engine!.waiting}`);
+  assert.equal(await field(d, 'gpu-a', 'lora'), 'sql-lora of 2 · waiting py-lora', 'the engine’s adapters');
+  assert.ok(!(await card(d, 'gpu-b').locator('[data-field="lora"]').isVisible()), 'no LoRA row without LoRA');
 
   assert.equal(await field(d, 'gpu-b', 'state'), 'draining');
   assert.equal(await field(d, 'gpu-b', 'reason'), 'drained by admin');
