@@ -16,6 +16,7 @@ import { type Clock, systemClock } from './pool/clock';
 import { Fleet } from './pool/fleet';
 import type { ProxyDeps } from './proxy/proxyRoute';
 import { ResponseAffinity } from './proxy/responseAffinity';
+import { socketTransport } from './proxy/socketTransport';
 import { undiciTransport } from './proxy/transport';
 import { createSidecarServer } from './server';
 import { ActiveStreams } from './stats/activeStreams';
@@ -102,7 +103,7 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Runnin
   const accessLog = options.accessLog !== false;
   const proxyDeps: ProxyDeps = {
     clock,
-    transport: undiciTransport,
+    transport: process.env['VLLM_POOLS_TRANSPORT'] === 'socket' ? socketTransport : undiciTransport,
     responses: new ResponseAffinity(),
     users: () => users,
     aliases: () => config.aliases,
