@@ -44,6 +44,11 @@ export interface StartSidecarOptions {
   balancerContext?: BalancerContext;
   /** One `info` line per finished request (default true; `serve --no-access-log` turns it off). */
   accessLog?: boolean;
+  /**
+   * The upstream transport: undici's pool, or the lean node:net one (socketTransport.ts). Default: the environment's
+   * VLLM_POOLS_TRANSPORT (`socket` or `undici`), else undici.
+   */
+  transport?: 'undici' | 'socket';
 }
 
 export interface RunningSidecar {
@@ -103,7 +108,8 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Runnin
   const accessLog = options.accessLog !== false;
   const proxyDeps: ProxyDeps = {
     clock,
-    transport: process.env['VLLM_POOLS_TRANSPORT'] === 'socket' ? socketTransport : undiciTransport,
+    transport:
+      (options.transport ?? process.env['VLLM_POOLS_TRANSPORT']) === 'socket' ? socketTransport : undiciTransport,
     responses: new ResponseAffinity(),
     users: () => users,
     aliases: () => config.aliases,

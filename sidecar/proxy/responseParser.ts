@@ -70,8 +70,8 @@ export class ResponseParser {
   private remaining = 0;
   /** The answer allows the connection to carry another request. */
   keepAlive = false;
-  /** The server's keep-alive hint (`keep-alive: timeout=N`), ms; 0 when it gave none. */
-  keepAliveHintMs = 0;
+  /** The server's keep-alive hint (`keep-alive: timeout=N`), ms; -1 when it gave none. */
+  keepAliveHintMs = -1;
   /** Set by the owner to stop a feed between callbacks (the exchange was aborted). */
   stopped = false;
   private lineBytes: Buffer = Buffer.alloc(0);
@@ -86,7 +86,7 @@ export class ResponseParser {
     this.noBody = method === 'HEAD';
     this.pending = null;
     this.keepAlive = false;
-    this.keepAliveHintMs = 0;
+    this.keepAliveHintMs = -1;
     this.stopped = false;
   }
 
@@ -260,7 +260,7 @@ export class ResponseParser {
     if (status < 200) {
       if (status === 101) fail('unexpected protocol switch');
       // An interim answer (100 Continue, 103 Early Hints): the final head follows.
-      this.keepAliveHintMs = 0;
+      this.keepAliveHintMs = -1;
       return;
     }
     this.events.onHead(status, raw);

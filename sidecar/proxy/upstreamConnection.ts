@@ -8,6 +8,7 @@ import type { UpstreamControl, UpstreamReceiver } from './transport';
 /** What the connection tells its pool. */
 export interface ConnectionOwner {
   /** The exchange ended cleanly and the connection may carry another one. */
+  /** `keepAliveHintMs`: the server's `keep-alive: timeout`, -1 when it gave none. */
   release(connection: UpstreamConnection, keepAliveHintMs: number): void;
   /** The connection is closed (or closing) and must not be used again. */
   dropped(connection: UpstreamConnection): void;

@@ -69,7 +69,7 @@ export class UpstreamSockets implements ConnectionOwner {
   }
 
   release(connection: UpstreamConnection, keepAliveHintMs: number): void {
-    const lifetime = keepAliveHintMs > 0 ? Math.min(keepAliveHintMs - HINT_MARGIN_MS, IDLE_MAX_MS) : IDLE_MS;
+    const lifetime = keepAliveHintMs >= 0 ? Math.min(keepAliveHintMs - HINT_MARGIN_MS, IDLE_MAX_MS) : IDLE_MS;
     if (this.closing || lifetime <= 0) {
       connection.destroy();
       return;
