@@ -353,3 +353,59 @@ describe('lean transport, exact bytes', () => {
     }
   });
 });
+
+describe('back-pressure: a client that stops reading pauses the replica', () => {
+  for (const transport of ['socket', 'undici'] as const) {
+    test(`${transport} transport: 48 MB of events to a client that pauses: intact, and the replica held back meanwhile`, async () => {
+      const event = `data: ${'y'.repeat(16 * 1024 - 8)}\n\n`;
+      const count = 3072;
+      let sent = 0;
+      const replica = await rawReplica((seen) => {
+        const socket = seen.socket;
+        socket.write('HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n');
+        const pump = () => {
+          while (sent < count) {
+            sent += 1;
+            if (!socket.write(sseChunk(event))) {
+              socket.once('drain', pump);
+              return;
+            }
+          }
+          socket.write('0\r\n\r\n');
+        };
+        pump();
+      });
+      const sidecar = await startSidecar({
+        config: testConfig([testPool('p', [{ url: replica.url, name: 'r0' }])], {
+          engineMetrics: { enabled: false, interval: 60_000 },
+        }),
+        logger: memoryLogger().logger,
+        env: {},
+        transport,
+      });
+      try {
+        const response = await request(`${sidecar.url}/v1/chat/completions`, {
+          method: 'POST',
+          dispatcher: agent,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ model: 'm', stream: true }),
+        });
+        let bytes = 0;
+        let sentWhilePaused = -1;
+        for await (const piece of response.body) {
+          bytes += (piece as Buffer).length;
+          if (sentWhilePaused < 0) {
+            await sleep(500);
+            sentWhilePaused = sent;
+          }
+        }
+        assert.equal(bytes, event.length * count);
+        // Without back-pressure the sidecar would have read all of it (into memory) during the pause.
+        assert.ok(sentWhilePaused < count * 0.75, `the replica sent ${sentWhilePaused} of ${count} events meanwhile`);
+      } finally {
+        await sidecar.close(0);
+        await replica.close();
+      }
+    });
+  }
+});
