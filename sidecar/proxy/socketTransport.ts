@@ -2,6 +2,12 @@
 // (upstreamSockets.ts), the answer read by a small strict parser (responseParser.ts). The request leaves in one write
 // (head and body together); the answer's chunks reach the receiver as they are read, with no extra turn of the event
 // loop before the request is written. Replicas behind https keep undici's transport (no TLS here).
+// Not the default: picked with VLLM_POOLS_TRANSPORT=socket (or startSidecar's `transport`). Against undici in six
+// alternating `bench --only proxy` pairs on the shared 2-core VM (load 2-5) it was not a clear win: req/s at 64
+// connections 0.65-0.97x nginx (undici 0.71-0.86x), c16 p50 over nginx +0.65..+2.06 ms (undici +0.57..+1.61),
+// CPU per stream 2.00-2.36x nginx (undici 1.95-2.42x); only RSS with 1,000 streams was lower every time (134-143
+// MiB vs 140-147). Its receive path alone costs ~20-30 % less CPU than undici's (onread buffer, no stream machinery),
+// but that path is a small share of the sidecar's time; node's socket writes and reads dominate.
 import type { Replica } from '../pool/replica';
 import { type Transport, type UpstreamCall, type UpstreamControl, undiciTransport } from './transport';
 import { Exchange, upstreamError } from './upstreamConnection';
