@@ -16,6 +16,7 @@ import { type Clock, systemClock } from './pool/clock';
 import { Fleet } from './pool/fleet';
 import type { ProxyDeps } from './proxy/proxyRoute';
 import { ResponseAffinity } from './proxy/responseAffinity';
+import { socketTransport } from './proxy/socketTransport';
 import { undiciTransport } from './proxy/transport';
 import { createSidecarServer } from './server';
 import { ActiveStreams } from './stats/activeStreams';
@@ -43,6 +44,11 @@ export interface StartSidecarOptions {
   balancerContext?: BalancerContext;
   /** One `info` line per finished request (default true; `serve --no-access-log` turns it off). */
   accessLog?: boolean;
+  /**
+   * The upstream transport: undici's pool, or the lean node:net one (socketTransport.ts). Default: the environment's
+   * VLLM_POOLS_TRANSPORT (`socket` or `undici`), else undici.
+   */
+  transport?: 'undici' | 'socket';
 }
 
 export interface RunningSidecar {
@@ -102,7 +108,8 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Runnin
   const accessLog = options.accessLog !== false;
   const proxyDeps: ProxyDeps = {
     clock,
-    transport: undiciTransport,
+    transport:
+      (options.transport ?? process.env['VLLM_POOLS_TRANSPORT']) === 'socket' ? socketTransport : undiciTransport,
     responses: new ResponseAffinity(),
     users: () => users,
     aliases: () => config.aliases,

@@ -7,6 +7,7 @@ import { EngineTracker } from '../health/engineState';
 import { type HealthPolicy, ReplicaHealth } from '../health/replicaHealth';
 import { ExactCache } from '../kvEvents/exactCache';
 import type { KvEventLog } from '../kvEvents/kvEventSubscriber';
+import { UpstreamSockets } from '../proxy/upstreamSockets';
 import { ReplicaStats } from '../stats/replicaStats';
 import type { Clock } from './clock';
 
@@ -27,6 +28,8 @@ export class Replica implements ReplicaView {
   apiKey: string | undefined;
   inflight = 0;
   dispatcher: Pool;
+  /** The lean transport's keep-alive connections (http: replicas only; null for https:). */
+  sockets: UpstreamSockets | null;
   readonly health: ReplicaHealth;
   readonly stats: ReplicaStats;
   readonly engineTracker: EngineTracker;
@@ -60,6 +63,7 @@ export class Replica implements ReplicaView {
     this.configuredCacheTokens = config.cacheTokens;
     this.connectTimeout = pool.timeouts.connect;
     this.dispatcher = this.createDispatcher();
+    this.sockets = this.createSockets();
     this.health = new ReplicaHealth(healthPolicyOf(pool), clock);
     this.stats = new ReplicaStats(clock);
     this.engineTracker = new EngineTracker(clock, engineIntervalMs);
@@ -119,10 +123,13 @@ export class Replica implements ReplicaView {
     this.engineTracker.setInterval(engineIntervalMs);
     if (pool.timeouts.connect !== this.connectTimeout) {
       const old = this.dispatcher;
+      const oldSockets = this.sockets;
       this.connectTimeout = pool.timeouts.connect;
       this.dispatcher = this.createDispatcher();
+      this.sockets = this.createSockets();
       // In-flight requests keep their connections; the old pool closes once they finish.
       old.close().catch(() => undefined);
+      oldSockets?.close();
     }
   }
 
@@ -147,12 +154,19 @@ export class Replica implements ReplicaView {
 
   async close(): Promise<void> {
     this.exactCache?.stop();
+    this.sockets?.close();
     await this.dispatcher.close().catch(() => undefined);
   }
 
   destroy(): Promise<void> {
     this.exactCache?.stop();
+    this.sockets?.destroy();
     return this.dispatcher.destroy().catch(() => undefined);
+  }
+
+  private createSockets(): UpstreamSockets | null {
+    const origin = new URL(this.url);
+    return origin.protocol === 'http:' ? new UpstreamSockets(origin, this.connectTimeout) : null;
   }
 
   private createDispatcher(): Pool {
