@@ -3,6 +3,7 @@
 // concurrency to fill the fair-share gate and its own queue. The target: the quiet user's TTFT p90 under the flood
 // within 1.5x of its unloaded value. Bounded: a fixed count of quiet requests, the flood stops when they are done or
 // at a time cap, whichever comes first.
+import { setMaxListeners } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -155,6 +156,8 @@ export async function runFairness(plan: FairnessPlan, log: (line: string) => voi
      */
     const flood = async (capMs: number, during?: () => Promise<void>): Promise<FloodFigures> => {
       const stop = new AbortController();
+      // Every flood loop's request listens to it (plan.floodConcurrency of them): not a leak.
+      setMaxListeners(0, stop.signal);
       const figures = { completed: 0, rateLimited: 0, failed: 0, outTokens: 0 };
       // Throughput counts what ends after the ramp (floodRampMs): 144 loops starting at once are no steady state.
       const countFrom = performance.now() + plan.floodRampMs;
