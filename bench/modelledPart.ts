@@ -36,14 +36,14 @@ export interface ModelledPlan {
   algorithms: AlgorithmId[];
 }
 
-const SIDECAR_ALGORITHMS: AlgorithmId[] = [
+export const SIDECAR_ALGORITHMS = [
   'round-robin',
   'least-connections',
   'consistent-hash',
   'power-of-two',
   'prefix-aware',
   'queue-aware',
-];
+] as const satisfies readonly AlgorithmId[];
 
 /** The shapes beyond the real bench's two: each changes one or two things a team's traffic could differ in. */
 const VARIANTS: Array<{ label: string; from: string; change: Partial<AgenticShape>; kvFactor?: number }> = [
@@ -107,7 +107,7 @@ export function makeModelledPlan(quick: boolean): ModelledPlan {
       });
     }
   }
-  return { seeds: quick ? [1, 2] : [1, 2, 3, 4, 5, 6], cases, algorithms: SIDECAR_ALGORITHMS };
+  return { seeds: quick ? [1, 2] : [1, 2, 3, 4, 5, 6], cases, algorithms: [...SIDECAR_ALGORITHMS] };
 }
 
 export function runModelled(plan: ModelledPlan, log: (line: string) => void): ModelledRow[] {

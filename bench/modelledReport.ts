@@ -1,17 +1,8 @@
 // The modelled-routing section of BENCHMARKS.md (bench/modelledPart.ts): one row per case, the contenders' TTFT p90
 // and hit rate side by side, and the issue-17 targets for the best sidecar algorithm against the LIMIT and the peer.
-import type { ModelledRow } from './modelledPart';
+import { type ModelledRow, SIDECAR_ALGORITHMS } from './modelledPart';
 
-const COLUMNS = [
-  'limit',
-  'peer',
-  'round-robin',
-  'least-connections',
-  'consistent-hash',
-  'power-of-two',
-  'prefix-aware',
-  'queue-aware',
-] as const;
+const COLUMNS = ['limit', 'peer', ...SIDECAR_ALGORITHMS] as const;
 const HEADINGS: Record<(typeof COLUMNS)[number], string> = {
   limit: 'LIMIT',
   peer: 'peer',
