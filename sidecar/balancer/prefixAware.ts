@@ -71,7 +71,7 @@ export const HOLDERS_MIN_SHARE = 0.5;
 /** Load guard: a replica whose KV cache is fuller than this takes no affinity traffic (it would evict or preempt). */
 export const KV_USAGE_LIMIT = 0.95;
 
-export type PrefixDecision = 'affinity' | 'cold' | 'rebalance' | 'yield' | 'no-prompt';
+export type PrefixDecision = 'affinity' | 'cold' | 'yield' | 'no-prompt';
 
 export interface PrefixAwareBalancer extends Balancer {
   /** Why the last pick went where it did (for tests and diagnostics). */
