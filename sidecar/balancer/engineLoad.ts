@@ -89,11 +89,15 @@ export class EngineLoadEstimator {
   }
 
   /**
-   * Requests at the replica with only this sidecar's own change since the scrape (not scaled by its share): the load
-   * guard's figure for a target this sidecar's own groups live on, where the other sidecars' traffic is not moving.
+   * Requests at the replica two ways, from one count of this sidecar's change since the scrape: `scaled` ÷ its share
+   * (as `requests`), and `own` as is: the load guard's figure for a target this sidecar's own groups live on, where
+   * the other sidecars' traffic is not moving.
    */
-  requestsOwnCorrection(replica: ReplicaView, engine: EngineLoad): number {
-    return gauge(engine.waiting) + Math.max(0, gauge(engine.running) + this.netSince(replica, engine.scrapedAt));
+  requestsBoth(replica: ReplicaView, engine: EngineLoad): { scaled: number; own: number } {
+    const net = this.netSince(replica, engine.scrapedAt);
+    const waiting = gauge(engine.waiting);
+    const running = gauge(engine.running);
+    return { scaled: waiting + Math.max(0, running + net / this.share), own: waiting + Math.max(0, running + net) };
   }
 
   /** The running count corrected as in `requests` (waiting is left as scraped). */

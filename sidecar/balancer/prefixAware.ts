@@ -148,11 +148,10 @@ export function createPrefixAware(context: BalancerContext): PrefixAwareBalancer
     if (candidates.length <= 1) return candidates[0];
     const engineFresh = allEnginesFresh(candidates, context);
     if (engineFresh) estimator.observe(candidates);
-    const load = (replica: ReplicaView): number => replicaLoad(replica, engineFresh, context, estimator, 'scaled');
     const hashes = hashesOf(request);
     if (hashes.length === 0) {
       lastDecision = 'no-prompt';
-      return pickLowest(candidates, load, context.random);
+      return pickLowest(candidates, (r) => replicaLoads(r, engineFresh, context, estimator).scaled, context.random);
     }
 
     // Blocks presumed shared by every request (a short leading system message): they neither attract the request nor
@@ -175,7 +174,8 @@ export function createPrefixAware(context: BalancerContext): PrefixAwareBalancer
       !hasAffinity && matches[best]! >= Math.max(MIN_LEAD_BLOCKS, HOLDERS_MIN_SHARE * hashes.length)
         ? order.filter((i) => matches[i]! >= matches[best]! - MIN_LEAD_BLOCKS)
         : order;
-    const loads = candidates.map(load);
+    const bothLoads = candidates.map((r) => replicaLoads(r, engineFresh, context, estimator));
+    const loads = bothLoads.map((l) => l.scaled);
     // Cold: near the least load and the least recent prompt work, first in the anchor's rendezvous order (coldTarget).
     // New prefix groups go where there is room (rendezvous alone put 8 groups on 4 replicas 3-3-1-1), and every
     // sidecar that sees the same scrapes (give or take the margins) makes the same choice.
@@ -187,7 +187,7 @@ export function createPrefixAware(context: BalancerContext): PrefixAwareBalancer
     // The guard counts this sidecar's own starts since the scrape once, not ÷ its share: the other sidecars are not
     // piling onto its groups' replica (they have their own groups), and scaled, two requests of one developer of
     // eight looked like 16 and moved the group off its cache (team of 8, few-large: hit 78.6 -> 84.8%, modelled).
-    const guardLoads = candidates.map((r) => replicaLoad(r, engineFresh, context, estimator, 'own'));
+    const guardLoads = bothLoads.map((l) => l.own);
     const guardLeast = Math.min(...guardLoads);
     const overloaded = (i: number): boolean =>
       guardLoads[i]! > guardLeast + IMBALANCE_ABS && guardLoads[i]! > IMBALANCE_REL * guardLeast;
@@ -300,19 +300,21 @@ export function sharedBlocks(request: RoutedRequest, blockCount: number): number
 
 /**
  * Requests per unit of weight: engine queue and batch when every scrape is fresh, corrected by this sidecar's net
- * change since the scrape, either ÷ its traffic share ('scaled': the unseen sidecars are moving too, for placing new
- * work) or as is ('own'); else this sidecar's in-flight.
+ * change since the scrape, ÷ its traffic share (`scaled`: the unseen sidecars are moving too, for placing new work)
+ * and as is (`own`); else this sidecar's in-flight, both ways.
  */
-function replicaLoad(
+function replicaLoads(
   replica: ReplicaView,
   engineFresh: boolean,
   context: BalancerContext,
   estimator: EngineLoadEstimator,
-  correction: 'scaled' | 'own',
-): number {
+): { scaled: number; own: number } {
+  const weight = effectiveWeight(replica);
   const engine = engineFresh ? freshEngine(replica, context) : undefined;
-  if (!engine) return Math.max(0, replica.inflight) / effectiveWeight(replica);
-  const requests =
-    correction === 'scaled' ? estimator.requests(replica, engine) : estimator.requestsOwnCorrection(replica, engine);
-  return requests / effectiveWeight(replica);
+  if (!engine) {
+    const local = Math.max(0, replica.inflight) / weight;
+    return { scaled: local, own: local };
+  }
+  const both = estimator.requestsBoth(replica, engine);
+  return { scaled: both.scaled / weight, own: both.own / weight };
 }

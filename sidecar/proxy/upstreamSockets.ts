@@ -4,7 +4,7 @@
 // unref'd, so they never hold the process open.
 
 import type { UpstreamControl, UpstreamReceiver } from './transport';
-import { type ConnectionOwner, Exchange, UpstreamConnection } from './upstreamConnection';
+import { type ConnectionOwner, Exchange, UpstreamConnection, upstreamError } from './upstreamConnection';
 
 /** Idle lifetime without a server hint, and the longest one whatever the hint says (as the undici pool had). */
 const IDLE_MS = 30_000;
@@ -51,7 +51,7 @@ export class UpstreamSockets implements ConnectionOwner {
   ): UpstreamControl {
     const exchange = new Exchange(receiver, method, request, headersTimeout, bodyTimeout);
     if (this.closing) {
-      exchange.fail(Object.assign(new Error('the replica was removed'), { code: 'UPSTREAM_CLOSED' }));
+      exchange.fail(upstreamError('UPSTREAM_CLOSED', 'the replica was removed'));
       return exchange;
     }
     const at = performance.now();
