@@ -1,6 +1,7 @@
 // Bench helpers run as child processes of the same CLI (`vllm-pools bench --worker KIND`), so the fleet, each
 // proxy and the load generator get their own event loop, as they would in use.
 import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { SIDECAR_NODE_FLAGS } from '../core/sidecarNodeFlags';
 
 const tracked = new Set<ChildProcess>();
 let handlersInstalled = false;
@@ -107,7 +108,7 @@ export interface ServeProcess {
 export async function startServe(configFile: string, timeoutMs = 30_000): Promise<ServeProcess> {
   const child = spawn(
     process.execPath,
-    [cliPath(), 'serve', '--config', configFile, '--port', '0', '--log-level', 'error'],
+    [...SIDECAR_NODE_FLAGS, cliPath(), 'serve', '--config', configFile, '--port', '0', '--log-level', 'error'],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
     },

@@ -8,6 +8,7 @@ import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import * as vscode from 'vscode';
 import type { ConfigIssue } from '../core/config/types';
+import { SIDECAR_NODE_FLAGS } from '../core/sidecarNodeFlags';
 import { Backoff } from './backoff';
 import type { AdminConnection } from './sidecarClient';
 import { isAddressInUse, parseIssueLine, parseLogLine, readyUrl } from './sidecarOutput';
@@ -130,6 +131,7 @@ export class SidecarProcess implements vscode.Disposable {
     const launch = this.launch!;
     const token = launch.adminToken ?? randomBytes(32).toString('hex');
     const args = [
+      ...SIDECAR_NODE_FLAGS,
       this.cliPath,
       'serve',
       '--config',
