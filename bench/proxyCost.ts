@@ -10,10 +10,12 @@ import { writeBenchConfig } from './benchConfig';
 import { cpuMs, rssBytes, startServe, startWorker } from './childProcess';
 import type { EchoWorkerReady } from './echoWorker';
 import { startGateway } from './gateways';
+import type { NodeProxyWorkerOptions, NodeProxyWorkerReady } from './nodeProxyWorker';
 import { type Distribution, distribution } from './stats';
 
 /** `haproxy-as-exported`: the export as written (it sets `option http-no-delay`), without the benchmark's tuning. */
-export type ProxyName = 'direct' | 'sidecar' | 'nginx' | 'haproxy' | 'haproxy-as-exported';
+/** `node-minimal`: the least a Node.js proxy does (nodeProxyWorker.ts), the floor of Node's HTTP stack. */
+export type ProxyName = 'direct' | 'sidecar' | 'node-minimal' | 'nginx' | 'haproxy' | 'haproxy-as-exported';
 
 export interface ProxyCostPlan {
   /** Total request rate of the latency runs (paced); 0 runs them as a closed loop. Default 1,000. */
@@ -307,6 +309,10 @@ export async function runProxyCost(plan: ProxyCostPlan, log: (line: string) => v
   try {
     const serve = await startServe(written.file);
     proxies.push({ name: 'sidecar', url: serve.url, pid: serve.pid, stop: serve.stop });
+    const floor = await startWorker<NodeProxyWorkerReady>('node-proxy', {
+      backend: backend.ready.url,
+    } satisfies NodeProxyWorkerOptions);
+    proxies.push({ name: 'node-minimal', url: floor.ready.url, pid: floor.child.pid ?? 0, stop: floor.stop });
     for (const kind of ['nginx', 'haproxy'] as const) {
       const gateway = await startGateway(kind, written.config);
       proxies.push({ name: kind, url: gateway.url, pid: gateway.pid, stop: gateway.stop });

@@ -3,6 +3,7 @@ import { renderAgentic } from './agenticReport';
 import { renderFairness } from './fairnessReport';
 import { renderModelled } from './modelledReport';
 import type { ProxyCostResult } from './proxyCost';
+import { renderProxyTargets } from './proxyTargets';
 import type { RoutingResult } from './routing';
 import type { BenchResults } from './runBench';
 import { barChart, lineChart, type Series } from './svg';
@@ -571,6 +572,7 @@ export function renderReport(results: BenchResults, docsDir: string): Report {
       'Ratios against the direct baseline of the same run, and the sidecar against each gateway (below 1× the sidecar is faster or smaller):',
       '',
       ...proxyRatios(results.proxy, plan.proxy.concurrencies),
+      ...renderProxyTargets(results.proxy),
     );
   }
   if (targetList.length > 0) {

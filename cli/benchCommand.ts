@@ -1,6 +1,7 @@
 // `vllm-pools bench`: routing benchmarks, the team scenario and proxy cost; rewrites BENCHMARKS.md and docs/bench-*.svg.
 
 import { runEchoWorker } from '../bench/echoWorker';
+import { runNodeProxyWorker } from '../bench/nodeProxyWorker';
 import { rewriteReport, runBench } from '../bench/runBench';
 import { runSimWorker } from '../bench/simWorker';
 import { parseCommandArgs } from './commandArgs';
@@ -60,6 +61,7 @@ export async function run(argv: string[]): Promise<number> {
     const options = JSON.parse(values['worker-options'] ?? '{}');
     if (values.worker === 'sim') return runSimWorker(options);
     if (values.worker === 'echo') return runEchoWorker(options);
+    if (values.worker === 'node-proxy') return runNodeProxyWorker(options);
     process.stderr.write(`vllm-pools bench: unknown worker ${values.worker}\n`);
     return 2;
   }
