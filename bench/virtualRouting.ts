@@ -34,6 +34,8 @@ export interface VirtualRunOptions {
   seed: number;
   /** Engine scrape interval, ms (the sidecar's default is 2 s). */
   scrapeIntervalMs?: number;
+  /** Modelled round trip of an out-of-turn /metrics read before placing a new prefix group, ms (default 20). */
+  placementScrapeMs?: number;
 }
 
 export interface VirtualRunResult {
@@ -47,6 +49,7 @@ export interface VirtualRunResult {
 
 interface Sidecar {
   balancer: Balancer;
+  scrape: () => void;
   inflight: number[];
   scrapes: (EngineLoad | undefined)[];
 }
@@ -57,6 +60,7 @@ export function runVirtual(options: VirtualRunOptions): VirtualRunResult {
   const engines = Array.from({ length: options.replicas }, () => new Engine({ profile, clock }));
   const random = seededRandom(options.seed * 7919 + 17);
   const interval = options.scrapeIntervalMs ?? 2000;
+  const placementScrapeMs = options.placementScrapeMs ?? 20;
   const names = engines.map((_, i) => `r${i}`);
   const context = (salt: number) => ({
     random: seededRandom(options.seed * 104729 + salt),
@@ -67,22 +71,30 @@ export function runVirtual(options: VirtualRunOptions): VirtualRunResult {
   const balancerId: AlgorithmId = reference ? 'round-robin' : (options.algorithm as AlgorithmId);
   const pins = options.algorithm === 'limit' ? limitPins(options.workload.sessions, options.replicas) : undefined;
   const peer = options.algorithm === 'peer' ? new CacheAwarePeer(options.replicas, () => clock.now()) : undefined;
-  const sidecars: Sidecar[] = Array.from({ length: reference ? 1 : options.sidecars }, (_, s) => ({
-    balancer: createBalancer(balancerId, context(s)),
-    inflight: engines.map(() => 0),
-    scrapes: engines.map(() => undefined),
-  }));
+  const readEngines = () =>
+    engines.map((engine) => ({
+      running: engine.numRunning,
+      waiting: engine.numWaiting + (engine.numInFlight - engine.numRunning - engine.numWaiting),
+      kvCacheUsage: engine.kvUsage,
+      scrapedAt: clock.now(),
+      prefixQueries: engine.stats.prefixCacheQueries,
+      prefixHits: engine.stats.prefixCacheHits,
+    }));
+  const sidecars: Sidecar[] = Array.from({ length: reference ? 1 : options.sidecars }, (_, s) => {
+    const sidecar: Sidecar = {
+      balancer: createBalancer(balancerId, context(s)),
+      inflight: engines.map(() => 0),
+      scrapes: engines.map(() => undefined),
+      scrape: () => {
+        sidecar.scrapes = readEngines();
+      },
+    };
+    return sidecar;
+  });
   // Each sidecar scrapes every engine once per interval, at its own phase.
   sidecars.forEach((sidecar) => {
     const scrape = () => {
-      sidecar.scrapes = engines.map((engine) => ({
-        running: engine.numRunning,
-        waiting: engine.numWaiting + (engine.numInFlight - engine.numRunning - engine.numWaiting),
-        kvCacheUsage: engine.kvUsage,
-        scrapedAt: clock.now(),
-        prefixQueries: engine.stats.prefixCacheQueries,
-        prefixHits: engine.stats.prefixCacheHits,
-      }));
+      sidecar.scrape();
       clock.setTimer(scrape, interval);
     };
     clock.setTimer(scrape, random() * interval);
@@ -96,6 +108,7 @@ export function runVirtual(options: VirtualRunOptions): VirtualRunResult {
       ttftEwmaMs: undefined,
       engine: sidecar.scrapes[i],
       cacheTokens: options.kvBlocks * profile.blockSize,
+      engineReadMs: placementScrapeMs,
     }));
 
   const sidecarOf = developerMap(options.workload.sessions, options.sidecars);
@@ -116,36 +129,48 @@ export function runVirtual(options: VirtualRunOptions): VirtualRunResult {
     const headers = { 'x-session-id': session.key };
     const routed = toRoutedRequest(body, headers, '/v1/chat/completions');
     const sidecar = sidecars[reference ? 0 : (sidecarOf.get(session.key) ?? 0)]!;
+    const arrivedAt = clock.now();
+    const route = () => {
+      const candidates = views(sidecar);
+      const index = pins
+        ? pins.get(session.key)!
+        : peer
+          ? peer.route(peerText(request)).worker
+          : names.indexOf((sidecar.balancer.pick(candidates, routed) ?? candidates[0]!).name);
+      sidecar.inflight[index]! += 1;
+      sidecar.balancer.onStart?.(views(sidecar)[index]!, routed);
+      const sentAt = arrivedAt;
+      let first: number | undefined;
+      engines[index]!.submit(
+        { promptTokens: tokenize(renderPrompt(body)), outputLength: request.maxTokens, finishReason: 'length' },
+        {
+          onToken: () => {
+            first ??= clock.now() - sentAt;
+          },
+          onFinish: () => {
+            ttfts.push(first ?? clock.now() - sentAt);
+            served[index]! += 1;
+            sidecar.inflight[index]! -= 1;
+            peer?.finish(index);
+            sidecar.balancer.onFinish?.(views(sidecar)[index]!, routed, { ok: true, ttftMs: first ?? 0 });
+            idle.add(session);
+            if (backlog > 0) {
+              backlog -= 1;
+              arrive();
+            }
+          },
+        },
+      );
+    };
+    // The balancer's prepare() would read /metrics again first (a new prefix group): the engines are read after the
+    // modelled round trip, and the request waits for it.
     const candidates = views(sidecar);
-    const index = pins
-      ? pins.get(session.key)!
-      : peer
-        ? peer.route(peerText(request)).worker
-        : names.indexOf((sidecar.balancer.pick(candidates, routed) ?? candidates[0]!).name);
-    sidecar.inflight[index]! += 1;
-    sidecar.balancer.onStart?.(views(sidecar)[index]!, routed);
-    const sentAt = clock.now();
-    let first: number | undefined;
-    engines[index]!.submit(
-      { promptTokens: tokenize(renderPrompt(body)), outputLength: request.maxTokens, finishReason: 'length' },
-      {
-        onToken: () => {
-          first ??= clock.now() - sentAt;
-        },
-        onFinish: () => {
-          ttfts.push(first ?? clock.now() - sentAt);
-          served[index]! += 1;
-          sidecar.inflight[index]! -= 1;
-          peer?.finish(index);
-          sidecar.balancer.onFinish?.(views(sidecar)[index]!, routed, { ok: true, ttftMs: first ?? 0 });
-          idle.add(session);
-          if (backlog > 0) {
-            backlog -= 1;
-            arrive();
-          }
-        },
-      },
-    );
+    if (sidecar.balancer.wantsFreshEngine?.(candidates, routed)) {
+      clock.setTimer(() => {
+        sidecar.scrape();
+        route();
+      }, placementScrapeMs);
+    } else route();
   };
   // An arrival takes a random idle session with turns left; none idle: it waits for the next answer (load generator).
   const arrive = () => {

@@ -1,6 +1,7 @@
 // Routing rules compared in modelled time (bench/virtualRouting.ts): deterministic, unaffected by machine load.
 // Run: node --import tsx scripts/virtualRouting.ts WORKLOAD REPLICAS SIDECARS SEEDS ALGORITHMS
 //   WORKLOAD: few-large | many-small (agentic shapes; QUICK=1 for the --quick plan's) | random | multi-turn (the main bench's; RATE=20 by default)
+//   PLACEMENT_SCRAPE_MS: the modelled /metrics round trip before a new group's placement (default 20)
 //   SHAPE (JSON) overrides the agentic shape's fields, KV_BLOCKS the cache per replica (held-out-like checks),
 //   SCRAPE_MS the engine scrape interval (default 2000)
 //   ALGORITHMS: sidecar algorithms, and `limit` (groups pinned in balanced order) or `peer` (the SGLang-style router)
@@ -54,7 +55,18 @@ for (const algorithm of algorithms.split(',') as VirtualContender[]) {
   for (const seed of seeds) {
     const { workload, rate, kvBlocks } = workloadFor(name, replicas, seed);
     const scrapeIntervalMs = Number(process.env.SCRAPE_MS ?? 2000);
-    const r = runVirtual({ workload, algorithm, replicas, sidecars, rate, kvBlocks, seed, scrapeIntervalMs });
+    const placementScrapeMs = process.env.PLACEMENT_SCRAPE_MS ? Number(process.env.PLACEMENT_SCRAPE_MS) : undefined;
+    const r = runVirtual({
+      workload,
+      algorithm,
+      replicas,
+      sidecars,
+      rate,
+      kvBlocks,
+      seed,
+      scrapeIntervalMs,
+      placementScrapeMs,
+    });
     p90s.push(r.ttftP90);
     hits.push(r.hitRate);
     console.log(

@@ -16,6 +16,9 @@
 //   sidecar that sees the same loads, and different requests yield to different replicas (no herd onto the least
 //   loaded). Load is the engine's waiting + running corrected since the scrape (engineLoad.ts) when every
 //   candidate's scrape is fresh, else local in-flight.
+// - Placement scrape: before a new group of repository size is placed, the replicas' /metrics are read again (at most
+//   PLACEMENT_SCRAPE_WAIT_MS, only where reads are that fast), so that the groups other sidecars placed a moment ago
+//   count and a team's groups do not land where their hashes fall (3-3-1-1).
 // - Exact state (config kvEvents): for a replica whose KV events are followed and in sync, its match is the share
 //   of the prompt's tokens (from the replica's /tokenize, fetched once in prepare) in blocks the engine holds, put on
 //   the index's scale; replicas without it keep the approximate index. See exactMatch.
@@ -68,6 +71,24 @@ export const IMBALANCE_REL = 1.5;
  * once and now lives on two replicas), the request stays among those holders.
  */
 export const HOLDERS_MIN_SHARE = 0.5;
+/**
+ * Placement of a new prefix group reads the engines' scrapes at most this old (ms); older ones are read again first
+ * (`refreshEngine`, one /metrics per replica, shared by concurrent callers). The sidecars of a team place their
+ * groups independently, and against one periodic scrape they all see the same idle replicas: 8 groups land where
+ * their hashes fall (3-3-1-1 is common), and the lumps last as long as the groups. A scrape taken just before shows
+ * the groups placed a moment ago (their requests running, their prefills counted).
+ */
+export const PLACEMENT_SCRAPE_MAX_AGE_MS = 100;
+/**
+ * ...for prompts of at least this many blocks past the shared lead (16 KiB ≈ 4K tokens: a repository context, whose
+ * placement lasts; one-shot prompts are mostly shorter, and for them a read costs its wait and buys nothing)...
+ */
+export const PLACEMENT_SCRAPE_MIN_BLOCKS = 128;
+/**
+ * ...waiting at most this long for the answers (ms); a slow /metrics leaves the last scrape in use, and a replica
+ * whose recent reads took longer is not read out of turn at all (the wait would be paid for nothing).
+ */
+export const PLACEMENT_SCRAPE_WAIT_MS = 100;
 /** Load guard: a replica whose KV cache is fuller than this takes no affinity traffic (it would evict or preempt). */
 export const KV_USAGE_LIMIT = 0.95;
 
@@ -207,6 +228,37 @@ export function createPrefixAware(context: BalancerContext): PrefixAwareBalancer
     return candidates[chosen];
   }
 
+  /**
+   * A new prefix group (a large prompt no replica's index holds past its shared lead) is placed on fresh scrapes, unless
+   * this sidecar is known to be alone (then it knows every placement already) or some replica's /metrics is slow.
+   */
+  function wantsFreshEngine(candidates: readonly ReplicaView[], request: RoutedRequest): boolean {
+    if (candidates.length <= 1 || request.fillsCache === false || estimator.knownAlone) return false;
+    // Only replicas that publish engine metrics, and answer /metrics quickly, are worth reading out of turn.
+    const readable = (r: ReplicaView) =>
+      r.engine !== undefined && r.engineReadMs !== undefined && r.engineReadMs <= PLACEMENT_SCRAPE_WAIT_MS;
+    if (!candidates.every(readable)) return false;
+    const hashes = hashesOf(request);
+    const shared = sharedBlocks(request, hashes.length);
+    if (hashes.length - shared < PLACEMENT_SCRAPE_MIN_BLOCKS) return false;
+    const oldest = Math.min(...candidates.map((r) => r.engine?.scrapedAt ?? Number.NEGATIVE_INFINITY));
+    if (context.now() - oldest <= PLACEMENT_SCRAPE_MAX_AGE_MS) return false;
+    const held = Math.max(...candidates.map((r) => matchedBlocks(r, hashes, request) - shared));
+    return held < Math.max(MIN_LEAD_BLOCKS, MIN_LEAD_RATIO * hashes.length);
+  }
+
+  async function refreshForPlacement(candidates: readonly ReplicaView[], request: RoutedRequest): Promise<void> {
+    if (!candidates.every((r) => r.refreshEngine !== undefined) || !wantsFreshEngine(candidates, request)) return;
+    // Read the engines now; at most PLACEMENT_SCRAPE_WAIT_MS, then place with what has arrived.
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, PLACEMENT_SCRAPE_WAIT_MS);
+      timer.unref?.();
+    });
+    await Promise.race([Promise.all(candidates.map((r) => r.refreshEngine?.())), timeout]);
+    clearTimeout(timer);
+  }
+
   /** Token ids for exact matching (config kvEvents), from a replica whose events are followed. */
   async function fetchTokens(candidates: readonly ReplicaView[], request: RoutedRequest): Promise<void> {
     const body = request.tokenizeBody;
@@ -227,8 +279,9 @@ export function createPrefixAware(context: BalancerContext): PrefixAwareBalancer
     },
     pick,
     async prepare(candidates: readonly ReplicaView[], request: RoutedRequest): Promise<void> {
-      await fetchTokens(candidates, request);
+      await Promise.all([refreshForPlacement(candidates, request), fetchTokens(candidates, request)]);
     },
+    wantsFreshEngine,
     onStart(replica: ReplicaView, request: RoutedRequest): void {
       estimator.recordStart(replica.name);
       // count_tokens and /tokenize: routed like generation, but the engine caches nothing for them.

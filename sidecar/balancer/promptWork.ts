@@ -12,6 +12,13 @@ import type { BalancerContext, EngineLoad, ReplicaView } from './types';
 
 /** Decay time constant: work older than about a minute no longer says where groups live. */
 export const WORK_DECAY_MS = 60_000;
+/**
+ * A send still counts as this sidecar's own for this long after a scrape that followed it (ms): the engine counts a
+ * prompt when it schedules its prefill, not when it arrives, so a scrape taken right after a send (a placement's
+ * out-of-turn scrape) did not count it yet, and the replica just given a new group looked empty to the next one.
+ * Counted twice for at most this long when the engine did count it: a little more work where a group just went.
+ */
+export const PENDING_SEND_MS = 1000;
 /** localShare needs this much recent prompt work (tokens) at the replica to say anything. */
 export const LOCAL_SHARE_MIN_TOKENS = 4096;
 
@@ -62,10 +69,10 @@ export class PromptWork {
           : decay(w.engine, engine.scrapedAt - w.engineAt) + grown;
       w.engineAt = engine.scrapedAt;
       w.lastQueries = queries;
-      w.sinceScrape = w.sinceScrape.filter(([at]) => at > engine.scrapedAt);
+      w.sinceScrape = w.sinceScrape.filter(([at]) => at > engine.scrapedAt - PENDING_SEND_MS);
     }
     let since = 0;
-    for (const [at, tokens] of w.sinceScrape) if (at > w.engineAt) since += tokens;
+    for (const [at, tokens] of w.sinceScrape) if (at > w.engineAt - PENDING_SEND_MS) since += tokens;
     return decay(w.engine, now - w.engineAt) + since / share;
   }
 

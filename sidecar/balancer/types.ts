@@ -55,6 +55,13 @@ export interface ReplicaView {
   readonly cacheTokens?: number | undefined;
   /** The replica's cache as its KV events tell it (config `kvEvents`); undefined when not configured. */
   readonly exactCache?: ExactCacheView | undefined;
+  /**
+   * Reads the replica's /metrics now (one read at a time; concurrent callers share it) so that `engine` is fresh;
+   * undefined when the sidecar scrapes no engine metrics. Resolves, never rejects.
+   */
+  readonly refreshEngine?: (() => Promise<void>) | undefined;
+  /** How long the replica's recent /metrics reads took (ms, moving average); undefined before the first. */
+  readonly engineReadMs?: number | undefined;
 }
 
 /** A replica's exact prefix cache, from vLLM's KV-cache events (sidecar/kvEvents/). */
@@ -116,6 +123,8 @@ export interface Balancer {
   pick(candidates: readonly ReplicaView[], request: RoutedRequest): ReplicaView | undefined;
   /** Called once per request before the first pick: a balancer may fetch what pick needs (token ids). */
   prepare?(candidates: readonly ReplicaView[], request: RoutedRequest): Promise<void>;
+  /** Whether `prepare` would read the replicas' /metrics again before this pick (the virtual bench models the wait). */
+  wantsFreshEngine?(candidates: readonly ReplicaView[], request: RoutedRequest): boolean;
   /** The request was sent to this replica. */
   onStart?(replica: ReplicaView, request: RoutedRequest): void;
   /** The request to this replica ended (stream finished, failed or aborted). */

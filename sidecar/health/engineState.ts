@@ -10,6 +10,7 @@ export class EngineTracker {
   private last: { sample: EngineSample; at: number } | undefined;
   private hitRate: number | null = null;
   private readonly residentAdapters: string[] = [];
+  private readMs: number | undefined;
 
   constructor(
     private readonly clock: Clock,
@@ -37,6 +38,16 @@ export class EngineTracker {
     }
     if (sample.lora) this.noteRunningAdapters(sample.lora.running, sample.lora.maxLora);
     this.last = { sample, at: this.clock.now() };
+  }
+
+  /** Duration of a /metrics read (ms), answered or not: kept as a moving average (weight 0.3 per read). */
+  recordReadTime(ms: number): void {
+    this.readMs = this.readMs === undefined ? ms : this.readMs + 0.3 * (ms - this.readMs);
+  }
+
+  /** How long recent /metrics reads took (ms); undefined before the first. */
+  readTime(): number | undefined {
+    return this.readMs;
   }
 
   /** The engine's LoRA slots as an LRU over scrapes: what ran last stays resident until newer adapters push it out. */

@@ -74,15 +74,33 @@ export class ReplicaMonitor {
 
   async scrapeEngine(): Promise<void> {
     if (!this.settings.engineMetrics.enabled || this.stopped) return;
+    const startedAt = performance.now();
     const result = await probe(
       this.replica,
       '/metrics',
       Math.min(5000, this.settings.engineMetrics.interval * 2),
       true,
     );
+    // A failed or timed-out read counts with its duration too: it says how long an out-of-turn read would keep a
+    // placement waiting.
+    this.replica.engineTracker.recordReadTime(performance.now() - startedAt);
     if (!result.ok || result.body === undefined) return;
     const sample = parseEngineMetrics(result.body);
     if (sample) this.replica.engineTracker.record(sample);
+  }
+
+  private engineScrape: Promise<void> | undefined;
+
+  /** An out-of-turn engine scrape (a balancer about to place a new prefix group); callers share one in flight. */
+  scrapeEngineNow(): Promise<void> {
+    if (!this.engineScrape) {
+      this.engineScrape = this.scrapeEngine()
+        .catch(() => {})
+        .finally(() => {
+          this.engineScrape = undefined;
+        });
+    }
+    return this.engineScrape;
   }
 
   private modelsRefresh: Promise<boolean> | undefined;

@@ -138,6 +138,7 @@ export class Fleet {
   private startMonitor(replica: Replica, pool: PoolRuntime): void {
     const monitor = new ReplicaMonitor(replica, pool, { engineMetrics: this.config.engineMetrics }, this.logger);
     this.monitors.set(replica, monitor);
+    replica.refreshEngine = () => monitor.scrapeEngineNow();
     monitor.start();
     replica.startKvEvents(this.logger);
   }
@@ -145,6 +146,7 @@ export class Fleet {
   private stopReplica(replica: Replica): void {
     this.monitors.get(replica)?.stop();
     this.monitors.delete(replica);
+    replica.refreshEngine = undefined;
     void replica.close();
   }
 

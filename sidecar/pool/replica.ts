@@ -45,6 +45,8 @@ export class Replica implements ReplicaView {
   private configuredCacheTokens: number | undefined;
   /** Followed KV events (config kvEvents), started by the fleet with its logger. */
   exactCache: ExactCache | undefined;
+  /** An out-of-turn engine scrape, set by the fleet's monitor (ReplicaView.refreshEngine). */
+  refreshEngine: (() => Promise<void>) | undefined;
   private kvEventLog: KvEventLog | undefined;
   private kvEventsConfig: ReplicaConfig['kvEvents'];
 
@@ -87,6 +89,11 @@ export class Replica implements ReplicaView {
   /** KV-cache capacity in tokens: published by the engine, else configured (prefix-aware sizes its model by it). */
   get cacheTokens(): number | undefined {
     return this.engineTracker.cacheTokens() ?? this.configuredCacheTokens;
+  }
+
+  /** How long recent /metrics reads took (ms); ReplicaView.engineReadMs. */
+  get engineReadMs(): number | undefined {
+    return this.engineTracker.readTime();
   }
 
   get engine(): EngineLoad | undefined {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { EngineLoadEstimator, MIN_TRAFFIC_SHARE } from '../../../sidecar/balancer/engineLoad';
+import { EngineLoadEstimator, MIN_TRAFFIC_SHARE, SHARE_SAMPLE_SPACING_MS } from '../../../sidecar/balancer/engineLoad';
 import type { EngineLoad } from '../../../sidecar/balancer/types';
 import { type MutableReplica, replicas, testContext } from './helpers';
 
@@ -121,4 +121,26 @@ test('the first samples are averaged, later ones move the share by the moving av
   const before = estimator.trafficShare;
   const after = sampleWith(20);
   assert.ok(Math.abs(after - (before + 0.3 * (1 - before))) < 1e-9, 'then 30 % per sample');
+});
+
+test('scrapes closer together than SHARE_SAMPLE_SPACING_MS give one share sample (out-of-turn reads add none)', () => {
+  const context = testContext(66);
+  const estimator = new EngineLoadEstimator(context);
+  const pool = replicas(2);
+  pool[0]!.inflight = 2;
+  context.advance(1000);
+  scrapeAll(pool, context.now(), [10, 10]);
+  estimator.observe(pool);
+  assert.ok(Math.abs(estimator.trafficShare - 0.1) < 1e-9);
+  // A placement reads the engines again 100 ms later, when this sidecar carries all of it: no new sample.
+  pool[0]!.inflight = 20;
+  context.advance(100);
+  scrapeAll(pool, context.now(), [10, 10]);
+  estimator.observe(pool);
+  assert.ok(Math.abs(estimator.trafficShare - 0.1) < 1e-9, `share ${estimator.trafficShare}`);
+  // The next periodic scrape, a spacing later, samples again.
+  context.advance(SHARE_SAMPLE_SPACING_MS);
+  scrapeAll(pool, context.now(), [10, 10]);
+  estimator.observe(pool);
+  assert.ok(estimator.trafficShare > 0.5, `share ${estimator.trafficShare}`);
 });

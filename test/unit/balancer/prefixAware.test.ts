@@ -8,6 +8,7 @@ import {
   type PrefixAwareBalancer,
 } from '../../../sidecar/balancer/prefixAware';
 import { PREFIX_BLOCK_CHARS } from '../../../sidecar/balancer/prefixBlocks';
+import { PENDING_SEND_MS } from '../../../sidecar/balancer/promptWork';
 import { toRoutedRequest } from '../../../sidecar/balancer/routedRequest';
 import type { RoutedRequest } from '../../../sidecar/balancer/types';
 import { counts, finish, type MutableReplica, replicas, request, seededRandom, send, testContext } from './helpers';
@@ -160,6 +161,9 @@ test('two sidecars with different histories yield alike, and different conversat
     const req = chat([{ role: 'user', content: text(60_000 + i, 3000) }]);
     finish(alice, send(alice, alicePool, req), req);
   }
+  // Her history is older than a scrape's grace for sends the engine may not have counted yet (PENDING_SEND_MS).
+  aliceContext.advance(PENDING_SEND_MS + 1);
+  bobContext.advance(PENDING_SEND_MS + 1);
   // The same scrapes in both: r0 is far busier than the rest; r3 is the least loaded.
   const engines = [30, 6, 5, 4];
   const scrapeAll = (pool: MutableReplica[], at: number) =>
