@@ -108,7 +108,7 @@ export function runVirtual(options: VirtualRunOptions): VirtualRunResult {
       ttftEwmaMs: undefined,
       engine: sidecar.scrapes[i],
       cacheTokens: options.kvBlocks * profile.blockSize,
-      engineReadMs: placementScrapeMs,
+      engineReadMs: sidecar.scrapes[i] ? placementScrapeMs : undefined,
     }));
 
   const sidecarOf = developerMap(options.workload.sessions, options.sidecars);

@@ -230,13 +230,14 @@ export function createPrefixAware(context: BalancerContext): PrefixAwareBalancer
 
   /**
    * A new prefix group (a large prompt no replica's index holds past its shared lead) is placed on fresh scrapes, unless
-   * this sidecar is known to be alone (then it knows every placement already) or some replica's /metrics is slow.
+   * this sidecar is known to be alone (then it knows every placement already) or some replica's /metrics is slow or empty.
    */
   function wantsFreshEngine(candidates: readonly ReplicaView[], request: RoutedRequest): boolean {
     if (candidates.length <= 1 || request.fillsCache === false || estimator.knownAlone) return false;
-    // Only replicas that publish engine metrics, and answer /metrics quickly, are worth reading out of turn.
+    // Not worth reading out of turn: a replica whose reads are slower than the wait, or that was read and publishes no
+    // engine metrics. One never read yet is read (a team's groups are placed in the first seconds, before scrapes).
     const readable = (r: ReplicaView) =>
-      r.engine !== undefined && r.engineReadMs !== undefined && r.engineReadMs <= PLACEMENT_SCRAPE_WAIT_MS;
+      r.engineReadMs === undefined || (r.engine !== undefined && r.engineReadMs <= PLACEMENT_SCRAPE_WAIT_MS);
     if (!candidates.every(readable)) return false;
     const hashes = hashesOf(request);
     const shared = sharedBlocks(request, hashes.length);

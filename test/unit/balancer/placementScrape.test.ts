@@ -63,15 +63,20 @@ test('a new repository-sized prompt is placed on fresh scrapes; short, held or j
   assert.equal(balancer.wantsFreshEngine?.(views, prompt(9, bigChars)), false);
 });
 
-test('no out-of-turn read where a replica’s /metrics is slow or was never read', () => {
+test('no out-of-turn read where a replica’s /metrics is slow or publishes no engine figures; never read: read', () => {
   const context = testContext(92);
   const balancer = createPrefixAware(context);
   const repo = prompt(7, bigChars);
   const slow = fleet(context.now(), 10, []);
   slow[2]!.engineReadMs = PLACEMENT_SCRAPE_WAIT_MS + 1;
   assert.equal(balancer.wantsFreshEngine?.(slow as ReplicaView[], repo), false);
+  const empty = fleet(context.now(), 10, []);
+  empty[1]!.engine = undefined;
+  assert.equal(balancer.wantsFreshEngine?.(empty as ReplicaView[], repo), false);
+  // Before any scrape (a team starts its conversations in the first seconds): the first read is this one.
   const unread = fleet(context.now(), undefined, []);
-  assert.equal(balancer.wantsFreshEngine?.(unread as ReplicaView[], repo), false);
+  for (const r of unread) r.engine = undefined;
+  assert.equal(balancer.wantsFreshEngine?.(unread as ReplicaView[], repo), true);
 });
 
 test('prepare reads every replica once for a new group, and a read that never answers is not waited for', async () => {
