@@ -11,11 +11,11 @@
 // Both are gone: a full cache shows as waiting requests, which count like running ones.
 // In a team, near-equal estimates go to the replica this sidecar sent to last: it stays there while that replica's
 // estimate is within (1 − share) × STAY_MARGIN_REQUESTS of the lowest. Eight sidecars reading the same up-to-2-s-old
-// scrape saw the same lowest replica and, breaking its ties at random, still leaned the same way (random prompts in a
-// team of 8: 170 ms TTFT p90 against least connections' 158); each sidecar's last replica differs, so staying there
-// decorrelates them, and it keeps one developer's requests where its repository prefix is cached. A bigger
-// difference than the margin is trusted (ALGORITHMS.md "queue-aware score"). (1 − share) is the part of the load this
-// sidecar cannot see: alone (share 1) the margin is 0 and ties stay random, so a lone sidecar is least connections.
+// scrape saw the same lowest replica and, breaking its ties at random, still leaned the same way (modelled, team of 8,
+// seeds 1-24, TTFT p90: random prompts 170 ms, least connections 158; with the stay 143); each sidecar's last replica
+// differs, so staying there decorrelates them, and it keeps one developer's requests where its repository prefix is
+// cached. A bigger difference than the margin is trusted (ALGORITHMS.md "queue-aware score"). (1 − share) is the part
+// of the load this sidecar cannot see: alone (share 1) the margin is 0 and ties stay random: least connections.
 // When any candidate's scrape is missing or older than engineStaleAfterMs, engine figures are not comparable across
 // candidates and local in-flight counts decide alone (least connections).
 // (The scraper maps the old vllm:gpu_cache_usage_perc to kvCacheUsage.)
