@@ -129,3 +129,50 @@ test('queue-aware counts a waiting request like a running one, and no KV term: a
   pool[1]!.engine = scrape(now, 5, 0, 0.3);
   assert.equal(balancer.pick(pool, request())?.name, 'a');
 });
+
+test('queue-aware in a team: near-equal estimates stay on this sidecar’s last replica; a bigger gap still moves it', () => {
+  const context = testContext(57);
+  const balancer = createBalancer('queue-aware', context) as QueueAwareBalancer;
+  // The engines carry 25 requests, this sidecar 3 of them: share 0.12, margin 0.88 request.
+  const pool = [
+    replica('a', { inflight: 1, engine: scrape(context.now(), 8, 0) }),
+    replica('b', { inflight: 1, engine: scrape(context.now(), 8, 0) }),
+    replica('c', { inflight: 1, engine: scrape(context.now(), 9, 0) }),
+  ];
+  balancer.pick(pool, request());
+  assert.ok(Math.abs(balancer.trafficShare - 0.12) < 1e-9, `share ${balancer.trafficShare}`);
+  // This sidecar's last request went to b and has finished: a and b are level again.
+  context.advance(10);
+  pool[1]!.inflight += 1;
+  balancer.onStart?.(pool[1]!, request());
+  context.advance(10);
+  finish(balancer, pool[1]!, request());
+  // A random tie-break would send about half to a, as every other sidecar reading this scrape would.
+  const picks = Array.from({ length: 20 }, () => balancer.pick(pool, request())?.name);
+  assert.deepEqual(counts(picks), { b: 20 });
+  // b is 2 requests above a at the next scrape: more than staleness explains, so the engine decides.
+  context.advance(2000);
+  pool[0]!.engine = scrape(context.now(), 8, 0);
+  pool[1]!.engine = scrape(context.now(), 10, 0);
+  pool[2]!.engine = scrape(context.now(), 9, 0);
+  assert.equal(balancer.pick(pool, request())?.name, 'a');
+});
+
+test('queue-aware alone: ties stay random after a start and finish (least connections in effect)', () => {
+  const context = testContext(58);
+  const balancer = createBalancer('queue-aware', context) as QueueAwareBalancer;
+  // A lone sidecar: the engines carry exactly its in-flight requests (share 1).
+  const pool = [
+    replica('a', { inflight: 2, engine: scrape(context.now(), 2, 0) }),
+    replica('b', { inflight: 2, engine: scrape(context.now(), 2, 0) }),
+  ];
+  balancer.pick(pool, request());
+  assert.equal(balancer.trafficShare, 1);
+  context.advance(10);
+  pool[1]!.inflight += 1;
+  balancer.onStart?.(pool[1]!, request());
+  context.advance(10);
+  finish(balancer, pool[1]!, request());
+  const tally = counts(Array.from({ length: 40 }, () => balancer.pick(pool, request())?.name));
+  assert.ok((tally.a ?? 0) > 5 && (tally.b ?? 0) > 5, JSON.stringify(tally));
+});
