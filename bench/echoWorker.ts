@@ -3,12 +3,9 @@
 // send time (performance.timeOrigin + now, ms), then [DONE]; `hold: true` keeps a stream open (one event a second)
 // until the client goes away or `holdMaxMs` passes.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type HttpWorkerReady, serveWorker } from './httpWorker';
 
-export interface EchoWorkerReady {
-  type: 'ready';
-  url: string;
-}
+export type EchoWorkerReady = HttpWorkerReady;
 
 export interface EchoStreamParams {
   events?: number;
@@ -81,19 +78,6 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
   });
 }
 
-export async function runEchoWorker(_options: unknown): Promise<number> {
-  const server = createServer(handle);
-  server.keepAliveTimeout = 60_000;
-  server.maxConnections = 20_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const port = (server.address() as AddressInfo).port;
-  process.send?.({ type: 'ready', url: `http://127.0.0.1:${port}` } satisfies EchoWorkerReady);
-  return new Promise<number>((resolve) => {
-    const stop = () => {
-      server.closeAllConnections();
-      server.close(() => resolve(0));
-    };
-    process.once('SIGTERM', stop);
-    process.once('disconnect', stop);
-  });
+export function runEchoWorker(_options: unknown): Promise<number> {
+  return serveWorker(createServer(handle));
 }

@@ -3,18 +3,15 @@
 // included): no routing, no parsing, no retries, no stats. What the sidecar costs above this is its own; what this
 // costs above nginx is Node's HTTP stack on one thread.
 import { Agent, createServer, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type HttpWorkerReady, serveWorker } from './httpWorker';
 
 export interface NodeProxyWorkerOptions {
   backend: string;
 }
 
-export interface NodeProxyWorkerReady {
-  type: 'ready';
-  url: string;
-}
+export type NodeProxyWorkerReady = HttpWorkerReady;
 
-export async function runNodeProxyWorker(options: NodeProxyWorkerOptions): Promise<number> {
+export function runNodeProxyWorker(options: NodeProxyWorkerOptions): Promise<number> {
   const backend = new URL(options.backend);
   const agent = new Agent({ keepAlive: true, maxSockets: 4096 });
   const server = createServer((req, res) => {
@@ -41,18 +38,5 @@ export async function runNodeProxyWorker(options: NodeProxyWorkerOptions): Promi
     });
     req.pipe(upstream);
   });
-  server.keepAliveTimeout = 60_000;
-  server.maxConnections = 20_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const port = (server.address() as AddressInfo).port;
-  process.send?.({ type: 'ready', url: `http://127.0.0.1:${port}` } satisfies NodeProxyWorkerReady);
-  return new Promise<number>((resolve) => {
-    const stop = () => {
-      server.closeAllConnections();
-      agent.destroy();
-      server.close(() => resolve(0));
-    };
-    process.once('SIGTERM', stop);
-    process.once('disconnect', stop);
-  });
+  return serveWorker(server, () => agent.destroy());
 }
