@@ -8,6 +8,7 @@ import { type AgenticPlan, makeAgenticPlan } from './agenticPlan';
 import { allContenders, type ContenderSpec, contenderLabel } from './contenders';
 import { type FairnessResult, makeFairnessPlan, runFairness } from './fairness';
 import { machineInfo } from './machine';
+import { mergeRuns } from './mergeRuns';
 import { type ModelledRow, makeModelledPlan, runModelled } from './modelledPart';
 import { type BenchPlan, makePlan } from './plan';
 import { type ProxyCostResult, runProxyCost } from './proxyCost';
@@ -49,6 +50,17 @@ export interface BenchResults {
   /** The fairness part (issue 21); absent in results saved before it existed. */
   fairness?: FairnessResult;
   command: string;
+  /** Later runs whose parts replaced these (bench --from-json with several files, mergeRuns.ts). */
+  reruns?: PartRun[];
+}
+
+/** A run of some parts, merged into a report over an earlier run's. */
+export interface PartRun {
+  command: string;
+  startedAt: string;
+  wallSeconds: number;
+  parts: string[];
+  loadAverage: number[];
 }
 
 function log(line: string): void {
@@ -165,10 +177,13 @@ function writeReport(results: BenchResults, out: string, docs: string): void {
   log(`wrote ${out} and ${Object.keys(report.charts).length} charts in ${docs}/`);
 }
 
-/** Renders the report again from a saved run (after a change to the report's wording or charts). */
-export async function rewriteReport(file: string, out: string, docs: string): Promise<number> {
-  const results = JSON.parse(readFileSync(file, 'utf8')) as BenchResults;
-  writeReport(results, out, docs);
+/**
+ * Renders the report again from saved runs (after a change to the report's wording or charts); with several files,
+ * each later run's parts replace the same parts of the earlier ones (mergeRuns.ts).
+ */
+export async function rewriteReport(files: readonly string[], out: string, docs: string): Promise<number> {
+  const runs = files.map((file) => JSON.parse(readFileSync(file, 'utf8')) as BenchResults);
+  writeReport(mergeRuns(runs), out, docs);
   return 0;
 }
 

@@ -28,7 +28,8 @@ const USAGE = `usage: vllm-pools bench [--quick] [--only PART] [--contenders TEX
       --out FILE         the report to write (default BENCHMARKS.md)
       --docs DIR         where the charts go (default docs)
       --no-write         print the report instead of writing files
-      --from-json FILE   rewrite the report from a saved run (the raw results file a run names) without measuring
+      --from-json FILES  rewrite the report from saved runs (the raw results files runs name) without measuring;
+                         comma-separated: each later run's parts replace the same parts of the earlier ones
       --seeds LIST       agentic part: only these seeds (comma-separated)
       --replica-counts LIST  agentic part: only these fleet sizes (comma-separated, e.g. 4)
       --shapes LIST      agentic part: only these shapes (few-large, many-small)
@@ -70,7 +71,7 @@ export async function run(argv: string[]): Promise<number> {
     return 2;
   }
   if (values['from-json']) {
-    return rewriteReport(values['from-json'], values.out ?? 'BENCHMARKS.md', values.docs ?? 'docs');
+    return rewriteReport(values['from-json'].split(','), values.out ?? 'BENCHMARKS.md', values.docs ?? 'docs');
   }
   return runBench({
     quick: values.quick ?? false,
