@@ -196,5 +196,16 @@ export function renderMetrics(fleet: Fleet, counters: RequestCounters, streams: 
     for (const { labels, state } of engines)
       out.sample('vllm_pools_engine_scrape_age_seconds', labels, Math.max(0, (now - state.scrapedAt) / 1000));
   });
+  out.family(
+    'vllm_pools_engine_scrape_duration_seconds',
+    'gauge',
+    "How long the replica's /metrics reads take (moving average); prefix-aware does not read out of turn above 0.1.",
+    () => {
+      for (const entry of replicas) {
+        const ms = entry.replica.engineReadMs;
+        if (ms !== undefined) out.sample('vllm_pools_engine_scrape_duration_seconds', labelsOf(entry), ms / 1000);
+      }
+    },
+  );
   return out.text();
 }

@@ -6,6 +6,7 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import OpenAI from 'openai';
+import { PLACEMENT_SCRAPE_WAIT_MS } from '../../../sidecar/balancer/prefixAware';
 import { type RunningSidecar, startSidecar } from '../../../sidecar/sidecar';
 import { FAST } from '../../../sim/profiles';
 import { SimReplica } from '../../../sim/replica';
@@ -53,13 +54,21 @@ describe('placement scrape (prefix-aware)', () => {
       })),
       { algorithm: 'prefix-aware' },
     );
-    // Periodic scrapes 2 s apart; the test runs in the quiet middle of an interval, so any other read is out of turn.
+    // Periodic scrapes 2 s apart; the test asks in the quiet start of an interval, so any other read is out of turn.
     const config = testConfig([pool], { engineMetrics: { enabled: true, interval: 2000 } });
     sidecar = await startSidecar({ config, port: 0, logger: memoryLogger().logger, env: {} });
-    // Three reads each: the read time the sidecar keeps (a moving average) is past the first, cold connection's.
-    await waitFor(() => metricsReads('sim-0') >= 3 && metricsReads('sim-1') >= 3, 10_000, 'three scrapes');
-    // Older than PLACEMENT_SCRAPE_MAX_AGE_MS, well before the next periodic scrape.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The sidecar reads out of turn only where /metrics answers within PLACEMENT_SCRAPE_WAIT_MS (its moving average
+    // of read times, which it publishes); a loaded test machine can take a few reads to get there.
+    await waitFor(
+      () => {
+        const durations = [
+          ...sidecar.metrics().matchAll(/^vllm_pools_engine_scrape_duration_seconds\{[^}]*\} (\S+)$/gm),
+        ];
+        return durations.length === 2 && durations.every((d) => Number(d[1]) <= PLACEMENT_SCRAPE_WAIT_MS / 1000);
+      },
+      30_000,
+      'fast /metrics reads',
+    );
     client = new OpenAI({ baseURL: `${sidecar.url}/v1`, apiKey: 'unused', maxRetries: 0 });
   });
 
@@ -75,7 +84,15 @@ describe('placement scrape (prefix-aware)', () => {
     (_, i) => `src/module${i}.ts: export const value${i} = ${i * 7};`,
   ).join('\n');
 
+  /** Waits for the next periodic scrape of both replicas, then until it is older than PLACEMENT_SCRAPE_MAX_AGE_MS. */
+  async function afterPeriodicScrape(): Promise<void> {
+    const [a, b] = [metricsReads('sim-0'), metricsReads('sim-1')];
+    await waitFor(() => metricsReads('sim-0') > a && metricsReads('sim-1') > b, 10_000, 'a periodic scrape');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+
   async function ask(question: string): Promise<string> {
+    await afterPeriodicScrape();
     const before = arrivals.length;
     await client.chat.completions.create({
       model: sims[0]!.model,
